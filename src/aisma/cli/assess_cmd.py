@@ -1,0 +1,82 @@
+"""``aisma demo``, ``aisma init`` and ``aisma assess``: the files-first workflow."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from aisma.cli.summary import print_summary
+from aisma.errors import AismaError
+from aisma.examples import DEMO_ASSESSED_AT, write_example
+from aisma.fileio import write_atomic
+from aisma.reports import render
+from aisma.workspace.init import init_workspace
+from aisma.workspace.run import assess_workspace
+
+
+class Format(str, Enum):
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+def parse_at(value: str | None) -> datetime:
+    """``--at`` takes an ISO date or date-time (UTC when no zone is given); default is now."""
+    if value is None or value == "now":
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise AismaError(f"--at {value!r}: expected an ISO date or date-time such as 2026-11-16 or 2026-11-16T09:00:00Z") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(
+        directory: Annotated[Path, typer.Argument(help="Folder to write the example organization and its report into.")] = Path("aisma-demo"),
+        at: Annotated[str, typer.Option(help="Assessment time (ISO); 'now' for the current time.")] = DEMO_ASSESSED_AT,
+    ) -> None:
+        """The main job: build the example organization, assess it, write report.html and result.json."""
+        write_example(directory, overwrite_demo=True)
+        result = assess_workspace(directory, parse_at(at))
+        write_atomic(directory / "result.json", render(result, "json"))
+        write_atomic(directory / "report.md", render(result, "md"))
+        report = write_atomic(directory / "report.html", render(result, "html"))
+        console = Console()
+        print_summary(console, result)
+        console.print(f"\nReport: [bold]{report}[/bold]   Result: {directory / 'result.json'}")
+
+    @app.command()
+    def init(
+        directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+        example: Annotated[bool, typer.Option("--example", help="Fill it with the example organization.")] = False,
+        organization: Annotated[str, typer.Option(help="Organization name for a new, empty workspace.")] = "My organization",
+    ) -> None:
+        """Create a workspace folder: aisma.yaml, inventory.yaml, answers.yaml and evidence/."""
+        if example:
+            write_example(directory, overwrite_demo=False)
+        else:
+            init_workspace(directory, organization)
+        typer.echo(f"Workspace ready in {directory}. Next: aisma assess {directory} --format html --out report.html")
+
+    @app.command()
+    def assess(
+        directory: Annotated[Path, typer.Argument(help="Workspace folder (contains aisma.yaml).")],
+        format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+        at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
+    ) -> None:
+        """Assess a workspace and print or write the result (JSON goes to stdout without --out)."""
+        result = assess_workspace(directory, parse_at(at))
+        text = render(result, format.value)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_atomic(out, text)
+            typer.echo(f"Wrote {out}", err=True)

@@ -1,0 +1,69 @@
+"""The ``aisma`` command. It parses arguments, calls the library and prints; nothing else.
+
+Every user error is an ``AismaError``: printed as one line on stderr with exit code 1. Anything else
+is a bug: one line too, with the traceback only when AISMA_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from aisma.cli import assess_cmd, model_cmd, quickcheck_cmd
+from aisma.errors import AismaError
+
+EXIT_INPUT = 1
+EXIT_INTERNAL = 70
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="aisma",
+        help="AI Security Maturity Assessment: measure, evidence and improve an AI security program.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    assess_cmd.register(app)
+    app.add_typer(model_cmd.build(), name="model")
+    quickcheck_cmd.register(app)
+    return app
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Console entry point."""
+    app = build_app()
+    try:
+        app(args=argv, prog_name="aisma", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if argv is not None:
+            return code
+        raise
+    except AismaError as exc:
+        print(f"aisma: error: {exc.message}", file=sys.stderr)
+        return _exit(EXIT_INPUT, argv)
+    except KeyboardInterrupt:
+        print("aisma: interrupted", file=sys.stderr)
+        return _exit(130, argv)
+    except Exception as exc:
+        if os.environ.get("AISMA_DEBUG"):
+            raise
+        print(
+            f"aisma: internal error: {type(exc).__name__}: {exc} (set AISMA_DEBUG=1 for the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return _exit(EXIT_INTERNAL, argv)
+    return 0
+
+
+def _exit(code: int, argv: list[str] | None) -> int:
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,106 @@
+"""``aisma model list|show|validate|schema``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aisma.maturity.loader import available_models, load_model_file, resolve_model
+from aisma.maturity.schema import MaturityModel
+
+
+def build() -> typer.Typer:
+    app = typer.Typer(help="Maturity models: list, show, validate, export the JSON Schema.", no_args_is_help=True)
+
+    @app.command("list")
+    def list_models() -> None:
+        """Installed models (the built-in one and those from the aisma.models entry points)."""
+        table = Table("Id", "Version", "Title", "Objectives", "Origin")
+        for source in available_models():
+            model = load_model_file(source.path)
+            table.add_row(source.id, model.version, model.title, str(len(model.objectives())), source.origin)
+        Console().print(table)
+
+    @app.command()
+    def show(
+        model: Annotated[str, typer.Argument(help="Model id or path.")] = "aisma-core",
+        category: Annotated[str | None, typer.Option(help="Show one category's objectives.")] = None,
+    ) -> None:
+        """Domains, categories, gates and (with --category) objectives of a model."""
+        m = resolve_model(model)
+        console = Console()
+        console.print(f"[bold]{m.title}[/bold] ({m.id} {m.version}): {len(m.objectives())} objectives")
+        table = Table("Domain", "Category", "Title", "Objectives", "Weight")
+        for d in m.domains:
+            for c in d.categories:
+                table.add_row(d.id, c.id, c.title, str(len(c.objectives)), f"{c.weight:g}")
+        console.print(table)
+        for g in m.gates:
+            console.print(f"gate {g.id}: {g.when.category} below {g.when.below} caps {', '.join(g.cap.categories)} at {g.cap.level}")
+        if category:
+            _show_category(console, m, category)
+
+    @app.command()
+    def validate(path: Annotated[Path, typer.Argument(help="Model file to check.")]) -> None:
+        """Check a model file: schema, ids, dependencies, gates, crosswalk ids and metric ids."""
+        m = load_model_file(path)
+        typer.echo(f"{path}: valid model {m.id} {m.version} ({len(m.categories())} categories, {len(m.objectives())} objectives)")
+
+    @app.command()
+    def schema() -> None:
+        """Print the JSON Schema of the model file format."""
+        typer.echo(json.dumps(MaturityModel.model_json_schema(), indent=2))
+
+    register_generated(app)
+    return app
+
+
+def _show_category(console: Console, model: MaturityModel, category_id: str) -> None:
+    from aisma.errors import AismaError
+
+    category = model.category(category_id)
+    if category is None:
+        raise AismaError(f"--category {category_id}: not a category of {model.id}")
+    table = Table("Id", "Title", "Measurement", "Applies to")
+    for o in category.objectives:
+        applies = o.applies_to.model_dump(exclude_defaults=True)
+        table.add_row(o.id, o.title, o.measurement.metric or o.measurement.mode, json.dumps(applies) if applies else "all")
+    console.print(table)
+
+
+def register_generated(app: typer.Typer) -> None:
+    """``model coverage`` and ``model docs``: views of a model computed from its data."""
+    from aisma.fileio import write_atomic
+    from aisma.maturity.coverage import coverage
+    from aisma.maturity.docs import model_reference
+
+    @app.command("coverage")
+    def coverage_cmd(model: Annotated[str, typer.Argument(help="Model id or path.")] = "aisma-core") -> None:
+        """Crosswalk coverage: EU AI Act, ISO/IEC 42001, OWASP, CSA AICM; share of measured objectives."""
+        m = resolve_model(model)
+        report = coverage(m)
+        table = Table("Framework", "Item", "Title", "Objectives")
+        for row in report.rows:
+            table.add_row(row.framework, row.item, row.title, ", ".join(row.objectives) or "[red]none[/red]")
+        console = Console()
+        console.print(table)
+        share = report.measured / report.total if report.total else 0.0
+        console.print(f"{report.measured} of {report.total} objectives automated or either ({share:.0%}).")
+        console.print(f"{len(report.missing())} framework items not addressed; {len(report.objectives_without)} objective mappings missing.")
+
+    @app.command("docs")
+    def docs_cmd(
+        model: Annotated[str, typer.Argument(help="Model id or path.")] = "aisma-core",
+        out: Annotated[Path | None, typer.Option(help="Write the Markdown here instead of stdout.")] = None,
+    ) -> None:
+        """Generate the model reference in Markdown (docs/model.md for the built-in model)."""
+        text = model_reference(resolve_model(model))
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_atomic(out, text)

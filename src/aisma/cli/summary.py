@@ -1,0 +1,40 @@
+"""The Rich summary table that ``aisma demo`` prints."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from aisma.reports.viewmodel import fmt_level, fmt_pct, fmt_score, headline, level_name
+from aisma.scoring.results import AssessmentResult
+
+
+def print_summary(console: Console, result: AssessmentResult) -> None:
+    h = headline(result)
+    table = Table(title=f"{result.organization}: {result.model_id} {result.model_version}", title_justify="left")
+    for column, justify in (("Category", "left"), ("Level", "right"), ("Score", "right"), ("Evidenced", "right"), ("Target", "right"), ("Coverage", "right"), ("Note", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for c in result.categories:
+        note = ""
+        if not c.applicable:
+            note = "not applicable"
+        elif c.capped_by:
+            note = f"capped by {c.capped_by.gate}"
+        elif c.target_level is not None and (c.level or 0) < c.target_level:
+            note = f"{c.target_level - (c.level or 0)} below target"
+        table.add_row(
+            f"{c.id} {c.title}", fmt_level(c.level), fmt_score(c.score), fmt_level(c.evidenced_level),
+            fmt_level(c.target_level), fmt_pct(c.coverage), note,
+        )
+    console.print(table)
+    console.print(
+        f"Overall: level [bold]{fmt_level(h['level'])}[/bold] ({level_name(result, h['level'])}), "
+        f"score {fmt_score(h['score'])}; evidenced level [bold]{fmt_level(h['evidenced_level'])}[/bold] "
+        f"(score {fmt_score(h['evidenced_score'])}); target {fmt_level(h['target_level'])}; "
+        f"{h['measured']} of {h['applicable']} objectives measured."
+    )
+    if h["conflicts"]:
+        console.print(f"[yellow]{len(h['conflicts'])} attestation(s) contradicted by measurements.[/yellow]")
+    for g in result.gating:
+        if g.get("verdict") == "do_not_proceed":
+            console.print(f"[red]Do not proceed:[/red] {g['system']} ({g['deployment_class']})")

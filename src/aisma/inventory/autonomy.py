@@ -1,0 +1,41 @@
+"""The Autonomy Test: which AI systems are agentic, and how autonomous they are.
+
+The rule is deliberately simple enough to write on one line, so owners can predict the outcome:
+a system is agentic when it chooses its own actions or tools AND either acts with side effects or
+runs several steps without approval of each. The level then depends on how much a human sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aisma.inventory.schema import AutonomyAnswers, AutonomyLevel
+
+
+@dataclass(frozen=True)
+class AutonomyResult:
+    agentic: bool
+    level: AutonomyLevel
+    complete: bool
+    reason: str
+
+
+def autonomy_result(answers: AutonomyAnswers) -> AutonomyResult:
+    """Decide agentic yes/no and the autonomy level; unanswered questions count as 'no'."""
+    chooses = bool(answers.chooses_actions)
+    side_effects = bool(answers.side_effects)
+    unapproved = bool(answers.multi_step_unapproved)
+    agentic = chooses and (side_effects or unapproved)
+    if not chooses:
+        level: AutonomyLevel = "assisted"
+        reason = "does not choose its own actions or tools"
+    elif not agentic:
+        level = "supported"
+        reason = "chooses actions, but each step is approved and nothing changes without a person"
+    elif unapproved and side_effects and (answers.own_identity or answers.acts_on_agent_output):
+        level = "autonomous"
+        reason = "acts with side effects over several unapproved steps under its own identity or on other agents' output"
+    else:
+        level = "supervised"
+        reason = "chooses actions with side effects or unapproved steps, within a person's supervision"
+    return AutonomyResult(agentic=agentic, level=level, complete=answers.complete(), reason=reason)

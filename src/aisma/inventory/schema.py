@@ -1,0 +1,104 @@
+"""The AI inventory: every AI system the organization runs, builds on or buys.
+
+Scoring reads it for applicability (an organization with no agents is not judged on agent
+controls); gating reads it to decide which deployments the program is mature enough to run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from aisma.maturity.schema import SLUG_ID, DeploymentType, Track
+
+RiskTier = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+AutonomyLevel = Literal["assisted", "supported", "supervised", "autonomous"]
+DataClass = Literal["public", "internal", "confidential", "restricted"]
+HumanReview = Literal["none", "sampled", "full"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AutonomyAnswers(_Strict):
+    """The six Autonomy Test questions; unanswered ones stay None so an incomplete test shows."""
+
+    chooses_actions: bool | None = None
+    side_effects: bool | None = None
+    multi_step_unapproved: bool | None = None
+    own_identity: bool | None = None
+    untrusted_input: bool | None = None
+    acts_on_agent_output: bool | None = None
+
+    def complete(self) -> bool:
+        return all(value is not None for value in self.model_dump().values())
+
+
+class EuAiAct(_Strict):
+    role: Literal["provider", "deployer", "importer", "distributor"] | None = None
+    risk_class: Literal["prohibited", "high", "limited", "minimal"] | None = None
+
+
+class AISystem(_Strict):
+    id: str = Field(pattern=SLUG_ID)
+    name: str = Field(min_length=1)
+    description: str = ""
+    owner: str | None = None
+    track: Track
+    deployment_type: DeploymentType
+    provider: str | None = None
+    platform: str | None = None
+    environment: Literal["production", "pilot", "development", "retired"] = "production"
+    data_classification: DataClass | None = None
+    autonomy_test: AutonomyAnswers = AutonomyAnswers()
+    agentic: bool | None = None
+    autonomy_level: AutonomyLevel | None = None
+    multi_agent: bool = False
+    mcp_servers: tuple[str, ...] = ()
+    human_review: HumanReview | None = None
+    risk_tier: RiskTier | None = None
+    eu_ai_act: EuAiAct = EuAiAct()
+    aibom: str | None = None
+    match: tuple[str, ...] = ()
+    # Per-system control records: dates and links the inventory-produced metrics measure.
+    approved_at: date | None = None
+    security_review_at: date | None = None
+    impact_assessment_at: date | None = None
+    runbook: str | None = None
+    fallback: str | None = None
+    kill_switch_tested_at: date | None = None
+
+    @model_validator(mode="after")
+    def _agentic_consistent(self) -> AISystem:
+        if self.multi_agent and self.agentic is False:
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError("agentic", "a multi_agent system cannot have agentic: false")
+        return self
+
+    @property
+    def is_agentic(self) -> bool:
+        """Declared, or decided by the Autonomy Test (see ``aisma.inventory.autonomy``)."""
+        if self.agentic is not None:
+            return self.agentic
+        from aisma.inventory.autonomy import autonomy_result
+
+        return self.multi_agent or autonomy_result(self.autonomy_test).agentic
+
+    @property
+    def uses_mcp(self) -> bool:
+        return bool(self.mcp_servers)
+
+    @property
+    def active(self) -> bool:
+        return self.environment != "retired"
+
+
+class Inventory(_Strict):
+    systems: tuple[AISystem, ...] = ()
+
+    def active_systems(self) -> tuple[AISystem, ...]:
+        return tuple(system for system in self.systems if system.active)

@@ -1,0 +1,91 @@
+"""Markdown report: the same content as the HTML report, for pull requests and wikis."""
+
+from __future__ import annotations
+
+from aisma.reports.viewmodel import (
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    VIEW_TITLES,
+    fmt_level,
+    fmt_pct,
+    fmt_score,
+    headline,
+    level_name,
+)
+from aisma.scoring.results import AssessmentResult
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: AssessmentResult) -> str:
+    h = headline(result)
+    lines = [
+        f"# AI security maturity: {_cell(result.organization)}",
+        "",
+        f"Model {result.model_id} {result.model_version}, assessed {result.assessed_at}.",
+        "",
+        f"**Overall level {fmt_level(h['level'])} ({level_name(result, h['level'])}), score {fmt_score(h['score'])}**; "
+        f"evidenced level {fmt_level(h['evidenced_level'])} (score {fmt_score(h['evidenced_score'])}); "
+        f"target {fmt_level(h['target_level'])}; coverage {fmt_pct(h['coverage'])}; "
+        f"{h['measured']} of {h['applicable']} applicable objectives measured by tools.",
+        "",
+        "## Domains",
+        "",
+        "| Domain | Level | Score | Evidenced | Target | Weakest category |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in result.domains:
+        lines.append(
+            f"| {_cell(d.title)} | {fmt_level(d.level)} | {fmt_score(d.score)} | {fmt_level(d.evidenced_level)} "
+            f"| {fmt_level(d.target_level)} | {d.weakest_category or ''} |"
+        )
+    lines += [
+        "",
+        "## Categories",
+        "",
+        "| Category | Level | Score | Evidenced | Target | Coverage | Capped by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for c in result.categories:
+        cap = f"{c.capped_by.gate} ({c.capped_by.condition_category} below {c.capped_by.below})" if c.capped_by else ""
+        lines.append(
+            f"| {c.id} {_cell(c.title)} | {fmt_level(c.level)} | {fmt_score(c.score)} | {fmt_level(c.evidenced_level)} "
+            f"| {fmt_level(c.target_level)} | {fmt_pct(c.coverage)} | {cap} |"
+        )
+    if result.tracks:
+        lines += ["", "## Tracks", "", "| Track | Level | Score | Evidenced | Coverage |", "|---|---|---|---|---|"]
+        for t in result.tracks:
+            lines.append(
+                f"| {_cell(t.title)} | {fmt_level(t.level)} | {fmt_score(t.score)} | {fmt_level(t.evidenced_level)} "
+                f"| {fmt_pct(t.coverage)} |"
+            )
+    for name, buckets in result.views:
+        lines += ["", f"## {VIEW_TITLES.get(name, name)}", "", "| | Level | Coverage | Met | Not met | Unknown | N/A |"]
+        lines.append("|---|---|---|---|---|---|---|")
+        for b in buckets:
+            counts = dict(b.counts)
+            lines.append(
+                f"| {_cell(b.id + ' ' + b.title)} | {fmt_level(b.level)} | {fmt_pct(b.coverage)} | {counts['met']} "
+                f"| {counts['unmet']} | {counts['unknown']} | {counts['na']} |"
+            )
+    lines += ["", "## Objectives"]
+    for c in result.categories:
+        lines += ["", f"### {c.id} {_cell(c.title)}", "", "| Objective | Level | Status | Answer | Source | Evidence |"]
+        lines.append("|---|---|---|---|---|---|")
+        for o in c.objectives:
+            evidence = ", ".join(str(e["ref"]) for e in o.evidence)
+            if o.measurement:
+                m = o.measurement
+                evidence = (evidence + "; " if evidence else "") + f"{m.metric} = {m.value:.2f}"
+            if o.conflict:
+                evidence += f" (conflict: {o.conflict.message})"
+            lines.append(
+                f"| {o.id} {_cell(o.title)} | {o.level} | {STATUS_LABELS[o.status]} | {o.answer or ''} "
+                f"| {SOURCE_LABELS[o.source]} | {_cell(evidence)} |"
+            )
+    if result.warnings:
+        lines += ["", "## Warnings", ""]
+        lines += [f"- {_cell(w)}" for w in result.warnings]
+    return "\n".join(lines) + "\n"

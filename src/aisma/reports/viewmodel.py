@@ -1,0 +1,83 @@
+"""One view-model for every human-readable report, so Markdown, HTML and later PDF agree."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from aisma.scoring.results import AssessmentResult, CategoryResult
+
+STATUS_LABELS = {"met": "Met", "unmet": "Not met", "unknown": "Unknown", "na": "N/A"}
+SOURCE_LABELS = {
+    "measured": "Measured",
+    "attested_with_evidence": "Attested, with evidence",
+    "attested": "Attested, no evidence",
+    "none": "No answer",
+}
+VIEW_TITLES = {
+    "nist-csf-2.0": "NIST CSF 2.0 functions",
+    "nist-ai-rmf": "NIST AI RMF functions",
+    "eu-ai-act": "EU AI Act articles",
+}
+
+
+def fmt_score(value: float | None) -> str:
+    """One decimal, floored, so a score never displays as the next level."""
+    return "n/a" if value is None else f"{math.floor(value * 10 + 1e-6) / 10:.1f}"
+
+
+def fmt_level(value: int | None) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def fmt_pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(value * 100)}%"
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    level: int
+    counts: dict[str, int]
+    statuses: tuple[str, ...]
+
+
+def heat_row(category: CategoryResult, levels: list[int]) -> list[HeatCell]:
+    cells = []
+    for level in levels:
+        objs = [o for o in category.objectives if o.level == level]
+        counts = {s: sum(1 for o in objs if o.status == s) for s in ("met", "unmet", "unknown", "na")}
+        cells.append(HeatCell(level=level, counts=counts, statuses=tuple(o.status for o in objs)))
+    return cells
+
+
+def level_name(result: AssessmentResult, level: int | None) -> str:
+    if level is None:
+        return "not applicable"
+    return dict(result.levels).get(level, "Unaware" if level == 0 else str(level))
+
+
+def headline(result: AssessmentResult) -> dict[str, Any]:
+    o = result.overall
+    measured = sum(1 for c in result.categories for x in c.objectives if x.source == "measured" and x.applicable)
+    applicable = sum(1 for c in result.categories for x in c.objectives if x.applicable)
+    conflicts = [x for c in result.categories for x in c.objectives if x.conflict]
+    capped = [c for c in result.categories if c.capped_by]
+    below_target = [
+        c for c in result.categories if c.applicable and c.target_level is not None and (c.level or 0) < c.target_level
+    ]
+    return {
+        "level": o.level,
+        "level_name": level_name(result, o.level),
+        "score": o.score,
+        "evidenced_level": o.evidenced_level,
+        "evidenced_score": o.evidenced_score,
+        "coverage": o.coverage,
+        "target_level": o.target_level,
+        "weakest": o.weakest_category,
+        "measured": measured,
+        "applicable": applicable,
+        "conflicts": conflicts,
+        "capped": capped,
+        "below_target": below_target,
+    }

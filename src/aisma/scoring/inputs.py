@@ -1,0 +1,93 @@
+"""Frozen inputs of an assessment. Scoring reads only these, so a result can be recomputed exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from aisma.inventory.schema import Inventory
+from aisma.maturity.schema import MaturityModel
+
+AnswerWord = Literal["fully", "largely", "partially", "not", "na", "unknown"]
+ANSWER_WORDS: tuple[str, ...] = ("fully", "largely", "partially", "not", "na", "unknown")
+# C2M2's scale: fully and largely count as met.
+ANSWER_VALUES: dict[str, float] = {"fully": 1.0, "largely": 0.75, "partially": 0.25, "not": 0.0, "unknown": 0.0}
+ANSWER_STEPS: dict[str, int] = {"not": 0, "partially": 1, "largely": 2, "fully": 3}
+MET_ANSWERS = frozenset({"fully", "largely"})
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """An evidence item an answer cites: a workspace path or a URL. ``exists`` is None for URLs."""
+
+    ref: str
+    exists: bool | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    objective_id: str
+    answer: AnswerWord
+    note: str = ""
+    justification: str = ""
+    evidence: tuple[EvidenceRef, ...] = ()
+    by: str = ""
+    at: date | None = None
+    expires: date | None = None
+
+    @property
+    def has_evidence(self) -> bool:
+        return any(item.exists is not False for item in self.evidence)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a measurement came from: enough for an auditor to find and re-check the file."""
+
+    tool: str
+    version: str = ""
+    file: str = ""
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    metric: str
+    observed_at: datetime
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None
+    source: Source = Source(tool="unknown")
+    details: tuple[str, ...] = ()
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is not None:
+            return self.value
+        if self.numerator is not None and self.denominator:
+            return self.numerator / self.denominator
+        return None
+
+
+@dataclass(frozen=True)
+class Targets:
+    default: int | None = None
+    categories: tuple[tuple[str, int], ...] = ()
+    domains: tuple[tuple[str, int], ...] = ()
+
+    def for_category(self, category_id: str, domain_id: str) -> int | None:
+        return dict(self.categories).get(category_id, dict(self.domains).get(domain_id, self.default))
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    organization: str
+    model: MaturityModel
+    assessed_at: datetime
+    inventory: Inventory = Inventory()
+    answers: tuple[Answer, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
+    targets: Targets = Targets()
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,260 @@
+"""Frozen result types and their JSON form (``aisma.result/v1``, a public contract).
+
+Numbers are rounded here, once, so every report and every run shows the same digits.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+RESULT_SCHEMA = "aisma.result/v1"
+Status = Literal["met", "unmet", "na", "unknown"]
+SourceKind = Literal["measured", "attested_with_evidence", "attested", "none"]
+
+
+def r2(value: float | None) -> float | None:
+    """Scores are floored, never rounded up: 2.996 must not read as level 3."""
+    return None if value is None else math.floor(value * 100 + 1e-6) / 100
+
+
+def r3(value: float | None) -> float | None:
+    return None if value is None else round(value + 0.0, 3)
+
+
+@dataclass(frozen=True)
+class MeasurementUsed:
+    metric: str
+    value: float
+    numerator: float | None
+    denominator: float | None
+    observed_at: str
+    sources: tuple[dict[str, str], ...]
+    details: tuple[str, ...]
+    fresh: bool
+    answer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "value": r3(self.value),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "observed_at": self.observed_at,
+            "fresh": self.fresh,
+            "answer": self.answer,
+            "sources": [dict(s) for s in self.sources],
+            "details": list(self.details),
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    attested: str
+    measured: str
+    used: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"attested": self.attested, "measured": self.measured, "used": self.used, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    id: str
+    title: str
+    level: int
+    applicable: bool
+    status: Status
+    answer: str | None
+    value: float
+    source: SourceKind
+    evidenced_status: Status
+    measurement: MeasurementUsed | None
+    conflict: Conflict | None
+    note: str
+    justification: str
+    evidence: tuple[dict[str, Any], ...]
+    by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "level": self.level,
+            "applicable": self.applicable,
+            "status": self.status,
+            "answer": self.answer,
+            "value": self.value,
+            "source": self.source,
+            "evidenced_status": self.evidenced_status,
+            "measurement": self.measurement.to_dict() if self.measurement else None,
+            "conflict": self.conflict.to_dict() if self.conflict else None,
+            "note": self.note,
+            "justification": self.justification,
+            "evidence": [dict(e) for e in self.evidence],
+            "by": self.by,
+        }
+
+
+@dataclass(frozen=True)
+class CapApplied:
+    gate: str
+    condition_category: str
+    condition_level: int
+    below: int
+    cap: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gate": self.gate,
+            "category": self.condition_category,
+            "category_level": self.condition_level,
+            "below": self.below,
+            "cap": self.cap,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    id: str
+    title: str
+    domain: str
+    weight: float
+    applicable: bool
+    level: int | None
+    score: float | None
+    coverage: float | None
+    evidenced_level: int | None
+    evidenced_score: float | None
+    uncapped_level: int | None
+    target_level: int | None
+    capped_by: CapApplied | None
+    evidenced_capped_by: CapApplied | None
+    objectives: tuple[ObjectiveResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "domain": self.domain,
+            "applicable": self.applicable,
+            "level": self.level,
+            "score": r2(self.score),
+            "coverage": r3(self.coverage),
+            "evidenced_level": self.evidenced_level,
+            "evidenced_score": r2(self.evidenced_score),
+            "uncapped_level": self.uncapped_level,
+            "target_level": self.target_level,
+            "capped_by": self.capped_by.to_dict() if self.capped_by else None,
+            "evidenced_capped_by": self.evidenced_capped_by.to_dict() if self.evidenced_capped_by else None,
+            "objectives": [o.to_dict() for o in self.objectives],
+        }
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A weighted roll-up of category scores: a domain, or the whole program."""
+
+    id: str
+    title: str
+    level: int | None
+    score: float | None
+    coverage: float | None
+    evidenced_level: int | None
+    evidenced_score: float | None
+    target_level: int | None
+    weakest_category: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "level": self.level,
+            "score": r2(self.score),
+            "coverage": r3(self.coverage),
+            "evidenced_level": self.evidenced_level,
+            "evidenced_score": r2(self.evidenced_score),
+            "target_level": self.target_level,
+            "weakest_category": self.weakest_category,
+        }
+
+
+@dataclass(frozen=True)
+class ViewBucket:
+    """Objectives grouped under one framework function, article or track."""
+
+    id: str
+    title: str
+    objectives: tuple[str, ...]
+    counts: tuple[tuple[str, int], ...]
+    coverage: float | None
+    level: int | None
+    score: float | None
+    evidenced_level: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "level": self.level,
+            "score": r2(self.score),
+            "coverage": r3(self.coverage),
+            "evidenced_level": self.evidenced_level,
+            "counts": dict(self.counts),
+            "objectives": list(self.objectives),
+        }
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    organization: str
+    model_id: str
+    model_version: str
+    model_title: str
+    assessed_at: str
+    overall: Rollup
+    domains: tuple[Rollup, ...]
+    categories: tuple[CategoryResult, ...]
+    tracks: tuple[ViewBucket, ...]
+    views: tuple[tuple[str, tuple[ViewBucket, ...]], ...]
+    gating: tuple[dict[str, Any], ...]
+    roadmap: tuple[dict[str, Any], ...]
+    warnings: tuple[str, ...]
+    levels: tuple[tuple[int, str], ...] = ()
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def category(self, category_id: str) -> CategoryResult:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def objective(self, objective_id: str) -> ObjectiveResult:
+        return next(o for c in self.categories for o in c.objectives if o.id == objective_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        overall = self.overall.to_dict()
+        del overall["id"], overall["title"]
+        result: dict[str, Any] = {
+            "schema": RESULT_SCHEMA,
+            "organization": self.organization,
+            "model": {
+                "id": self.model_id,
+                "version": self.model_version,
+                "title": self.model_title,
+                "levels": [{"level": n, "name": name} for n, name in self.levels],
+            },
+            "assessed_at": self.assessed_at,
+            "overall": overall,
+            "domains": [d.to_dict() for d in self.domains],
+            "categories": [c.to_dict() for c in self.categories],
+            "tracks": [t.to_dict() for t in self.tracks],
+            "views": {name: [b.to_dict() for b in buckets] for name, buckets in self.views},
+            "gating": [dict(g) for g in self.gating],
+            "roadmap": [dict(r) for r in self.roadmap],
+            "warnings": list(self.warnings),
+        }
+        for key, value in self.extra:
+            result[key] = value
+        return result

@@ -1,0 +1,99 @@
+"""``answers.yaml``: the manual answers, each either a bare word or a mapping with its evidence."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from aisma.errors import InputError
+from aisma.maturity.schema import MaturityModel
+from aisma.scoring.inputs import ANSWER_WORDS, Answer, AnswerWord, EvidenceRef
+from aisma.yamlfile import LineDict, dotted, first_error, plain_message
+
+WORDS = ", ".join(ANSWER_WORDS)
+
+
+class AnswerEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    answer: AnswerWord
+    note: str = ""
+    justification: str = ""
+    evidence: tuple[str, ...] = ()
+    by: str = ""
+    at: date | None = None
+    expires: date | None = None
+
+
+def parse_answers(
+    raw: Any, path: Path, model: MaturityModel, root: Path, warnings: list[str]
+) -> tuple[Answer, ...]:
+    """Check every answer against the model; evidence paths that do not exist become warnings."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineDict) or set(raw) - {"answers"}:
+        extra = sorted(set(raw) - {"answers"}) if isinstance(raw, dict) else []
+        what = f"unknown key {extra[0]!r}; " if extra else ""
+        raise InputError(path, getattr(raw, "line", 1), f"{what}expected a mapping with one key, answers")
+    entries = raw.get("answers") or LineDict()
+    if not isinstance(entries, LineDict):
+        raise InputError(path, raw.key_lines.get("answers"), "answers must be a mapping of objective id to answer")
+    known = {o.id for o in model.objectives()}
+    out: list[Answer] = []
+    for objective_id, value in entries.items():
+        line = entries.key_lines[objective_id]
+        if objective_id not in known:
+            raise InputError(path, line, f"{objective_id} is not an objective of model {model.id} {model.version}")
+        if isinstance(value, str):
+            if value not in ANSWER_WORDS:
+                raise InputError(path, line, f"{objective_id}: answer {value!r} must be one of {WORDS}")
+            value = {"answer": value}
+        if not isinstance(value, dict):
+            raise InputError(path, line, f"{objective_id}: expected an answer word ({WORDS}) or a mapping with answer")
+        try:
+            entry = AnswerEntry.model_validate(value)
+        except ValidationError as exc:
+            error = first_error(exc)
+            loc = tuple(error["loc"])
+            field_line = value.key_lines.get(loc[0], line) if isinstance(value, LineDict) and loc else line
+            message = plain_message(error)
+            if loc and loc[0] == "answer" and error["type"] == "literal_error":
+                message = f"must be one of {WORDS}"
+            raise InputError(path, field_line, f"{objective_id}: {dotted(loc)} {message}") from None
+        if entry.answer == "na" and not entry.justification.strip():
+            raise InputError(path, line, f"{objective_id}: answer na needs a justification")
+        evidence = tuple(_evidence(ref, root, path, line, objective_id, warnings) for ref in entry.evidence)
+        out.append(
+            Answer(
+                objective_id=str(objective_id),
+                answer=entry.answer,
+                note=entry.note.strip(),
+                justification=entry.justification.strip(),
+                evidence=evidence,
+                by=entry.by,
+                at=entry.at,
+                expires=entry.expires,
+            )
+        )
+    return tuple(out)
+
+
+def _evidence(ref: str, root: Path, path: Path, line: int, objective_id: str, warnings: list[str]) -> EvidenceRef:
+    if ref.startswith(("https://", "http://")):
+        return EvidenceRef(ref=ref, exists=None)
+    target = (root / ref).resolve()
+    if not target.is_relative_to(root.resolve()):
+        warnings.append(f"{path.name}:{line}: {objective_id}: evidence {ref} is outside the workspace; not counted")
+        return EvidenceRef(ref=ref, exists=False)
+    if not target.is_file():
+        warnings.append(f"{path.name}:{line}: {objective_id}: evidence {ref} does not exist; not counted")
+        return EvidenceRef(ref=ref, exists=False)
+    digest = hashlib.sha256()
+    with target.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return EvidenceRef(ref=ref, exists=True, sha256=digest.hexdigest())

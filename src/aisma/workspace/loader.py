@@ -1,0 +1,137 @@
+"""Read a files-first workspace folder into frozen assessment inputs.
+
+Every file is optional except ``aisma.yaml``. Problems in the files are errors naming file and
+line; evidence that cannot be found is a warning in the result, because the assessment is still
+meaningful without it (those answers just do not count as evidenced).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from aisma.errors import AismaError, InputError
+from aisma.inventory.metrics import inventory_measurements
+from aisma.inventory.schema import Inventory
+from aisma.maturity.loader import UnknownModelError, resolve_model
+from aisma.maturity.schema import MaturityModel
+from aisma.scoring.inputs import Answer, AssessmentInput, Source, Targets
+from aisma.workspace.answers import parse_answers
+from aisma.workspace.config import WorkspaceConfig
+from aisma.workspace.validate import validated
+from aisma.yamlfile import LineDict, load_yaml
+
+CONFIG_FILE = "aisma.yaml"
+INVENTORY_FILE = "inventory.yaml"
+ANSWERS_FILE = "answers.yaml"
+EVIDENCE_DIR = "evidence"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: WorkspaceConfig
+    model: MaturityModel
+    inventory: Inventory
+    inventory_sha256: str
+    answers: tuple[Answer, ...]
+    warnings: tuple[str, ...]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def open_workspace(directory: str | Path) -> Workspace:
+    root = Path(directory)
+    if not root.is_dir():
+        raise AismaError(f"{root}: no such workspace folder (create one with: aisma init {root})")
+    config_path = root / CONFIG_FILE
+    if not config_path.is_file():
+        raise AismaError(f"{root}: not a workspace, {CONFIG_FILE} is missing (create one with: aisma init {root})")
+    raw_config = load_yaml(config_path)
+    if not isinstance(raw_config, dict):
+        raise InputError(config_path, 1, "expected a mapping with organization, model and targets")
+    config = validated(WorkspaceConfig, raw_config, config_path)
+    try:
+        model = resolve_model(config.model, base=root)
+    except UnknownModelError as exc:
+        raise InputError(config_path, raw_config.key_lines.get("model") if isinstance(raw_config, LineDict) else None, f"model: {exc.message}") from None
+    _check_targets(config, model, raw_config, config_path)
+
+    inventory_path = root / INVENTORY_FILE
+    inventory = Inventory()
+    if inventory_path.is_file():
+        raw_inventory = load_yaml(inventory_path)
+        if raw_inventory is not None:
+            if not isinstance(raw_inventory, dict):
+                raise InputError(inventory_path, 1, "expected a mapping with one key, systems")
+            inventory = validated(Inventory, raw_inventory, inventory_path, "systems", "system")
+            _check_unique_systems(inventory, raw_inventory, inventory_path)
+
+    warnings: list[str] = []
+    answers_path = root / ANSWERS_FILE
+    answers: tuple[Answer, ...] = ()
+    if answers_path.is_file():
+        answers = parse_answers(load_yaml(answers_path), answers_path, model, root, warnings)
+    return Workspace(
+        root=root,
+        config=config,
+        model=model,
+        inventory=inventory,
+        inventory_sha256=_sha256(inventory_path),
+        answers=answers,
+        warnings=tuple(warnings),
+    )
+
+
+def _check_targets(config: WorkspaceConfig, model: MaturityModel, raw: object, path: Path) -> None:
+    categories = {c.id for c in model.categories()}
+    domains = {d.id for d in model.domains}
+    targets = raw.get("targets") if isinstance(raw, LineDict) else None
+    for key, known, values in (("categories", categories, config.targets.categories), ("domains", domains, config.targets.domains)):
+        section = targets.get(key) if isinstance(targets, LineDict) else None
+        for name, level in values.items():
+            line = section.key_lines.get(name) if isinstance(section, LineDict) else None
+            if name not in known:
+                raise InputError(path, line, f"targets.{key}.{name} is not a {key[:-1] if key != 'categories' else 'category'} of model {model.id}")
+            if not 0 <= level <= model.max_level:
+                raise InputError(path, line, f"targets.{key}.{name} must be a level from 0 to {model.max_level}")
+    if config.targets.default is not None and config.targets.default > model.max_level:
+        raise InputError(path, None, f"targets.default must be a level from 0 to {model.max_level}")
+
+
+def _check_unique_systems(inventory: Inventory, raw: object, path: Path) -> None:
+    seen: set[str] = set()
+    items = raw.get("systems") if isinstance(raw, dict) else None
+    for index, system in enumerate(inventory.systems):
+        if system.id in seen:
+            line = items.item_lines[index] if items is not None and hasattr(items, "item_lines") else None
+            raise InputError(path, line, f"system {system.id}: id is used twice")
+        seen.add(system.id)
+
+
+def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentInput:
+    """Freeze a workspace into the inputs of one assessment at ``assessed_at``."""
+    targets = workspace.config.targets
+    measurements = inventory_measurements(
+        workspace.inventory,
+        assessed_at,
+        Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256),
+    )
+    return AssessmentInput(
+        organization=workspace.config.organization,
+        model=workspace.model,
+        assessed_at=assessed_at,
+        inventory=workspace.inventory,
+        answers=workspace.answers,
+        measurements=measurements,
+        targets=Targets(
+            default=targets.default,
+            categories=tuple(sorted(targets.categories.items())),
+            domains=tuple(sorted(targets.domains.items())),
+        ),
+        warnings=workspace.warnings,
+    )

@@ -1,0 +1,15 @@
+"""Assess a workspace folder: the library call behind ``aisma assess`` and ``aisma demo``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from aisma.scoring.engine import assess
+from aisma.scoring.results import AssessmentResult
+from aisma.workspace.loader import assessment_input, open_workspace
+
+
+def assess_workspace(directory: str | Path, assessed_at: datetime) -> AssessmentResult:
+    workspace = open_workspace(directory)
+    return assess(assessment_input(workspace, assessed_at))
