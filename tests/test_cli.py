@@ -51,7 +51,10 @@ def test_bad_workspace_is_one_line_exit_1(mini: Path, capsys: pytest.CaptureFixt
 def test_missing_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = call(capsys, "assess", str(tmp_path / "nope"))
     assert code == 1
-    assert err == f"aisma: error: {tmp_path / 'nope'}: no such workspace folder (create one with: aisma init {tmp_path / 'nope'})\n"
+    assert (
+        err
+        == f"aisma: error: {tmp_path / 'nope'}: no such workspace folder (create one with: aisma init {tmp_path / 'nope'})\n"
+    )
 
 
 def test_bad_at_option(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,3 +124,11 @@ def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"aisma: error: {bad}:2: invalid YAML")
+
+
+def test_quickcheck_interactive() -> None:
+    exe = Path(sys.executable).parent / "aisma"
+    proc = subprocess.run([str(exe), "quickcheck"], input="y\ny\nn\ny\ny\n", capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "1. Do you have a complete inventory" in proc.stdout
+    assert "4 of 5 yes: maturity level 3-4." in proc.stdout

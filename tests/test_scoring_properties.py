@@ -41,7 +41,10 @@ def systems() -> st.SearchStrategy[tuple[AISystem, ...]]:
         track=st.sampled_from(["build", "platform", "copilot", "coding_tool"]),
         deployment_type=st.sampled_from(["self_hosted", "paas", "api_saas"]),
         autonomy_test=st.builds(
-            AutonomyAnswers, chooses_actions=st.booleans(), side_effects=st.booleans(), multi_step_unapproved=st.booleans()
+            AutonomyAnswers,
+            chooses_actions=st.booleans(),
+            side_effects=st.booleans(),
+            multi_step_unapproved=st.booleans(),
         ),
         mcp_servers=st.sampled_from([(), ("github",)]),
         owner=st.sampled_from([None, "owner"]),

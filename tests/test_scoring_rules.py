@@ -68,7 +68,11 @@ def test_agentic_system_makes_agent_objectives_applicable(mini: Path) -> None:
 
 def test_gate_lifts_when_prerequisite_reaches_level(mini: Path) -> None:
     # Classify the second system: DAT-2.1 measures 1.0 -> fully, DAT reaches 2, the gate opens.
-    text = (mini / "inventory.yaml").read_text().replace("deployment_type: paas", "deployment_type: paas\n    data_classification: internal")
+    text = (
+        (mini / "inventory.yaml")
+        .read_text()
+        .replace("deployment_type: paas", "deployment_type: paas\n    data_classification: internal")
+    )
     (mini / "inventory.yaml").write_text(text)
     result = assess_workspace(mini, AT)
     assert result.category("DAT").level == 2
@@ -137,7 +141,7 @@ def test_expired_answer_counts_as_unknown(mini: Path) -> None:
 
 def test_na_without_justification_is_an_error(mini: Path) -> None:
     inputs = _inputs(mini)
-    with pytest.raises(AismaError, match="APP-2.1: answer na needs a justification"):
+    with pytest.raises(AismaError, match=r"APP-2\.1: answer na needs a justification"):
         assess(_replace(inputs, answers=(*inputs.answers, Answer(objective_id="APP-2.1", answer="na"))))
 
 

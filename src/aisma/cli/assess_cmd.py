@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from aisma.workspace.init import init_workspace
 from aisma.workspace.run import assess_workspace
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     md = "md"
     html = "html"
@@ -32,14 +32,18 @@ def parse_at(value: str | None) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise AismaError(f"--at {value!r}: expected an ISO date or date-time such as 2026-11-16 or 2026-11-16T09:00:00Z") from None
+        raise AismaError(
+            f"--at {value!r}: expected an ISO date or date-time such as 2026-11-16 or 2026-11-16T09:00:00Z"
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
-        directory: Annotated[Path, typer.Argument(help="Folder to write the example organization and its report into.")] = Path("aisma-demo"),
+        directory: Annotated[
+            Path, typer.Argument(help="Folder to write the example organization and its report into.")
+        ] = Path("aisma-demo"),
         at: Annotated[str, typer.Option(help="Assessment time (ISO); 'now' for the current time.")] = DEMO_ASSESSED_AT,
     ) -> None:
         """The main job: build the example organization, assess it, write report.html and result.json."""
@@ -56,7 +60,9 @@ def register(app: typer.Typer) -> None:
     def init(
         directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
         example: Annotated[bool, typer.Option("--example", help="Fill it with the example organization.")] = False,
-        organization: Annotated[str, typer.Option(help="Organization name for a new, empty workspace.")] = "My organization",
+        organization: Annotated[
+            str, typer.Option(help="Organization name for a new, empty workspace.")
+        ] = "My organization",
     ) -> None:
         """Create a workspace folder: aisma.yaml, inventory.yaml, answers.yaml and evidence/."""
         if example:

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from aisma.cli import assess_cmd, model_cmd, quickcheck_cmd
+from aisma.cli import assess_cmd, inventory_cmd, metrics_cmd, model_cmd, quickcheck_cmd
 from aisma.errors import AismaError
 
 EXIT_INPUT = 1
@@ -28,7 +28,9 @@ def build_app() -> typer.Typer:
     )
     assess_cmd.register(app)
     app.add_typer(model_cmd.build(), name="model")
+    app.add_typer(inventory_cmd.build(), name="inventory")
     quickcheck_cmd.register(app)
+    metrics_cmd.register(app)
     return app
 
 
@@ -52,7 +54,8 @@ def run(argv: list[str] | None = None) -> int:
         if os.environ.get("AISMA_DEBUG"):
             raise
         print(
-            f"aisma: internal error: {type(exc).__name__}: {exc} (set AISMA_DEBUG=1 for the traceback; please report it)",
+            f"aisma: internal error: {type(exc).__name__}: {exc} "
+            "(set AISMA_DEBUG=1 for the traceback; please report it)",
             file=sys.stderr,
         )
         return _exit(EXIT_INTERNAL, argv)

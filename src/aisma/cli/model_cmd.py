@@ -41,7 +41,10 @@ def build() -> typer.Typer:
                 table.add_row(d.id, c.id, c.title, str(len(c.objectives)), f"{c.weight:g}")
         console.print(table)
         for g in m.gates:
-            console.print(f"gate {g.id}: {g.when.category} below {g.when.below} caps {', '.join(g.cap.categories)} at {g.cap.level}")
+            console.print(
+                f"gate {g.id}: {g.when.category} below {g.when.below} "
+                f"caps {', '.join(g.cap.categories)} at {g.cap.level}"
+            )
         if category:
             _show_category(console, m, category)
 
@@ -49,7 +52,10 @@ def build() -> typer.Typer:
     def validate(path: Annotated[Path, typer.Argument(help="Model file to check.")]) -> None:
         """Check a model file: schema, ids, dependencies, gates, crosswalk ids and metric ids."""
         m = load_model_file(path)
-        typer.echo(f"{path}: valid model {m.id} {m.version} ({len(m.categories())} categories, {len(m.objectives())} objectives)")
+        typer.echo(
+            f"{path}: valid model {m.id} {m.version} "
+            f"({len(m.categories())} categories, {len(m.objectives())} objectives)"
+        )
 
     @app.command()
     def schema() -> None:
@@ -69,7 +75,9 @@ def _show_category(console: Console, model: MaturityModel, category_id: str) -> 
     table = Table("Id", "Title", "Measurement", "Applies to")
     for o in category.objectives:
         applies = o.applies_to.model_dump(exclude_defaults=True)
-        table.add_row(o.id, o.title, o.measurement.metric or o.measurement.mode, json.dumps(applies) if applies else "all")
+        table.add_row(
+            o.id, o.title, o.measurement.metric or o.measurement.mode, json.dumps(applies) if applies else "all"
+        )
     console.print(table)
 
 
@@ -91,7 +99,10 @@ def register_generated(app: typer.Typer) -> None:
         console.print(table)
         share = report.measured / report.total if report.total else 0.0
         console.print(f"{report.measured} of {report.total} objectives automated or either ({share:.0%}).")
-        console.print(f"{len(report.missing())} framework items not addressed; {len(report.objectives_without)} objective mappings missing.")
+        console.print(
+            f"{len(report.missing())} framework items not addressed; "
+            f"{len(report.objectives_without)} objective mappings missing."
+        )
 
     @app.command("docs")
     def docs_cmd(

@@ -20,9 +20,15 @@ def register(app: typer.Typer) -> None:
         else:
             values = tuple(typer.confirm(f"{i}. {text}", default=False) for i, (_, text) in enumerate(QUESTIONS, 1))
         result = score(values)
-        level = str(result.level_low) if result.level_low == result.level_high else f"{result.level_low}-{result.level_high}"
+        level = (
+            str(result.level_low)
+            if result.level_low == result.level_high
+            else f"{result.level_low}-{result.level_high}"
+        )
         typer.echo(f"{result.yes_count} of {len(QUESTIONS)} yes: maturity level {level}.")
         typer.echo("Next steps:")
         for step in result.next_steps:
             typer.echo(f"  - {step}")
-        typer.echo("For the full assessment: aisma init my-program && aisma assess my-program --format html --out report.html")
+        typer.echo(
+            "For the full assessment: aisma init my-program && aisma assess my-program --format html --out report.html"
+        )

@@ -12,7 +12,15 @@ from aisma.scoring.results import AssessmentResult
 def print_summary(console: Console, result: AssessmentResult) -> None:
     h = headline(result)
     table = Table(title=f"{result.organization}: {result.model_id} {result.model_version}", title_justify="left")
-    for column, justify in (("Category", "left"), ("Level", "right"), ("Score", "right"), ("Evidenced", "right"), ("Target", "right"), ("Coverage", "right"), ("Note", "left")):
+    for column, justify in (
+        ("Category", "left"),
+        ("Level", "right"),
+        ("Score", "right"),
+        ("Evidenced", "right"),
+        ("Target", "right"),
+        ("Coverage", "right"),
+        ("Note", "left"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for c in result.categories:
         note = ""
@@ -23,8 +31,13 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         elif c.target_level is not None and (c.level or 0) < c.target_level:
             note = f"{c.target_level - (c.level or 0)} below target"
         table.add_row(
-            f"{c.id} {c.title}", fmt_level(c.level), fmt_score(c.score), fmt_level(c.evidenced_level),
-            fmt_level(c.target_level), fmt_pct(c.coverage), note,
+            f"{c.id} {c.title}",
+            fmt_level(c.level),
+            fmt_score(c.score),
+            fmt_level(c.evidenced_level),
+            fmt_level(c.target_level),
+            fmt_pct(c.coverage),
+            note,
         )
     console.print(table)
     console.print(

@@ -34,7 +34,9 @@ def autonomy_result(answers: AutonomyAnswers) -> AutonomyResult:
         reason = "chooses actions, but each step is approved and nothing changes without a person"
     elif unapproved and side_effects and (answers.own_identity or answers.acts_on_agent_output):
         level = "autonomous"
-        reason = "acts with side effects over several unapproved steps under its own identity or on other agents' output"
+        reason = (
+            "acts with side effects over several unapproved steps under its own identity or on other agents' output"
+        )
     else:
         level = "supervised"
         reason = "chooses actions with side effects or unapproved steps, within a person's supervision"

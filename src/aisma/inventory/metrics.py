@@ -34,13 +34,25 @@ def _production(s: AISystem) -> bool:
     return s.environment == "production"
 
 
+DRILL_INTERVAL_DAYS = {"CRITICAL": 92, "HIGH": 183, "MEDIUM": 365}
+
+
+def _drilled_for_tier(s: AISystem, today: date) -> bool:
+    days = DRILL_INTERVAL_DAYS.get(s.risk_tier or "", 0)
+    return bool(days) and _within(s.kill_switch_tested_at, today, days)
+
+
 def _high_risk(s: AISystem) -> bool:
     return s.risk_tier in HIGH_TIERS or s.eu_ai_act.risk_class == "high"
 
 
 METRICS: tuple[InventoryMetric, ...] = (
-    InventoryMetric("inventory.systems.owner_ratio", lambda s: True, lambda s, d: bool(s.owner and s.owner.strip()), "no owner"),
-    InventoryMetric("inventory.systems.risk_tier_ratio", lambda s: True, lambda s, d: s.risk_tier is not None, "no risk tier"),
+    InventoryMetric(
+        "inventory.systems.owner_ratio", lambda s: True, lambda s, d: bool(s.owner and s.owner.strip()), "no owner"
+    ),
+    InventoryMetric(
+        "inventory.systems.risk_tier_ratio", lambda s: True, lambda s, d: s.risk_tier is not None, "no risk tier"
+    ),
     InventoryMetric(
         "inventory.systems.data_classification_ratio",
         lambda s: True,
@@ -54,14 +66,25 @@ METRICS: tuple[InventoryMetric, ...] = (
         "no EU AI Act role and risk class",
     ),
     InventoryMetric(
-        "inventory.agentic.autonomy_test_ratio", lambda s: True, lambda s, d: s.autonomy_test.complete(), "Autonomy Test incomplete"
+        "inventory.agentic.autonomy_test_ratio",
+        lambda s: True,
+        lambda s, d: s.autonomy_test.complete(),
+        "Autonomy Test incomplete",
     ),
     InventoryMetric(
-        "aibom.systems.coverage_ratio", lambda s: s.track in ("build", "platform"), lambda s, d: bool(s.aibom), "no AI-BOM"
+        "aibom.systems.coverage_ratio",
+        lambda s: s.track in ("build", "platform"),
+        lambda s, d: bool(s.aibom),
+        "no AI-BOM",
     ),
-    InventoryMetric("inventory.systems.match_pattern_ratio", lambda s: True, lambda s, d: bool(s.match), "no match patterns"),
     InventoryMetric(
-        "inventory.systems.approved_ratio", _production, lambda s, d: s.approved_at is not None and s.approved_at <= d, "not approved"
+        "inventory.systems.match_pattern_ratio", lambda s: True, lambda s, d: bool(s.match), "no match patterns"
+    ),
+    InventoryMetric(
+        "inventory.systems.approved_ratio",
+        _production,
+        lambda s, d: s.approved_at is not None and s.approved_at <= d,
+        "not approved",
     ),
     InventoryMetric(
         "inventory.systems.security_review_ratio",
@@ -91,10 +114,22 @@ METRICS: tuple[InventoryMetric, ...] = (
         "no kill-switch drill in 180 days",
     ),
     InventoryMetric(
+        "inventory.systems.disablement_drill_ratio",
+        lambda s: _production(s) and s.risk_tier in DRILL_INTERVAL_DAYS,
+        _drilled_for_tier,
+        "no disablement drill within its tier's interval",
+    ),
+    InventoryMetric(
         "inventory.systems.human_review_ratio",
         lambda s: _production(s) and _high_risk(s),
         lambda s, d: s.human_review in ("sampled", "full"),
         "no human review",
+    ),
+    InventoryMetric(
+        "inventory.agentic.human_approval_ratio",
+        lambda s: s.is_agentic and s.risk_tier in ("MEDIUM", "HIGH", "CRITICAL"),
+        lambda s, d: s.human_review == "full" or (s.risk_tier == "MEDIUM" and s.human_review == "sampled"),
+        "human approval below what its tier needs",
     ),
     InventoryMetric(
         "inventory.coding_tools.approved_ratio",

@@ -76,7 +76,9 @@ def reference_catalogs() -> dict[str, ReferenceCatalog]:
             )
             # ISO/IEC 42001 areas list their control ids; a model may cite either.
             for control in item.get("controls") or ():
-                items.append(ReferenceItem(id=str(control), title=str(item["title"]), kind="control", parent=item["id"]))
+                items.append(
+                    ReferenceItem(id=str(control), title=str(item["title"]), kind="control", parent=item["id"])
+                )
         catalogs[raw["framework"]] = ReferenceCatalog(
             framework=raw["framework"],
             title=raw["title"],

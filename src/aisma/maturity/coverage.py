@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from aisma.maturity.catalogs import reference_catalogs
 from aisma.maturity.schema import MaturityModel
 
-REQUIRED_EU_ARTICLES = ("Art. 9", "Art. 10", "Art. 11", "Art. 12", "Art. 13", "Art. 14", "Art. 15", "Art. 17", "Art. 26", "Art. 72", "Art. 73")
+REQUIRED_EU_ARTICLES = (
+    "Art. 9",
+    "Art. 10",
+    "Art. 11",
+    "Art. 12",
+    "Art. 13",
+    "Art. 14",
+    "Art. 15",
+    "Art. 17",
+    "Art. 26",
+    "Art. 72",
+    "Art. 73",
+)
 REQUIRED_ISO_AREAS = ("A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9", "A.10")
 
 

@@ -67,7 +67,10 @@ def model_reference(model: MaturityModel) -> str:
             lines += ["", f"### {c.id}", "", f"**{c.title}.** {_cell(c.description)}"]
             for o in c.objectives:
                 lines += ["", f"#### {o.id} {o.title}", "", f"*Level {o.level}.* {_cell(o.statement)}", ""]
-                lines.append(f"- **KPI**: {_cell(o.kpi.name)} ({o.kpi.unit}), target {_cell(o.kpi.target)}; {_cell(o.kpi.compute)}")
+                lines.append(
+                    f"- **KPI**: {_cell(o.kpi.name)} ({o.kpi.unit}), "
+                    f"target {_cell(o.kpi.target)}; {_cell(o.kpi.compute)}"
+                )
                 lines.append(f"- **Measurement**: {_measurement(o)}")
                 lines.append(f"- **Applies to**: {_applies(o)}")
                 lines.append(f"- **Why**: {_cell(o.rationale)}")

@@ -6,8 +6,8 @@ so there is one way in. An entry point's value is a callable returning the path 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -25,6 +25,7 @@ ENTRY_POINT_GROUP = "aisma.models"
 
 class UnknownModelError(AismaError):
     """A model reference that is neither an installed id nor a file."""
+
 
 BUILTIN_MODEL_ID = "aisma-core"
 
@@ -58,7 +59,11 @@ def load_model_file(path: str | Path) -> MaturityModel:
     """Parse, validate and cross-check one model file; errors name file, line and field."""
     raw = load_yaml(path)
     if not isinstance(raw, dict):
-        raise InputError(path, getattr(raw, "line", None) or 1, "a model file must be a mapping with id, version, title, levels and domains")
+        raise InputError(
+            path,
+            getattr(raw, "line", None) or 1,
+            "a model file must be a mapping with id, version, title, levels and domains",
+        )
     try:
         model = MaturityModel.model_validate(raw)
     except ValidationError as exc:
@@ -82,7 +87,9 @@ def resolve_model(reference: str, base: Path | None = None) -> MaturityModel:
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return load_model_file(candidate)
     known = ", ".join(sorted(by_id))
-    raise UnknownModelError(f"no model {reference!r}: expected an installed model id ({known}) or a path to a model file")
+    raise UnknownModelError(
+        f"no model {reference!r}: expected an installed model id ({known}) or a path to a model file"
+    )
 
 
 def _located(exc: ValidationError, raw: Any, path: str | Path) -> InputError:
@@ -103,7 +110,14 @@ def _subject(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
         return f"{kind} {value}" if isinstance(value, str) else f"{kind} #{index + 1}"
 
     subject, rest, node = "", loc, raw
-    pairs = {"domains": "domain", "categories": "category", "objectives": "objective", "gates": "gate", "deployment_classes": "deployment class", "levels": "level"}
+    pairs = {
+        "domains": "domain",
+        "categories": "category",
+        "objectives": "objective",
+        "gates": "gate",
+        "deployment_classes": "deployment class",
+        "levels": "level",
+    }
     i = 0
     while i + 1 < len(loc) and loc[i] in pairs and isinstance(loc[i + 1], int):
         container = node.get(loc[i]) if isinstance(node, dict) else None

@@ -6,9 +6,9 @@ because model authors edit YAML by hand and need to find the spot fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from aisma.errors import InputError
 from aisma.maturity.catalogs import metric_catalog, reference_catalogs
@@ -16,6 +16,7 @@ from aisma.maturity.schema import OBJECTIVE_ID, MaturityModel, Objective
 from aisma.yamlfile import line_of
 
 Loc = tuple[str | int, ...]
+Fail = Callable[[Sequence[str | int], str], NoReturn]
 
 
 def _objectives_with_loc(model: MaturityModel) -> Iterator[tuple[Objective, str, Loc]]:
@@ -28,7 +29,7 @@ def _objectives_with_loc(model: MaturityModel) -> Iterator[tuple[Objective, str,
 def check_model(model: MaturityModel, raw: Any, path: str | Path) -> None:
     """Raise an InputError naming the first cross-reference problem in the model, if any."""
 
-    def fail(loc: Sequence[str | int], message: str) -> None:
+    def fail(loc: Sequence[str | int], message: str) -> NoReturn:
         raise InputError(path, line_of(raw, loc), message)
 
     level_numbers = [lv.level for lv in model.levels]
@@ -43,7 +44,10 @@ def check_model(model: MaturityModel, raw: Any, path: str | Path) -> None:
         seen[domain.id] = "domain"
         for c, category in enumerate(domain.categories):
             if category.id in seen:
-                fail(("domains", d, "categories", c, "id"), f"category id {category.id} is already used by a {seen[category.id]}")
+                fail(
+                    ("domains", d, "categories", c, "id"),
+                    f"category id {category.id} is already used by a {seen[category.id]}",
+                )
             seen[category.id] = "category"
 
     objective_ids: dict[str, Objective] = {}
@@ -83,16 +87,25 @@ def check_model(model: MaturityModel, raw: Any, path: str | Path) -> None:
             fail(("gates", g, "id"), f"gate {gate.id}: id is used twice")
         gate_ids.add(gate.id)
         if gate.when.category not in category_ids:
-            fail(("gates", g, "when", "category"), f"gate {gate.id}: when.category {gate.when.category} is not a category of the model")
+            fail(
+                ("gates", g, "when", "category"),
+                f"gate {gate.id}: when.category {gate.when.category} is not a category of the model",
+            )
         if gate.when.below > model.max_level:
             fail(("gates", g, "when", "below"), f"gate {gate.id}: when.below must be at most {model.max_level}")
         if gate.cap.level >= gate.when.below and gate.cap.level > model.max_level:
             fail(("gates", g, "cap", "level"), f"gate {gate.id}: cap.level must be at most {model.max_level}")
         for i, capped in enumerate(gate.cap.categories):
             if capped not in category_ids:
-                fail(("gates", g, "cap", "categories", i), f"gate {gate.id}: cap.categories names {capped}, which is not a category of the model")
+                fail(
+                    ("gates", g, "cap", "categories", i),
+                    f"gate {gate.id}: cap.categories names {capped}, which is not a category of the model",
+                )
             if capped == gate.when.category:
-                fail(("gates", g, "cap", "categories", i), f"gate {gate.id}: a gate cannot cap its own condition category")
+                fail(
+                    ("gates", g, "cap", "categories", i),
+                    f"gate {gate.id}: a gate cannot cap its own condition category",
+                )
 
     class_ids: set[str] = set()
     for k, deployment_class in enumerate(model.deployment_classes):
@@ -100,28 +113,44 @@ def check_model(model: MaturityModel, raw: Any, path: str | Path) -> None:
             fail(("deployment_classes", k, "id"), f"deployment class {deployment_class.id}: id is used twice")
         class_ids.add(deployment_class.id)
         if deployment_class.minimum_level > model.max_level:
-            fail(("deployment_classes", k, "minimum_level"), f"deployment class {deployment_class.id}: minimum_level must be at most {model.max_level}")
+            fail(
+                ("deployment_classes", k, "minimum_level"),
+                f"deployment class {deployment_class.id}: minimum_level must be at most {model.max_level}",
+            )
         for i, category_id in enumerate(deployment_class.categories):
             if category_id not in category_ids:
-                fail(("deployment_classes", k, "categories", i), f"deployment class {deployment_class.id}: categories names {category_id}, which is not a category of the model")
+                fail(
+                    ("deployment_classes", k, "categories", i),
+                    f"deployment class {deployment_class.id}: categories names {category_id}, "
+                    "which is not a category of the model",
+                )
 
 
-def _check_references(objective: Objective, loc: Loc, fail: Any) -> None:
+def _check_references(objective: Objective, loc: Loc, fail: Fail) -> None:
     catalogs = reference_catalogs()
     for framework, ids in objective.references.items():
         catalog = catalogs.get(framework)
         if catalog is None:
             known = ", ".join(sorted(catalogs))
-            fail((*loc, "references", framework), f"objective {objective.id}: references.{framework} is not a known framework (expected one of {known})")
+            fail(
+                (*loc, "references", framework),
+                f"objective {objective.id}: references.{framework} is not a known framework (expected one of {known})",
+            )
         known_ids = catalog.ids()
         for i, item_id in enumerate(ids):
             if item_id in catalog.withdrawn:
-                fail((*loc, "references", framework, i), f"objective {objective.id}: references.{framework} id {item_id} is withdrawn")
+                fail(
+                    (*loc, "references", framework, i),
+                    f"objective {objective.id}: references.{framework} id {item_id} is withdrawn",
+                )
             if item_id not in known_ids:
-                fail((*loc, "references", framework, i), f"objective {objective.id}: references.{framework} id {item_id} is not in the {framework} catalog")
+                fail(
+                    (*loc, "references", framework, i),
+                    f"objective {objective.id}: references.{framework} id {item_id} is not in the {framework} catalog",
+                )
 
 
-def _check_metric(objective: Objective, loc: Loc, fail: Any) -> None:
+def _check_metric(objective: Objective, loc: Loc, fail: Fail) -> None:
     measurement = objective.measurement
     if measurement.metric is None:
         return
@@ -130,9 +159,15 @@ def _check_metric(objective: Objective, loc: Loc, fail: Any) -> None:
     if spec is None:
         fail((*loc, "measurement", "metric"), f"{where} {measurement.metric} is not in the metric catalog")
     if spec.unit != "ratio":
-        fail((*loc, "measurement", "metric"), f"{where} {measurement.metric} is a {spec.unit}; thresholds need a ratio metric")
+        fail(
+            (*loc, "measurement", "metric"),
+            f"{where} {measurement.metric} is a {spec.unit}; thresholds need a ratio metric",
+        )
     if spec.direction != measurement.direction:
-        fail((*loc, "measurement", "direction"), f"objective {objective.id}: measurement.direction must be {spec.direction} for {spec.id}")
+        fail(
+            (*loc, "measurement", "direction"),
+            f"objective {objective.id}: measurement.direction must be {spec.direction} for {spec.id}",
+        )
 
 
 def _find_cycle(objectives: dict[str, Objective]) -> list[str] | None:

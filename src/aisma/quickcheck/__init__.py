@@ -19,7 +19,8 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "0-1": (
-        "Build the AI inventory first: every model, application, agent, copilot, coding tool and MCP server, with an owner.",
+        "Build the AI inventory first: every model, application, agent, copilot, coding tool and MCP server, "
+        "with an owner.",
         "Publish an AI security policy and acceptable-use standard, and name who owns AI risk.",
         "Turn on logging of prompts, outputs and tool calls for the systems in production.",
     ),

@@ -57,12 +57,11 @@ def radar(categories: Sequence[CategoryResult], max_level: int) -> str:
 
     def polygon(values: list[float], color: str, fill: float, dash: str = "") -> str:
         pts = " ".join(
-            f"{x:.1f},{y:.1f}" for x, y in (_pt(cx, cy, radius * v / max_level, a) for v, a in zip(values, angles, strict=True))
+            f"{x:.1f},{y:.1f}"
+            for x, y in (_pt(cx, cy, radius * v / max_level, a) for v, a in zip(values, angles, strict=True))
         )
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        return (
-            f'<polygon points="{pts}" fill="{color}" fill-opacity="{fill}" stroke="{color}" stroke-width="2"{dash_attr}/>'
-        )
+        return f'<polygon points="{pts}" fill="{color}" fill-opacity="{fill}" stroke="{color}" stroke-width="2"{dash_attr}/>'
 
     targets = [float(c.target_level) for c in cats if c.target_level is not None]
     if len(targets) == n:
@@ -86,17 +85,23 @@ def heatmap(categories: Sequence[CategoryResult], levels: list[int]) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         'aria-labelledby="heat-title" class="chart heatmap">',
-        "<title id=\"heat-title\">Objectives per category and level: met, not met, unknown, not applicable</title>",
+        '<title id="heat-title">Objectives per category and level: met, not met, unknown, not applicable</title>',
     ]
     for j, level in enumerate(levels):
         x = label_w + j * cell_w + cell_w / 2
-        parts.append(f'<text x="{x:.0f}" y="18" font-size="12" font-weight="600" text-anchor="middle" fill="{COLORS["text"]}">L{level}</text>')
+        parts.append(
+            f'<text x="{x:.0f}" y="18" font-size="12" font-weight="600" text-anchor="middle" fill="{COLORS["text"]}">L{level}</text>'
+        )
     for i, c in enumerate(categories):
         y = top + i * cell_h
-        parts.append(f'<text x="6" y="{y + 19}" font-size="12" font-weight="600" fill="{COLORS["text"]}">{escape(c.id)}</text>')
+        parts.append(
+            f'<text x="6" y="{y + 19}" font-size="12" font-weight="600" fill="{COLORS["text"]}">{escape(c.id)}</text>'
+        )
         for j, cell in enumerate(heat_row(c, levels)):
             x0 = label_w + j * cell_w
-            parts.append(f'<rect x="{x0 + 2}" y="{y + 2}" width="{cell_w - 4}" height="{cell_h - 4}" fill="#fafbfc" stroke="{COLORS["grid"]}"/>')
+            parts.append(
+                f'<rect x="{x0 + 2}" y="{y + 2}" width="{cell_w - 4}" height="{cell_h - 4}" fill="#fafbfc" stroke="{COLORS["grid"]}"/>'
+            )
             sq = 12
             for k, status in enumerate(cell.statuses):
                 sx = x0 + 7 + k * (sq + 3)
@@ -108,7 +113,9 @@ def heatmap(categories: Sequence[CategoryResult], levels: list[int]) -> str:
     ly = top + cell_h * len(categories) + 18
     for k, (status, label) in enumerate((("met", "Met"), ("unmet", "Not met"), ("unknown", "Unknown"), ("na", "N/A"))):
         x = label_w + k * 90
-        parts.append(f'<rect x="{x}" y="{ly - 10}" width="12" height="12" rx="2" fill="{COLORS[status]}" stroke="#8a94a0" stroke-width="0.5"/>')
+        parts.append(
+            f'<rect x="{x}" y="{ly - 10}" width="12" height="12" rx="2" fill="{COLORS[status]}" stroke="#8a94a0" stroke-width="0.5"/>'
+        )
         parts.append(f'<text x="{x + 17}" y="{ly}" font-size="12" fill="{COLORS["text"]}">{label}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -128,19 +135,33 @@ def claimed_vs_evidenced(categories: Sequence[CategoryResult], max_level: int) -
     for lv in range(max_level + 1):
         x = label_w + lv * scale
         parts.append(f'<line x1="{x:.1f}" y1="22" x2="{x:.1f}" y2="{height - 20}" stroke="{COLORS["grid"]}"/>')
-        parts.append(f'<text x="{x:.1f}" y="16" font-size="10" text-anchor="middle" fill="{COLORS["muted"]}">{lv}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="16" font-size="10" text-anchor="middle" fill="{COLORS["muted"]}">{lv}</text>'
+        )
     for i, c in enumerate(cats):
         y = 26 + i * row_h
-        parts.append(f'<text x="6" y="{y + 15}" font-size="12" font-weight="600" fill="{COLORS["text"]}">{escape(c.id)}</text>')
+        parts.append(
+            f'<text x="6" y="{y + 15}" font-size="12" font-weight="600" fill="{COLORS["text"]}">{escape(c.id)}</text>'
+        )
         cw, ew = (c.score or 0) * scale, (c.evidenced_score or 0) * scale
-        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{cw:.1f}" height="10" fill="{COLORS["claimed"]}"><title>{escape(c.id)} claimed {fmt_score(c.score)}</title></rect>')
-        parts.append(f'<rect x="{label_w}" y="{y + 13}" width="{ew:.1f}" height="10" fill="{COLORS["evidenced"]}"><title>{escape(c.id)} evidenced {fmt_score(c.evidenced_score)}</title></rect>')
-        parts.append(f'<text x="{label_w + max(cw, ew) + 6:.1f}" y="{y + 16}" font-size="11" fill="{COLORS["text"]}">{fmt_score(c.score)} / {fmt_score(c.evidenced_score)}</text>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 2}" width="{cw:.1f}" height="10" fill="{COLORS["claimed"]}"><title>{escape(c.id)} claimed {fmt_score(c.score)}</title></rect>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 13}" width="{ew:.1f}" height="10" fill="{COLORS["evidenced"]}"><title>{escape(c.id)} evidenced {fmt_score(c.evidenced_score)}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{label_w + max(cw, ew) + 6:.1f}" y="{y + 16}" font-size="11" fill="{COLORS["text"]}">{fmt_score(c.score)} / {fmt_score(c.evidenced_score)}</text>'
+        )
         if c.target_level is not None:
             tx = label_w + c.target_level * scale
-            parts.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 25}" stroke="{COLORS["target"]}" stroke-width="3"><title>target {c.target_level}</title></line>')
+            parts.append(
+                f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 25}" stroke="{COLORS["target"]}" stroke-width="3"><title>target {c.target_level}</title></line>'
+            )
     ly = height - 6
-    for k, (label, color) in enumerate((("Claimed", COLORS["claimed"]), ("Evidenced", COLORS["evidenced"]), ("Target", COLORS["target"]))):
+    for k, (label, color) in enumerate(
+        (("Claimed", COLORS["claimed"]), ("Evidenced", COLORS["evidenced"]), ("Target", COLORS["target"]))
+    ):
         x = label_w + k * 110
         parts.append(f'<rect x="{x}" y="{ly - 10}" width="14" height="10" fill="{color}"/>')
         parts.append(f'<text x="{x + 20}" y="{ly}" font-size="12" fill="{COLORS["text"]}">{label}</text>')

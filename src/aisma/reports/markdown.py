@@ -41,6 +41,16 @@ def render_markdown(result: AssessmentResult) -> str:
             f"| {_cell(d.title)} | {fmt_level(d.level)} | {fmt_score(d.score)} | {fmt_level(d.evidenced_level)} "
             f"| {fmt_level(d.target_level)} | {d.weakest_category or ''} |"
         )
+    if result.gating:
+        lines += ["", "## Deployment gating", "", "| System | Class | Needs | Program | Verdict | Category levels |"]
+        lines.append("|---|---|---|---|---|---|")
+        for g in result.gating:
+            levels = ", ".join(f"{c} {fmt_level(lv)}" for c, lv in g["levels"].items())
+            verdict = str(g["verdict"]).replace("_", " ")
+            lines.append(
+                f"| {_cell(str(g['name']))} | {g['deployment_class']} | {g['required_level']} "
+                f"| {fmt_level(g['program_level'])} | {verdict} | {levels} |"
+            )
     lines += [
         "",
         "## Categories",

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from aisma.errors import AismaError
 from aisma.maturity.schema import MaturityModel
+from aisma.scoring.gating import gate_deployments
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
 from aisma.scoring.levels import apply_gates, capped, raw_score
 from aisma.scoring.objectives import applies, score_objective
@@ -53,7 +54,7 @@ def assess(inputs: AssessmentInput) -> AssessmentResult:
         for domain in model.domains
     )
     overall = _rollup("overall", model.title, list(categories), objective_results)
-    tracks_in_use = {s.track for s in systems} if systems else None
+    tracks_in_use: set[str] | None = {str(s.track) for s in systems} if systems else None
     return AssessmentResult(
         organization=inputs.organization,
         model_id=model.id,
@@ -65,7 +66,7 @@ def assess(inputs: AssessmentInput) -> AssessmentResult:
         categories=categories,
         tracks=track_views(model, objective_results, tracks_in_use),
         views=framework_views(model, objective_results),
-        gating=(),
+        gating=gate_deployments(model, systems, categories),
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
         levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),

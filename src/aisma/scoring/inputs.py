@@ -86,7 +86,7 @@ class AssessmentInput:
     organization: str
     model: MaturityModel
     assessed_at: datetime
-    inventory: Inventory = Inventory()
+    inventory: Inventory = field(default_factory=Inventory)
     answers: tuple[Answer, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     targets: Targets = Targets()

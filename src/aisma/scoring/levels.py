@@ -60,9 +60,7 @@ def raw_score(objectives: Sequence[ObjectiveResult], levels: Sequence[int], evid
     return RawScore(level=level, score=score, coverage=coverage)
 
 
-def apply_gates(
-    levels: Mapping[str, int | None], gates: Sequence[Gate]
-) -> dict[str, CapApplied]:
+def apply_gates(levels: Mapping[str, int | None], gates: Sequence[Gate]) -> dict[str, CapApplied]:
     """The binding cap per category, iterated to a fixed point so gates may chain.
 
     A category whose own level is not applicable (None) triggers no gate: there is nothing to gate on.

@@ -69,12 +69,11 @@ def threshold_answer(objective: Objective, value: float) -> str:
     spec = objective.measurement
     assert spec.thresholds is not None
     t = spec.thresholds
-    better = (lambda v, limit: v >= limit) if spec.direction == "higher_is_better" else (lambda v, limit: v <= limit)
+    higher = spec.direction == "higher_is_better"
     # Tolerate float noise so 19/20 meets a 0.95 threshold.
     eps = 1e-9
-    value_adj = value + eps if spec.direction == "higher_is_better" else value - eps
     for word, limit in (("fully", t.fully), ("largely", t.largely), ("partially", t.partially)):
-        if better(value_adj, limit):
+        if (value + eps >= limit) if higher else (value - eps <= limit):
             return word
     return "not"
 
@@ -113,7 +112,9 @@ def score_objective(
     spec = objective.measurement
     if spec.mode != "manual" and spec.metric and attested != "na":
         current = [m for m in measurements if m.observed_at <= assessed_at]
-        fresh = [m for m in current if spec.max_age_days is None or (assessed_at - m.observed_at).days <= spec.max_age_days]
+        fresh = [
+            m for m in current if spec.max_age_days is None or (assessed_at - m.observed_at).days <= spec.max_age_days
+        ]
         merged_fresh = merge(fresh)
         merged_any = merged_fresh or merge(current)
         if merged_fresh is None and merged_any is not None:
@@ -145,17 +146,14 @@ def score_objective(
                         measured=measured_word,
                         used="measured",
                         message=(
-                            f"attested {attested} but {spec.metric} = {merged_any.value:.2f} "
-                            f"measures {measured_word}"
+                            f"attested {attested} but {spec.metric} = {merged_any.value:.2f} measures {measured_word}"
                         ),
                     )
                     warnings.append(f"{oid}: {conflict.message}; the measurement is used")
 
     if word is None and attested is not None:
         word = attested
-        if attested == "na":
-            source = "attested_with_evidence" if answer is not None and answer.has_evidence else "attested"
-        elif attested != "unknown":
+        if attested == "na" or attested != "unknown":
             source = "attested_with_evidence" if answer is not None and answer.has_evidence else "attested"
 
     status = _status(word) if applicable else "na"

@@ -12,7 +12,14 @@ from aisma.maturity.schema import MaturityModel, Objective
 from aisma.scoring.levels import raw_score
 from aisma.scoring.results import ObjectiveResult, ViewBucket
 
-CSF_FUNCTIONS = (("GV", "Govern"), ("ID", "Identify"), ("PR", "Protect"), ("DE", "Detect"), ("RS", "Respond"), ("RC", "Recover"))
+CSF_FUNCTIONS = (
+    ("GV", "Govern"),
+    ("ID", "Identify"),
+    ("PR", "Protect"),
+    ("DE", "Detect"),
+    ("RS", "Respond"),
+    ("RC", "Recover"),
+)
 AI_RMF_FUNCTIONS = (("GOVERN", "Govern"), ("MAP", "Map"), ("MEASURE", "Measure"), ("MANAGE", "Manage"))
 TRACK_TITLES = (
     ("build", "AI you build and operate"),
@@ -57,14 +64,20 @@ def _framework_view(
     return tuple(bucket(gid, title, members[gid], levels) for gid, title in groups)
 
 
-def framework_views(model: MaturityModel, results: dict[str, ObjectiveResult]) -> tuple[tuple[str, tuple[ViewBucket, ...]], ...]:
+def framework_views(
+    model: MaturityModel, results: dict[str, ObjectiveResult]
+) -> tuple[tuple[str, tuple[ViewBucket, ...]], ...]:
     """Every lens the model's references support, in a fixed order."""
     used = {fw for o in model.objectives() for fw in o.references}
     views: list[tuple[str, tuple[ViewBucket, ...]]] = []
     if "nist-csf-2.0" in used:
-        views.append(("nist-csf-2.0", _framework_view(model, results, "nist-csf-2.0", CSF_FUNCTIONS, lambda r: r.split(".")[0])))
+        views.append(
+            ("nist-csf-2.0", _framework_view(model, results, "nist-csf-2.0", CSF_FUNCTIONS, lambda r: r.split(".")[0]))
+        )
     if "nist-ai-rmf" in used:
-        views.append(("nist-ai-rmf", _framework_view(model, results, "nist-ai-rmf", AI_RMF_FUNCTIONS, lambda r: r.split(" ")[0])))
+        views.append(
+            ("nist-ai-rmf", _framework_view(model, results, "nist-ai-rmf", AI_RMF_FUNCTIONS, lambda r: r.split(" ")[0]))
+        )
     if "eu-ai-act" in used:
         catalog = reference_catalogs()["eu-ai-act"]
         cited = {r for o in model.objectives() for r in o.references.get("eu-ai-act", ())}

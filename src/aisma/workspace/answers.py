@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aisma.errors import InputError
 from aisma.maturity.schema import MaturityModel
@@ -29,9 +29,7 @@ class AnswerEntry(BaseModel):
     expires: date | None = None
 
 
-def parse_answers(
-    raw: Any, path: Path, model: MaturityModel, root: Path, warnings: list[str]
-) -> tuple[Answer, ...]:
+def parse_answers(raw: Any, path: Path, model: MaturityModel, root: Path, warnings: list[str]) -> tuple[Answer, ...]:
     """Check every answer against the model; evidence paths that do not exist become warnings."""
     if raw is None:
         return ()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aisma.errors import AismaError, InputError
 from aisma.inventory.metrics import inventory_measurements
+from aisma.inventory.providers import InventorySettings, parse_settings, provider_measurements
 from aisma.inventory.schema import Inventory
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
@@ -36,6 +37,7 @@ class Workspace:
     model: MaturityModel
     inventory: Inventory
     inventory_sha256: str
+    inventory_settings: InventorySettings
     answers: tuple[Answer, ...]
     warnings: tuple[str, ...]
 
@@ -58,7 +60,11 @@ def open_workspace(directory: str | Path) -> Workspace:
     try:
         model = resolve_model(config.model, base=root)
     except UnknownModelError as exc:
-        raise InputError(config_path, raw_config.key_lines.get("model") if isinstance(raw_config, LineDict) else None, f"model: {exc.message}") from None
+        raise InputError(
+            config_path,
+            raw_config.key_lines.get("model") if isinstance(raw_config, LineDict) else None,
+            f"model: {exc.message}",
+        ) from None
     _check_targets(config, model, raw_config, config_path)
 
     inventory_path = root / INVENTORY_FILE
@@ -71,6 +77,9 @@ def open_workspace(directory: str | Path) -> Workspace:
             inventory = validated(Inventory, raw_inventory, inventory_path, "systems", "system")
             _check_unique_systems(inventory, raw_inventory, inventory_path)
 
+    settings_raw = raw_config.get("collectors", {}).get("inventory") if isinstance(raw_config, dict) else None
+    inventory_settings = parse_settings({"approved_providers": None} if settings_raw is None else settings_raw, config_path)
+
     warnings: list[str] = []
     answers_path = root / ANSWERS_FILE
     answers: tuple[Answer, ...] = ()
@@ -82,6 +91,7 @@ def open_workspace(directory: str | Path) -> Workspace:
         model=model,
         inventory=inventory,
         inventory_sha256=_sha256(inventory_path),
+        inventory_settings=inventory_settings,
         answers=answers,
         warnings=tuple(warnings),
     )
@@ -91,12 +101,20 @@ def _check_targets(config: WorkspaceConfig, model: MaturityModel, raw: object, p
     categories = {c.id for c in model.categories()}
     domains = {d.id for d in model.domains}
     targets = raw.get("targets") if isinstance(raw, LineDict) else None
-    for key, known, values in (("categories", categories, config.targets.categories), ("domains", domains, config.targets.domains)):
+    for key, known, values in (
+        ("categories", categories, config.targets.categories),
+        ("domains", domains, config.targets.domains),
+    ):
         section = targets.get(key) if isinstance(targets, LineDict) else None
         for name, level in values.items():
             line = section.key_lines.get(name) if isinstance(section, LineDict) else None
+            kind = "category" if key == "categories" else "domain"
             if name not in known:
-                raise InputError(path, line, f"targets.{key}.{name} is not a {key[:-1] if key != 'categories' else 'category'} of model {model.id}")
+                raise InputError(
+                    path,
+                    line,
+                    f"targets.{key}.{name} is not a {kind} of model {model.id}",
+                )
             if not 0 <= level <= model.max_level:
                 raise InputError(path, line, f"targets.{key}.{name} must be a level from 0 to {model.max_level}")
     if config.targets.default is not None and config.targets.default > model.max_level:
@@ -116,10 +134,9 @@ def _check_unique_systems(inventory: Inventory, raw: object, path: Path) -> None
 def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentInput:
     """Freeze a workspace into the inputs of one assessment at ``assessed_at``."""
     targets = workspace.config.targets
-    measurements = inventory_measurements(
-        workspace.inventory,
-        assessed_at,
-        Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256),
+    source = Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256)
+    measurements = inventory_measurements(workspace.inventory, assessed_at, source) + provider_measurements(
+        workspace.inventory.active_systems(), workspace.inventory_settings, assessed_at, source
     )
     return AssessmentInput(
         organization=workspace.config.organization,
