@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from aisma.cli.main import run
 from aisma.cli.assess_cmd import parse_at
+from aisma.cli.main import run
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.reports import render
 from aisma.workspace.run import assess_workspace

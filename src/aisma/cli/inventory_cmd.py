@@ -28,8 +28,15 @@ def build() -> typer.Typer:
         table = Table("Id", "Name", "Track", "Deployment", "Class", "Agentic", "Tier", "Owner", "Environment")
         for s in ws.inventory.systems:
             table.add_row(
-                s.id, s.name, s.track, s.deployment_type, deployment_class_id(s), "yes" if s.is_agentic else "no",
-                s.risk_tier or "-", s.owner or "[red]none[/red]", s.environment,
+                s.id,
+                s.name,
+                s.track,
+                s.deployment_type,
+                deployment_class_id(s),
+                "yes" if s.is_agentic else "no",
+                s.risk_tier or "-",
+                s.owner or "[red]none[/red]",
+                s.environment,
             )
         Console().print(table)
         typer.echo(f"{len(ws.inventory.systems)} systems")

@@ -50,4 +50,7 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         console.print(f"[yellow]{len(h['conflicts'])} attestation(s) contradicted by measurements.[/yellow]")
     for g in result.gating:
         if g.get("verdict") == "do_not_proceed":
-            console.print(f"[red]Do not proceed:[/red] {g['system']} ({g['deployment_class']})")
+            console.print(
+                f"[red]Do not proceed:[/red] {g['name']} ({g['deployment_class']}): needs level "
+                f"{g['required_level']}, the program is at {g['program_level']}"
+            )

@@ -140,6 +140,20 @@ METRICS: tuple[InventoryMetric, ...] = (
 )
 
 
+def ratio_measurement(
+    metric: str, in_scope: int, failing: list[str], observed_at: datetime, source: Source
+) -> Measurement:
+    """A ratio of the items in scope that pass; the first failing ones become the details."""
+    return Measurement(
+        metric=metric,
+        observed_at=observed_at,
+        numerator=float(in_scope - len(failing)),
+        denominator=float(in_scope),
+        source=source,
+        details=tuple(failing[:20]),
+    )
+
+
 def inventory_measurements(inventory: Inventory, observed_at: datetime, source: Source) -> tuple[Measurement, ...]:
     """One measurement per inventory metric with systems in scope; failing systems as details."""
     systems = inventory.active_systems()
@@ -151,15 +165,8 @@ def inventory_measurements(inventory: Inventory, observed_at: datetime, source: 
         scope = [s for s in systems if spec.in_scope(s)]
         if not scope:
             continue
-        failing = sorted(s.id for s in scope if not spec.passes(s, today))
-        out.append(
-            Measurement(
-                metric=spec.metric,
-                observed_at=observed_at,
-                numerator=float(len(scope) - len(failing)),
-                denominator=float(len(scope)),
-                source=source,
-                details=tuple(f"{sid}: {spec.failing_label}" for sid in failing[:20]),
-            )
-        )
+        failing = [
+            f"{s.id}: {spec.failing_label}" for s in sorted(scope, key=lambda s: s.id) if not spec.passes(s, today)
+        ]
+        out.append(ratio_measurement(spec.metric, len(scope), failing, observed_at, source))
     return tuple(out)

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aisma.inventory.metrics import ratio_measurement
 from aisma.inventory.schema import AISystem
 from aisma.scoring.inputs import Measurement, Source
 from aisma.workspace.validate import validated
@@ -37,7 +38,10 @@ def parse_settings(raw: Any, path: Path) -> InventorySettings:
     if raw is None:
         return InventorySettings()
     if isinstance(raw, dict) and isinstance(raw.get("approved_providers"), list):
-        raw = {**raw, "approved_providers": [{"name": p} if isinstance(p, str) else p for p in raw["approved_providers"]]}
+        raw = {
+            **raw,
+            "approved_providers": [{"name": p} if isinstance(p, str) else p for p in raw["approved_providers"]],
+        }
     return validated(InventorySettings, raw, path)
 
 
@@ -54,17 +58,12 @@ def provider_measurements(
     scope = _third_party(systems)
     if not scope:
         return ()
-    unapproved = sorted(s.id for s in scope if (s.provider or "").casefold() not in approved)
-    out = [
-        Measurement(
-            metric="inventory.providers.approved_ratio",
-            observed_at=observed_at,
-            numerator=float(len(scope) - len(unapproved)),
-            denominator=float(len(scope)),
-            source=source,
-            details=tuple(f"{sid}: provider not on the approved list" for sid in unapproved[:20]),
-        )
+    unapproved = [
+        f"{s.id}: provider not on the approved list"
+        for s in sorted(scope, key=lambda s: s.id)
+        if (s.provider or "").casefold() not in approved
     ]
+    out = [ratio_measurement("inventory.providers.approved_ratio", len(scope), unapproved, observed_at, source)]
     highest: dict[str, str | None] = {}
     display: dict[str, str] = {}
     for s in scope:
@@ -81,15 +80,6 @@ def provider_measurements(
         entry = approved.get(key)
         limit = today - timedelta(days=REASSESS_DAYS[tier])
         if entry is None or entry.assessed_at is None or not limit <= entry.assessed_at <= today:
-            late.append(display[key])
-    out.append(
-        Measurement(
-            metric="inventory.providers.reassessed_ratio",
-            observed_at=observed_at,
-            numerator=float(len(highest) - len(late)),
-            denominator=float(len(highest)),
-            source=source,
-            details=tuple(f"{name}: not reassessed within its tier interval" for name in late[:20]),
-        )
-    )
+            late.append(f"{display[key]}: not reassessed within its tier interval")
+    out.append(ratio_measurement("inventory.providers.reassessed_ratio", len(highest), late, observed_at, source))
     return tuple(out)

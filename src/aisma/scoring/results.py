@@ -23,6 +23,18 @@ def r3(value: float | None) -> float | None:
     return None if value is None else round(value + 0.0, 3)
 
 
+def score_fields(item: Any) -> dict[str, Any]:
+    """The identity and score fields every scored thing shares, rounded once, in contract order."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "level": item.level,
+        "score": r2(item.score),
+        "coverage": r3(item.coverage),
+        "evidenced_level": item.evidenced_level,
+    }
+
+
 @dataclass(frozen=True)
 class MeasurementUsed:
     metric: str
@@ -170,13 +182,7 @@ class Rollup:
     weakest_category: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "level": self.level,
-            "score": r2(self.score),
-            "coverage": r3(self.coverage),
-            "evidenced_level": self.evidenced_level,
+        return score_fields(self) | {
             "evidenced_score": r2(self.evidenced_score),
             "target_level": self.target_level,
             "weakest_category": self.weakest_category,
@@ -197,16 +203,7 @@ class ViewBucket:
     evidenced_level: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "level": self.level,
-            "score": r2(self.score),
-            "coverage": r3(self.coverage),
-            "evidenced_level": self.evidenced_level,
-            "counts": dict(self.counts),
-            "objectives": list(self.objectives),
-        }
+        return score_fields(self) | {"counts": dict(self.counts), "objectives": list(self.objectives)}
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,9 @@ def open_workspace(directory: str | Path) -> Workspace:
             _check_unique_systems(inventory, raw_inventory, inventory_path)
 
     settings_raw = raw_config.get("collectors", {}).get("inventory") if isinstance(raw_config, dict) else None
-    inventory_settings = parse_settings({"approved_providers": None} if settings_raw is None else settings_raw, config_path)
+    inventory_settings = parse_settings(
+        {"approved_providers": None} if settings_raw is None else settings_raw, config_path
+    )
 
     warnings: list[str] = []
     answers_path = root / ANSWERS_FILE
