@@ -15,6 +15,12 @@ DATA = Path(__file__).parent / "data" / "mini"
 
 # name: (file, text to replace, replacement, expected message with the temporary folder removed)
 CASES = {
+    "collector_setting": (
+        "ws/aisma.yaml",
+        "targets: {default: 2, categories: {APP: 3}}",
+        "targets: {default: 2, categories: {APP: 3}}\ncollectors:\n  inventory:\n    data_use_rules: {secret: [paas]}",
+        "ws/aisma.yaml:6: collectors.inventory.data_use_rules.secret must be one of public, internal, confidential or restricted",
+    ),
     "threshold": (
         "model.yaml",
         "thresholds: {fully: 0.9,",

@@ -99,11 +99,7 @@ def test_every_metric_used_is_in_the_catalog_with_a_producer() -> None:
 def test_inventory_metrics_are_produced_today() -> None:
     """The inventory producer exists: every catalog metric that only it produces must be available."""
     pending = [s.spec.id for s in metric_statuses() if s.spec.producers == ("inventory",) and not s.available]
-    # Planned until the risk-tier rubric and the data-use and provider rules land (issue 4).
-    assert sorted(pending) == [
-        "inventory.systems.data_use_conformance_ratio",
-        "inventory.systems.risk_tier_consistent_ratio",
-    ]
+    assert pending == []
 
 
 def test_no_duplicate_titles_or_statements() -> None:

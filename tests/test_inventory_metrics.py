@@ -104,3 +104,22 @@ def test_without_a_provider_list_nothing_is_measured(tmp_path: Path) -> None:
 def test_bad_provider_settings_name_the_field(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"approved_providers\[0\]\.assessed_at must be a date"):
         parse_settings({"approved_providers": [{"name": "x", "assessed_at": "soon"}]}, tmp_path / "aisma.yaml")
+
+
+def test_data_use_rules(tmp_path: Path) -> None:
+    from aisma.inventory.providers import data_use_measurements
+
+    settings = parse_settings(
+        {"data_use_rules": {"restricted": ["self_hosted"], "internal": ["paas", "api_saas"]}}, tmp_path / "aisma.yaml"
+    )
+    systems = (
+        system("ok", data_classification="restricted", deployment_type="self_hosted"),
+        system("bad", data_classification="restricted", deployment_type="api_saas"),
+        system("unlisted", data_classification="confidential"),
+        system("unclassified"),
+    )
+    (m,) = data_use_measurements(systems, settings, AT, SRC)
+    assert (m.numerator, m.denominator) == (1, 3)
+    assert m.details[0] == "bad: restricted data on api_saas is not allowed by the data-use rules"
+    with pytest.raises(InputError, match=r"data_use_rules\.secret is not|data_use_rules"):
+        parse_settings({"data_use_rules": {"secret": ["paas"]}}, tmp_path / "aisma.yaml")

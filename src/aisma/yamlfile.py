@@ -183,6 +183,8 @@ def dotted(loc: Sequence[str | int]) -> str:
     """``('measurement', 'thresholds', 'fully')`` -> ``measurement.thresholds.fully``; list items as [i]."""
     text = ""
     for part in loc:
+        if part == "[key]":  # pydantic marks errors in a mapping's keys this way
+            continue
         if isinstance(part, int):
             text += f"[{part}]"
         else:

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from aisma.cli import assess_cmd, inventory_cmd, metrics_cmd, model_cmd, quickcheck_cmd
+from aisma.cli import assess_cmd, inventory_assess_cmd, inventory_cmd, metrics_cmd, model_cmd, quickcheck_cmd
 from aisma.errors import AismaError
 
 EXIT_INPUT = 1
@@ -28,7 +28,9 @@ def build_app() -> typer.Typer:
     )
     assess_cmd.register(app)
     app.add_typer(model_cmd.build(), name="model")
-    app.add_typer(inventory_cmd.build(), name="inventory")
+    inventory_app = inventory_cmd.build()
+    inventory_assess_cmd.register(inventory_app)
+    app.add_typer(inventory_app, name="inventory")
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
     return app

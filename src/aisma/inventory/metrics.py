@@ -42,6 +42,12 @@ def _drilled_for_tier(s: AISystem, today: date) -> bool:
     return bool(days) and _within(s.kill_switch_tested_at, today, days)
 
 
+def _risk_consistent(s: AISystem) -> bool:
+    from aisma.inventory.risk import consistent
+
+    return consistent(s)
+
+
 def _high_risk(s: AISystem) -> bool:
     return s.risk_tier in HIGH_TIERS or s.eu_ai_act.risk_class == "high"
 
@@ -130,6 +136,12 @@ METRICS: tuple[InventoryMetric, ...] = (
         lambda s: s.is_agentic and s.risk_tier in ("MEDIUM", "HIGH", "CRITICAL"),
         lambda s, d: s.human_review == "full" or (s.risk_tier == "MEDIUM" and s.human_review == "sampled"),
         "human approval below what its tier needs",
+    ),
+    InventoryMetric(
+        "inventory.systems.risk_tier_consistent_ratio",
+        lambda s: s.risk_tier is not None,
+        lambda s, d: _risk_consistent(s),
+        "recorded tier is below the rubric's",
     ),
     InventoryMetric(
         "inventory.coding_tools.approved_ratio",

@@ -1,5 +1,6 @@
-"""The approved-provider list (``collectors.inventory.approved_providers`` in aisma.yaml) and the
-metrics measured against it: which third-party AI providers are approved, and reassessed on time.
+"""Inventory settings in aisma.yaml (``collectors.inventory``) and the metrics measured against them:
+the approved-provider list (which third-party AI providers are approved, and reassessed on time) and
+the data-use rules (which deployment types each data class may be processed on).
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from aisma.errors import InputError
 from aisma.inventory.metrics import ratio_measurement
-from aisma.inventory.schema import AISystem
+from aisma.inventory.schema import AISystem, DataClass
+from aisma.maturity.schema import DeploymentType
 from aisma.scoring.inputs import Measurement, Source
 from aisma.workspace.validate import validated
 
@@ -31,18 +34,43 @@ class InventorySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     approved_providers: tuple[ApprovedProvider, ...] | None = None
+    data_use_rules: dict[DataClass, tuple[DeploymentType, ...]] | None = None
+
+    @field_validator("approved_providers", mode="before")
+    @classmethod
+    def _names_allowed(cls, value: Any) -> Any:
+        """A bare provider name is shorthand for ``{name: ...}`` with no assessment date."""
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+def data_use_measurements(
+    systems: tuple[AISystem, ...], settings: InventorySettings, observed_at: datetime, source: Source
+) -> tuple[Measurement, ...]:
+    """Systems whose data class may be processed on their deployment type, per the rules matrix."""
+    rules = settings.data_use_rules
+    scope = sorted((s for s in systems if s.data_classification is not None), key=lambda s: s.id)
+    if rules is None or not scope:
+        return ()
+    failing = [
+        f"{s.id}: {s.data_classification} data on {s.deployment_type} is not allowed by the data-use rules"
+        for s in scope
+        if s.deployment_type not in rules.get(s.data_classification, ())  # type: ignore[arg-type]
+    ]
+    return (
+        ratio_measurement("inventory.systems.data_use_conformance_ratio", len(scope), failing, observed_at, source),
+    )
 
 
 def parse_settings(raw: Any, path: Path) -> InventorySettings:
     """Read ``collectors.inventory``; bare provider names are allowed (no assessment date)."""
     if raw is None:
         return InventorySettings()
-    if isinstance(raw, dict) and isinstance(raw.get("approved_providers"), list):
-        raw = {
-            **raw,
-            "approved_providers": [{"name": p} if isinstance(p, str) else p for p in raw["approved_providers"]],
-        }
-    return validated(InventorySettings, raw, path)
+    try:
+        return validated(InventorySettings, raw, path)
+    except InputError as exc:
+        raise InputError(path, exc.line, f"collectors.inventory.{exc.detail}") from None
 
 
 def _third_party(systems: tuple[AISystem, ...]) -> list[AISystem]:

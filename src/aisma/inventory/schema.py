@@ -37,6 +37,16 @@ class AutonomyAnswers(_Strict):
         return all(value is not None for value in self.model_dump().values())
 
 
+class RiskFactors(_Strict):
+    """Facts about a system that raise its risk tier (see ``aisma.inventory.risk`` for the points)."""
+
+    personal_data: bool = False
+    regulated_data: bool = False
+    irreversible_actions: bool = False
+    financial_impact: bool = False
+    external_users: bool = False
+
+
 class EuAiAct(_Strict):
     role: Literal["provider", "deployer", "importer", "distributor"] | None = None
     risk_class: Literal["prohibited", "high", "limited", "minimal"] | None = None
@@ -59,6 +69,7 @@ class AISystem(_Strict):
     multi_agent: bool = False
     mcp_servers: tuple[str, ...] = ()
     human_review: HumanReview | None = None
+    risk_factors: RiskFactors = RiskFactors()
     risk_tier: RiskTier | None = None
     eu_ai_act: EuAiAct = EuAiAct()
     aibom: str | None = None

@@ -32,7 +32,11 @@ def installed_collectors() -> frozenset[str]:
 def metric_statuses() -> list[MetricStatus]:
     from aisma.inventory.metrics import METRICS
 
-    PROVIDER_METRICS = {"inventory.providers.approved_ratio", "inventory.providers.reassessed_ratio"}
+    PROVIDER_METRICS = {
+        "inventory.providers.approved_ratio",
+        "inventory.providers.reassessed_ratio",
+        "inventory.systems.data_use_conformance_ratio",
+    }
 
     inventory_metrics = {m.metric for m in METRICS} | PROVIDER_METRICS
     collectors = installed_collectors()

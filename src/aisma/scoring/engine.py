@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from aisma.errors import AismaError
+from aisma.inventory.shadow import unregistered
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.gating import gate_deployments
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
@@ -70,6 +71,7 @@ def assess(inputs: AssessmentInput) -> AssessmentResult:
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
         levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),
+        unregistered_ai=unregistered(inputs.inventory.systems, inputs.observed),
     )
 
 

@@ -72,6 +72,25 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class ObservedAsset:
+    """An AI asset seen in tool output (discovery): the raw material for shadow-AI findings.
+
+    ``seen_with`` holds the other identifiers of the same observation (the calling service as
+    ``service.name=...``, the agent, the model or endpoint of the same span) that tie the asset to a
+    system when its own identifier matches none: a shared endpoint belongs to whoever calls it.
+    ``last_seen`` is the latest time it was seen, so discovery from old evidence goes stale.
+    """
+
+    kind: Literal["model", "agent", "endpoint", "mcp_server"]
+    identifier: str
+    tool: str
+    file: str
+    count: int = 1
+    seen_with: tuple[str, ...] = ()
+    last_seen: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Targets:
     default: int | None = None
     categories: tuple[tuple[str, int], ...] = ()
@@ -90,4 +109,5 @@ class AssessmentInput:
     answers: tuple[Answer, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     targets: Targets = Targets()
+    observed: tuple[ObservedAsset, ...] = ()
     warnings: tuple[str, ...] = field(default=())

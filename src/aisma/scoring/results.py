@@ -222,6 +222,7 @@ class AssessmentResult:
     roadmap: tuple[dict[str, Any], ...]
     warnings: tuple[str, ...]
     levels: tuple[tuple[int, str], ...] = ()
+    unregistered_ai: tuple[dict[str, Any], ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()
 
     def category(self, category_id: str) -> CategoryResult:
@@ -249,6 +250,7 @@ class AssessmentResult:
             "tracks": [t.to_dict() for t in self.tracks],
             "views": {name: [b.to_dict() for b in buckets] for name, buckets in self.views},
             "gating": [dict(g) for g in self.gating],
+            "unregistered_ai": [dict(u) for u in self.unregistered_ai],
             "roadmap": [dict(r) for r in self.roadmap],
             "warnings": list(self.warnings),
         }

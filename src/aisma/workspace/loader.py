@@ -13,12 +13,18 @@ from datetime import datetime
 from pathlib import Path
 
 from aisma.errors import AismaError, InputError
+from aisma.inventory.discovery import discover, discovery_measurements
 from aisma.inventory.metrics import inventory_measurements
-from aisma.inventory.providers import InventorySettings, parse_settings, provider_measurements
+from aisma.inventory.providers import (
+    InventorySettings,
+    data_use_measurements,
+    parse_settings,
+    provider_measurements,
+)
 from aisma.inventory.schema import Inventory
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.inputs import Answer, AssessmentInput, Source, Targets
+from aisma.scoring.inputs import Answer, AssessmentInput, ObservedAsset, Source, Targets
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.config import WorkspaceConfig
 from aisma.workspace.validate import validated
@@ -40,6 +46,7 @@ class Workspace:
     inventory_settings: InventorySettings
     answers: tuple[Answer, ...]
     warnings: tuple[str, ...]
+    observed: tuple[ObservedAsset, ...] = ()
 
 
 def _sha256(path: Path) -> str:
@@ -78,9 +85,7 @@ def open_workspace(directory: str | Path) -> Workspace:
             _check_unique_systems(inventory, raw_inventory, inventory_path)
 
     settings_raw = raw_config.get("collectors", {}).get("inventory") if isinstance(raw_config, dict) else None
-    inventory_settings = parse_settings(
-        {"approved_providers": None} if settings_raw is None else settings_raw, config_path
-    )
+    inventory_settings = parse_settings(settings_raw, config_path)
 
     warnings: list[str] = []
     answers_path = root / ANSWERS_FILE
@@ -96,6 +101,7 @@ def open_workspace(directory: str | Path) -> Workspace:
         inventory_settings=inventory_settings,
         answers=answers,
         warnings=tuple(warnings),
+        observed=discover(root / EVIDENCE_DIR),
     )
 
 
@@ -137,8 +143,15 @@ def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentI
     """Freeze a workspace into the inputs of one assessment at ``assessed_at``."""
     targets = workspace.config.targets
     source = Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256)
-    measurements = inventory_measurements(workspace.inventory, assessed_at, source) + provider_measurements(
-        workspace.inventory.active_systems(), workspace.inventory_settings, assessed_at, source
+    active = workspace.inventory.active_systems()
+    settings = workspace.inventory_settings
+    measurements = (
+        inventory_measurements(workspace.inventory, assessed_at, source)
+        + provider_measurements(active, settings, assessed_at, source)
+        + data_use_measurements(active, settings, assessed_at, source)
+    )
+    measurements += discovery_measurements(
+        workspace.inventory.systems, workspace.observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
     )
     return AssessmentInput(
         organization=workspace.config.organization,
@@ -147,6 +160,7 @@ def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentI
         inventory=workspace.inventory,
         answers=workspace.answers,
         measurements=measurements,
+        observed=workspace.observed,
         targets=Targets(
             default=targets.default,
             categories=tuple(sorted(targets.categories.items())),

@@ -1,0 +1,239 @@
+"""Discovery: the models, agents and endpoints that tool output shows, to reconcile with the inventory.
+
+An inventory built from interviews drifts; traces and cloud scans show what really runs. This module
+reads the workspace's evidence (OTLP JSON traces under ``evidence/otel/``, Prowler OCSF findings
+under ``evidence/prowler/``), turns it into ObservedAssets, and measures how much of what was seen
+the inventory knows. Assets that match no active system are reported as unregistered AI by
+``aisma.inventory.shadow``; the measurements here count the same set, so the report and the KPI agree.
+
+Matching rules, kept explainable:
+- a model or endpoint in a span belongs to a system when its own identifier matches, or when
+  something else in the same span does (the calling service as ``service.name=...``, the agent,
+  the model); a shared endpoint such as ``bedrock-runtime.eu-central-1.amazonaws.com`` has no
+  owner of its own;
+- an agent belongs to a system only by its own identity (its id, its name, or
+  ``gen_ai.agent.name=...``): an agent inside a registered service is still an agent the
+  inventory must know about;
+- a Prowler resource belongs to a system by its ARN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from aisma.formats.ocsf import Finding, read_findings
+from aisma.formats.otlp import Span, read_spans
+from aisma.inventory.metrics import ratio_measurement
+from aisma.inventory.schema import AISystem
+from aisma.inventory.shadow import unregistered
+from aisma.scoring.inputs import Measurement, ObservedAsset, Source
+
+Kind = Literal["model", "agent", "endpoint", "mcp_server"]
+OTEL_DIR = "otel"
+PROWLER_DIR = "prowler"
+FILE_PATTERNS = ("*.json", "*.jsonl")
+OTEL_TOOL = "otel"
+PROWLER_TOOL = "prowler"
+AI_CHECK_PREFIXES = ("bedrock_", "sagemaker_")
+# Azure OpenAI's request model is a deployment name, unique only within its resource; the inventory
+# names it "azure-openai:<resource>/deployments/<deployment>".
+AZURE_OPENAI_PROVIDERS = frozenset({"azure.ai.openai", "az.ai.openai"})
+AZURE_OPENAI_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com")
+# ARN resource types that are AI assets. Prowler also reports per-region settings under made-up
+# ARNs (guardrail/summary, model-invocation-logging, unknown) and IAM or VPC resources: not assets.
+AI_RESOURCE_KINDS: dict[tuple[str, str], Kind] = {
+    ("bedrock", "agent"): "agent",
+    ("bedrock", "agent-alias"): "endpoint",
+    ("bedrock", "knowledge-base"): "endpoint",
+    ("bedrock", "flow"): "endpoint",
+    ("bedrock", "flow-alias"): "endpoint",
+    ("bedrock", "prompt"): "endpoint",
+    ("bedrock", "application-inference-profile"): "endpoint",
+    ("bedrock", "custom-model"): "model",
+    ("bedrock", "imported-model"): "model",
+    ("bedrock", "provisioned-model"): "model",
+    ("sagemaker", "endpoint"): "endpoint",
+    ("sagemaker", "endpoint-config"): "endpoint",
+    ("sagemaker", "inference-component"): "endpoint",
+    ("sagemaker", "notebook-instance"): "endpoint",
+    ("sagemaker", "domain"): "endpoint",
+    ("sagemaker", "training-job"): "endpoint",
+    ("sagemaker", "model"): "model",
+    ("sagemaker", "model-package"): "model",
+    ("sagemaker", "model-package-group"): "model",
+}
+
+Sighting = tuple[Kind, str, tuple[str, ...]]
+
+
+@dataclass
+class _Tally:
+    count: int = 0
+    last_seen: datetime | None = None
+
+    def add(self, when: datetime | None) -> None:
+        self.count += 1
+        if when is not None and (self.last_seen is None or when > self.last_seen):
+            self.last_seen = when
+
+
+def _evidence_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = {path for pattern in FILE_PATTERNS for path in folder.rglob(pattern) if path.is_file()}
+    return sorted(found)
+
+
+def _model_id(span: Span) -> str:
+    """The request model (the response model only when no request model was recorded)."""
+    model = span.text("gen_ai.request.model")
+    if not model:
+        return span.text("gen_ai.response.model")
+    provider = span.text("gen_ai.provider.name") or span.text("gen_ai.system")
+    server = span.text("server.address").casefold()
+    if provider in AZURE_OPENAI_PROVIDERS and server.endswith(AZURE_OPENAI_HOSTS):
+        return f"azure-openai:{server.split('.', 1)[0]}/deployments/{model}"
+    return model
+
+
+def span_sightings(span: Span) -> list[Sighting]:
+    """The assets one span shows, each with the other identifiers of the span that may tie it to a system."""
+    operation = span.text("gen_ai.operation.name")
+    model = _model_id(span)
+    agent_id, agent_name = span.text("gen_ai.agent.id"), span.text("gen_ai.agent.name")
+    provider = span.text("gen_ai.provider.name") or span.text("gen_ai.system")
+    if not (operation or provider or model or agent_id or agent_name):
+        return []
+    agent_forms = [form for form in (agent_id, agent_name) if form]
+    if agent_name:
+        agent_forms.append(f"gen_ai.agent.name={agent_name}")
+    service = span.text("service.name")
+    # Tool calls name the tool's server, not an AI endpoint.
+    endpoint = span.text("server.address") if operation != "execute_tool" else ""
+    context = [*agent_forms, *([f"service.name={service}"] if service else [])]
+    out: list[Sighting] = []
+    if model:
+        out.append(("model", model, _others(model, [*context, endpoint])))
+    if endpoint:
+        out.append(("endpoint", endpoint, _others(endpoint, [*context, model])))
+    if agent_forms:
+        agent = agent_forms[0]
+        out.append(("agent", agent, _others(agent, agent_forms)))
+    return out
+
+
+def _others(identifier: str, candidates: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({c for c in candidates if c and c != identifier}))
+
+
+def finding_sightings(finding: Finding) -> list[Sighting]:
+    """AI resources of a Bedrock or SageMaker check, by ARN; other checks and resources are not AI assets."""
+    if not finding.check_id.startswith(AI_CHECK_PREFIXES):
+        return []
+    out: list[Sighting] = []
+    for resource in finding.resources:
+        parts = resource.uid.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn":
+            continue
+        resource_type = parts[5].split("/", 1)[0].split(":", 1)[0]
+        kind = AI_RESOURCE_KINDS.get((parts[2], resource_type))
+        if kind is not None:
+            out.append((kind, resource.uid, ()))
+    return out
+
+
+def discover(evidence_dir: Path) -> tuple[ObservedAsset, ...]:
+    """Every asset seen in ``evidence_dir`` (otel/ and prowler/, ``*.json`` and ``*.jsonl``), sorted.
+
+    One ObservedAsset per (kind, identifier, tool, file, seen_with); ``count`` is the number of
+    spans or findings. File names are relative to the workspace (the parent of ``evidence_dir``).
+    """
+    root = evidence_dir.parent
+    tallies: dict[tuple[Kind, str, str, str, tuple[str, ...]], _Tally] = {}
+    for path in _evidence_files(evidence_dir / OTEL_DIR):
+        name = path.relative_to(root).as_posix()
+        for span in read_spans(path):
+            for kind, identifier, seen_with in span_sightings(span):
+                tallies.setdefault((kind, identifier, OTEL_TOOL, name, seen_with), _Tally()).add(span.start_time)
+    for path in _evidence_files(evidence_dir / PROWLER_DIR):
+        name = path.relative_to(root).as_posix()
+        for finding in read_findings(path):
+            for kind, identifier, seen_with in finding_sightings(finding):
+                tallies.setdefault((kind, identifier, PROWLER_TOOL, name, seen_with), _Tally()).add(finding.time)
+    return tuple(
+        ObservedAsset(
+            kind=kind,
+            identifier=identifier,
+            tool=tool,
+            file=file,
+            count=t.count,
+            seen_with=seen_with,
+            last_seen=t.last_seen,
+        )
+        for (kind, identifier, tool, file, seen_with), t in sorted(tallies.items())
+    )
+
+
+def _observed_at(observed: Sequence[ObservedAsset], default: datetime) -> datetime:
+    """When the evidence was observed: the oldest of each tool's latest sighting, so one stale tool shows.
+
+    Evidence without timestamps counts as observed at ``default`` (the assessment time).
+    """
+    latest: dict[str, datetime] = {}
+    for asset in observed:
+        when = asset.last_seen or default
+        if asset.tool not in latest or when > latest[asset.tool]:
+            latest[asset.tool] = when
+    return min(latest.values(), default=default)
+
+
+def _ratio(
+    metric: str,
+    systems: Sequence[AISystem],
+    observed: Sequence[ObservedAsset],
+    default: datetime,
+    source: Source,
+) -> Measurement:
+    missing = unregistered(systems, observed)
+    distinct = {(a.kind, a.identifier) for a in observed}
+    failing = [
+        f"{u['kind']} {u['identifier']}: unregistered"
+        + (f" (matches retired system {u['matches_retired_system']})" if u["matches_retired_system"] else "")
+        for u in missing
+    ]
+    return ratio_measurement(metric, len(distinct), failing, _observed_at(observed, default), source)
+
+
+def discovery_measurements(
+    systems: Sequence[AISystem], observed: Sequence[ObservedAsset], observed_at: datetime, source: Source
+) -> tuple[Measurement, ...]:
+    """The discovery KPIs over distinct (kind, identifier) assets; nothing when nothing was observed.
+
+    ``observed_at`` is used for evidence without timestamps; otherwise a measurement carries the time
+    its evidence was seen, so INV objectives with a freshness window see old traces as stale.
+    """
+    if not observed:
+        return ()
+    missing = unregistered(systems, observed)
+    labels = [f"{u['kind']} {u['identifier']}" for u in missing]
+    out = [
+        _ratio("inventory.discovery.registered_ratio", systems, observed, observed_at, source),
+        Measurement(
+            metric="inventory.unregistered.count",
+            observed_at=_observed_at(observed, observed_at),
+            numerator=float(len(missing)),
+            denominator=None,
+            value=float(len(missing)),
+            source=source,
+            details=tuple(labels[:20]),
+        ),
+    ]
+    for metric, kind in (("otel.agents.registered_ratio", "agent"), ("otel.models.registered_ratio", "model")):
+        subset = [a for a in observed if a.tool == OTEL_TOOL and a.kind == kind]
+        if subset:
+            out.append(_ratio(metric, systems, subset, observed_at, source))
+    return tuple(out)

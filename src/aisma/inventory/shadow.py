@@ -1,0 +1,60 @@
+"""Unregistered AI ("shadow AI"): assets seen in tool output that match no system of the inventory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aisma.inventory.matching import find_system
+from aisma.inventory.schema import AISystem
+from aisma.scoring.inputs import ObservedAsset
+
+
+def asset_system(systems: Sequence[AISystem], asset: ObservedAsset) -> AISystem | None:
+    """The system an observation belongs to: by the asset's own identifier, else by what it was seen with."""
+    for identifier in (asset.identifier, *asset.seen_with):
+        found = find_system(systems, identifier)
+        if found is not None:
+            return found
+    return None
+
+
+def unregistered(systems: Sequence[AISystem], observed: Sequence[ObservedAsset]) -> tuple[dict[str, Any], ...]:
+    """One entry per (kind, identifier) seen at least once outside every active system, with where it was seen."""
+    active = [s for s in systems if s.active]
+    retired = [s for s in systems if not s.active]
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for asset in observed:
+        if asset_system(active, asset) is not None:
+            continue
+        key = (asset.kind, asset.identifier)
+        entry = grouped.setdefault(
+            key,
+            {
+                "kind": asset.kind,
+                "identifier": asset.identifier,
+                "seen": 0,
+                "tools": set(),
+                "files": set(),
+                "old": None,
+            },
+        )
+        entry["seen"] += asset.count
+        entry["tools"].add(asset.tool)
+        entry["files"].add(asset.file)
+        if entry["old"] is None:
+            entry["old"] = asset_system(retired, asset)
+    out = []
+    for (kind, identifier), entry in sorted(grouped.items()):
+        old = entry["old"]
+        out.append(
+            {
+                "kind": kind,
+                "identifier": identifier,
+                "seen": entry["seen"],
+                "tools": sorted(entry["tools"]),
+                "files": sorted(entry["files"])[:10],
+                "matches_retired_system": old.id if old else None,
+            }
+        )
+    return tuple(out)
