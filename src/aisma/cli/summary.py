@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 
@@ -48,6 +50,13 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
     )
     if h["conflicts"]:
         console.print(f"[yellow]{len(h['conflicts'])} attestation(s) contradicted by measurements.[/yellow]")
+    if result.unregistered_ai:
+        kinds = Counter(str(u["kind"]) for u in result.unregistered_ai)
+        parts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(kinds.items()))
+        count = len(result.unregistered_ai)
+        console.print(
+            f"[yellow]{count} unregistered AI asset{'s' if count != 1 else ''} in tool output: {parts}.[/yellow]"
+        )
     for g in result.gating:
         if g.get("verdict") == "do_not_proceed":
             console.print(

@@ -51,6 +51,23 @@ def render_markdown(result: AssessmentResult) -> str:
                 f"| {_cell(str(g['name']))} | {g['deployment_class']} | {g['required_level']} "
                 f"| {fmt_level(g['program_level'])} | {verdict} | {levels} |"
             )
+    if result.unregistered_ai:
+        count = len(result.unregistered_ai)
+        lines += [
+            "",
+            "## Unregistered AI",
+            "",
+            f"{count} AI asset{'s' if count != 1 else ''} seen in tool output match no active system of the inventory "
+            "(shadow AI).",
+            "",
+            "| Kind | Identifier | Seen | Tools | Files | Matches retired system |",
+            "|---|---|---|---|---|---|",
+        ]
+        for u in result.unregistered_ai:
+            lines.append(
+                f"| {u['kind']} | {_cell(str(u['identifier']))} | {u['seen']} | {', '.join(u['tools'])} "
+                f"| {_cell(', '.join(u['files']))} | {_cell(u['matches_retired_system'] or '')} |"
+            )
     lines += [
         "",
         "## Categories",
