@@ -481,3 +481,33 @@ def test_cli_reports_a_bad_trace_file_in_one_line(workspace: Path, capsys: pytes
     assert err.count("\n") == 1
     assert err.startswith(f"aisma: error: {bad}: truncated or invalid JSON")
     assert "Traceback" not in err
+
+
+def test_mcp_servers_in_client_configs_are_discovered(tmp_path: Path) -> None:
+    """Servers found in evidence/mcp client configs count as inventoried when a system lists them."""
+    from aisma.inventory.discovery import discover, discovery_measurements
+    from aisma.inventory.schema import AISystem
+    from aisma.scoring.inputs import Source
+
+    mcp = tmp_path / "evidence" / "mcp"
+    mcp.mkdir(parents=True)
+    (mcp / "cursor.json").write_text(
+        '{"mcpServers": {"github": {"command": "npx", "args": ["-y", "gh-mcp"]}, "Jira": {"url": "https://x/mcp"},'
+        ' "shadow": {"command": "uvx", "args": ["shadow-mcp"]}}}'
+    )
+    observed = discover(tmp_path / "evidence")
+    assert sorted(a.identifier for a in observed if a.kind == "mcp_server") == ["Jira", "github", "shadow"]
+    agent = AISystem.model_validate(
+        {
+            "id": "dev",
+            "name": "dev",
+            "track": "coding_tool",
+            "deployment_type": "api_saas",
+            "mcp_servers": ["github", "jira"],
+        }
+    )
+    at = datetime(2026, 11, 16, tzinfo=UTC)
+    measured = {m.metric: m for m in discovery_measurements([agent], observed, at, Source(tool="discovery"))}
+    inventoried = measured["mcp.servers.inventoried_ratio"]
+    assert (inventoried.numerator, inventoried.denominator) == (2, 3)
+    assert inventoried.details == ("mcp_server shadow: unregistered",)

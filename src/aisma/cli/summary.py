@@ -52,7 +52,8 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         console.print(f"[yellow]{len(h['conflicts'])} attestation(s) contradicted by measurements.[/yellow]")
     if result.unregistered_ai:
         kinds = Counter(str(u["kind"]) for u in result.unregistered_ai)
-        parts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(kinds.items()))
+        names = {"mcp_server": "MCP server"}
+        parts = ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
         count = len(result.unregistered_ai)
         console.print(
             f"[yellow]{count} unregistered AI asset{'s' if count != 1 else ''} in tool output: {parts}.[/yellow]"

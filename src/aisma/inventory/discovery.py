@@ -27,6 +27,7 @@ from typing import Literal
 
 from aisma.formats.ocsf import Finding, read_findings
 from aisma.formats.otlp import Span, read_spans
+from aisma.inventory.importers.mcp_config import parse_mcp_config
 from aisma.inventory.metrics import ratio_measurement
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import unregistered
@@ -35,9 +36,11 @@ from aisma.scoring.inputs import Measurement, ObservedAsset, Source
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
 OTEL_DIR = "otel"
 PROWLER_DIR = "prowler"
+MCP_DIR = "mcp"
 FILE_PATTERNS = ("*.json", "*.jsonl")
 OTEL_TOOL = "otel"
 PROWLER_TOOL = "prowler"
+MCP_TOOL = "mcp-config"
 AI_CHECK_PREFIXES = ("bedrock_", "sagemaker_")
 # Azure OpenAI's request model is a deployment name, unique only within its resource; the inventory
 # names it "azure-openai:<resource>/deployments/<deployment>".
@@ -164,6 +167,12 @@ def discover(evidence_dir: Path) -> tuple[ObservedAsset, ...]:
         for finding in read_findings(path):
             for kind, identifier, seen_with in finding_sightings(finding):
                 tallies.setdefault((kind, identifier, PROWLER_TOOL, name, seen_with), _Tally()).add(finding.time)
+    for path in _evidence_files(evidence_dir / MCP_DIR):
+        name = path.relative_to(root).as_posix()
+        if path.suffix != ".json":
+            continue
+        for server in parse_mcp_config(path).servers:
+            tallies.setdefault(("mcp_server", server.name, MCP_TOOL, name, ()), _Tally()).add(None)
     return tuple(
         ObservedAsset(
             kind=kind,
@@ -232,8 +241,12 @@ def discovery_measurements(
             details=tuple(labels[:20]),
         ),
     ]
-    for metric, kind in (("otel.agents.registered_ratio", "agent"), ("otel.models.registered_ratio", "model")):
-        subset = [a for a in observed if a.tool == OTEL_TOOL and a.kind == kind]
+    for metric, tool, kind in (
+        ("otel.agents.registered_ratio", OTEL_TOOL, "agent"),
+        ("otel.models.registered_ratio", OTEL_TOOL, "model"),
+        ("mcp.servers.inventoried_ratio", MCP_TOOL, "mcp_server"),
+    ):
+        subset = [a for a in observed if a.tool == tool and a.kind == kind]
         if subset:
             out.append(_ratio(metric, systems, subset, observed_at, source))
     return tuple(out)

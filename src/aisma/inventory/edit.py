@@ -12,14 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
 from aisma.inventory.schema import Inventory
-from aisma.yamlfile import dotted, first_error, plain_message
+from aisma.workspace.validate import validated
 
 
 def _yaml() -> YAML:
@@ -86,18 +85,7 @@ class InventoryDocument:
 
     def validated(self) -> Inventory:
         """The edited inventory as the schema sees it; errors name the system and field."""
-        plain = _to_builtin(self.data)
-        try:
-            return Inventory.model_validate(plain)
-        except ValidationError as exc:
-            error = first_error(exc)
-            loc = tuple(error["loc"])
-            subject = ""
-            if len(loc) >= 2 and loc[0] == "systems" and isinstance(loc[1], int):
-                item = plain["systems"][loc[1]]
-                subject = f"system {item.get('id', '#' + str(loc[1] + 1))}: "
-                loc = loc[2:]
-            raise AismaError(f"{self.path}: {subject}{dotted(loc)} {plain_message(error)}".rstrip()) from None
+        return validated(Inventory, _to_builtin(self.data), self.path, "systems", "system")
 
     def save(self) -> Inventory:
         """Validate, then replace the file atomically; returns the saved inventory."""

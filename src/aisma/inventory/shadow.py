@@ -11,7 +11,15 @@ from aisma.scoring.inputs import ObservedAsset
 
 
 def asset_system(systems: Sequence[AISystem], asset: ObservedAsset) -> AISystem | None:
-    """The system an observation belongs to: by the asset's own identifier, else by what it was seen with."""
+    """The system an observation belongs to: by the asset's own identifier, else by what it was seen with.
+
+    An MCP server belongs to the systems that list it under ``mcp_servers``.
+    """
+    if asset.kind == "mcp_server":
+        name = asset.identifier.casefold()
+        listed = next((s for s in systems if name in (m.casefold() for m in s.mcp_servers)), None)
+        if listed is not None:
+            return listed
     for identifier in (asset.identifier, *asset.seen_with):
         found = find_system(systems, identifier)
         if found is not None:

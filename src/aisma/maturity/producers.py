@@ -36,6 +36,10 @@ def metric_statuses() -> list[MetricStatus]:
         "inventory.providers.approved_ratio",
         "inventory.providers.reassessed_ratio",
         "inventory.systems.data_use_conformance_ratio",
+        # computed by discovery over evidence/ (inventory.discovery)
+        "inventory.discovery.registered_ratio",
+        "inventory.unregistered.count",
+        "mcp.servers.inventoried_ratio",
     }
 
     inventory_metrics = {m.metric for m in METRICS} | PROVIDER_METRICS

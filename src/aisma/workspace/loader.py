@@ -27,13 +27,19 @@ from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer, AssessmentInput, ObservedAsset, Source, Targets
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.config import WorkspaceConfig
+from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.workspace.validate import validated
 from aisma.yamlfile import LineDict, load_yaml
 
-CONFIG_FILE = "aisma.yaml"
-INVENTORY_FILE = "inventory.yaml"
-ANSWERS_FILE = "answers.yaml"
-EVIDENCE_DIR = "evidence"
+__all__ = [
+    "ANSWERS_FILE",
+    "CONFIG_FILE",
+    "EVIDENCE_DIR",
+    "INVENTORY_FILE",
+    "Workspace",
+    "assessment_input",
+    "open_workspace",
+]
 
 
 @dataclass(frozen=True)

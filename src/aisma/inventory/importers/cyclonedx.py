@@ -40,7 +40,7 @@ from aisma.inventory.importers.common import (
     workspace_relative,
 )
 from aisma.inventory.matching import find_system
-from aisma.workspace.loader import EVIDENCE_DIR
+from aisma.workspace.files import EVIDENCE_DIR
 
 MAX_BOM_BYTES = 50 * MB
 SUPPORTED_SPEC_VERSIONS = ("1.5", "1.6")
