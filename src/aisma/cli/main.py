@@ -11,7 +11,15 @@ import sys
 
 import typer
 
-from aisma.cli import assess_cmd, inventory_assess_cmd, inventory_cmd, metrics_cmd, model_cmd, quickcheck_cmd
+from aisma.cli import (
+    assess_cmd,
+    collect_cmd,
+    inventory_assess_cmd,
+    inventory_cmd,
+    metrics_cmd,
+    model_cmd,
+    quickcheck_cmd,
+)
 from aisma.errors import AismaError
 
 EXIT_INPUT = 1
@@ -33,6 +41,7 @@ def build_app() -> typer.Typer:
     app.add_typer(inventory_app, name="inventory")
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
+    collect_cmd.register(app)
     return app
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from aisma.collectors.base import CollectionResult
 from aisma.errors import AismaError, InputError
 from aisma.inventory.discovery import discover, discovery_measurements
 from aisma.inventory.metrics import inventory_measurements
@@ -145,8 +146,10 @@ def _check_unique_systems(inventory: Inventory, raw: object, path: Path) -> None
         seen.add(system.id)
 
 
-def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentInput:
-    """Freeze a workspace into the inputs of one assessment at ``assessed_at``."""
+def assessment_input(
+    workspace: Workspace, assessed_at: datetime, collected: CollectionResult | None = None
+) -> AssessmentInput:
+    """Freeze a workspace (and what its collectors measured) into the inputs of one assessment."""
     targets = workspace.config.targets
     source = Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256)
     active = workspace.inventory.active_systems()
@@ -159,6 +162,8 @@ def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentI
     measurements += discovery_measurements(
         workspace.inventory.systems, workspace.observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
     )
+    if collected is not None:
+        measurements += collected.measurements
     return AssessmentInput(
         organization=workspace.config.organization,
         model=workspace.model,
@@ -172,5 +177,5 @@ def assessment_input(workspace: Workspace, assessed_at: datetime) -> AssessmentI
             categories=tuple(sorted(targets.categories.items())),
             domains=tuple(sorted(targets.domains.items())),
         ),
-        warnings=workspace.warnings,
+        warnings=workspace.warnings + (collected.warnings if collected else ()),
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from aisma.collectors.run import collect_workspace
 from aisma.scoring.engine import assess
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace.loader import assessment_input, open_workspace
 
 
 def assess_workspace(directory: str | Path, assessed_at: datetime) -> AssessmentResult:
+    """Open the workspace, run its collectors over evidence/, and score the frozen inputs."""
     workspace = open_workspace(directory)
-    return assess(assessment_input(workspace, assessed_at))
+    collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, assessed_at)
+    return assess(assessment_input(workspace, assessed_at, collected))

@@ -1,0 +1,120 @@
+"""The collector contract: metadata, the context a collector runs in, and what it returns.
+
+A collector reads files (streaming, so memory stays flat on large exports), never writes, and
+returns measurements whose provenance lets an auditor find and re-check the exact input file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from aisma.inventory.schema import Inventory
+from aisma.scoring.inputs import Measurement, ObservedAsset, Source
+
+MAX_DETAILS = 20
+
+
+@dataclass(frozen=True)
+class CollectorMeta:
+    """What ``collector.yaml`` declares: checked against the code and the metric catalog at load."""
+
+    id: str
+    tool: str
+    description: str
+    formats: tuple[str, ...]
+    versions: str
+    metrics: tuple[str, ...]
+    evidence_dir: str  # default folder under evidence/ the assessment reads
+    patterns: tuple[str, ...]  # file name patterns inside that folder
+
+
+ProgressCallback = Callable[[int], None]  # bytes read since the last call
+
+
+@dataclass(frozen=True)
+class CollectContext:
+    """Everything a collector may know besides its input files; all of it frozen."""
+
+    assessed_at: datetime
+    inventory: Inventory = field(default_factory=Inventory)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    root: Path | None = None  # workspace root: file names in provenance are relative to it
+    progress: ProgressCallback | None = None
+
+    def display_name(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return str(path)
+
+
+@dataclass(frozen=True)
+class CollectionResult:
+    measurements: tuple[Measurement, ...] = ()
+    observed: tuple[ObservedAsset, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class Collector(Protocol):
+    meta: CollectorMeta
+
+    def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult: ...
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_source(path: Path, tool: str, version: str, context: CollectContext) -> Source:
+    """Provenance of one input file: tool, tool version, workspace-relative name, sha256."""
+    return Source(tool=tool, version=version, file=context.display_name(path), sha256=sha256_of(path))
+
+
+def ratio(
+    metric: str,
+    passed: int,
+    total: int,
+    observed_at: datetime,
+    source: Source,
+    failing: Sequence[str] = (),
+) -> Measurement:
+    """A ratio measurement; the failing items (capped) become its details."""
+    return Measurement(
+        metric=metric,
+        observed_at=observed_at,
+        numerator=float(passed),
+        denominator=float(total),
+        source=source,
+        details=tuple(failing[:MAX_DETAILS]),
+    )
+
+
+def file_time(path: Path) -> datetime:
+    """When a file was written, for tools whose output carries no timestamp of its own (UTC)."""
+    from datetime import UTC
+
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
+
+
+def parse_time(text: object) -> datetime | None:
+    """An ISO 8601 timestamp from tool output (``Z`` allowed), as an aware datetime; None if absent."""
+    from datetime import UTC
+
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
