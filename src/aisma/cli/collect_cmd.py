@@ -15,6 +15,7 @@ from aisma.cli.assess_cmd import parse_at
 from aisma.collectors.base import CollectContext
 from aisma.collectors.registry import get, installed
 from aisma.collectors.run import run_collector
+from aisma.errors import AismaError
 from aisma.inventory.schema import Inventory
 from aisma.scoring.inputs import Measurement
 from aisma.workspace.loader import open_workspace
@@ -43,13 +44,20 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def collect(
         collector: Annotated[str, typer.Argument(help="Collector id (see: aisma collectors list).")],
-        paths: Annotated[list[Path], typer.Argument(help="Tool output files to read.")],
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Tool output files to read (none for live collectors).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the measurements as JSON.")] = False,
         workspace: Annotated[Path | None, typer.Option(help="Workspace whose inventory and settings to use.")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
     ) -> None:
         """Run one collector over tool output files and print the measurements it produces."""
         chosen = get(collector)
+        paths = paths or []
+        if not paths and chosen.meta.patterns:
+            raise AismaError(
+                f"collector {collector} reads files: give at least one ({', '.join(chosen.meta.patterns)})"
+            )
         inventory, root = Inventory(), None
         settings: dict[str, Any] = {}
         if workspace is not None:

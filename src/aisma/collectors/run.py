@@ -70,14 +70,19 @@ def collect_workspace(
         own: Mapping[str, Any] = settings.get(collector_id) or {}
         if own.get("enabled") is False:
             continue
-        if "paths" in own:
+        if not collector.meta.patterns:
+            # A live collector (an API, not files) runs only when configured: assessments work offline.
+            if collector_id not in settings:
+                continue
+            paths: list[Path] = []
+        elif "paths" in own:
             raw_paths = own["paths"]
             if not isinstance(raw_paths, list) or not all(isinstance(p, str) for p in raw_paths):
                 raise AismaError(f"aisma.yaml: collectors.{collector_id}.paths must be a list of file paths")
             paths = [root / p for p in raw_paths]
         else:
             paths = evidence_files(root / EVIDENCE_DIR / collector.meta.evidence_dir, collector.meta.patterns)
-        if not paths:
+        if not paths and collector.meta.patterns:
             continue
         context = CollectContext(
             assessed_at=assessed_at, inventory=inventory, settings=own, root=root, progress=progress
