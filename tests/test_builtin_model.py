@@ -112,4 +112,3 @@ def test_no_duplicate_titles_or_statements() -> None:
 def test_model_reference_docs_are_current() -> None:
     """docs/model.md is generated from the YAML; regenerate with `make docs`."""
     assert (ROOT / "docs" / "model.md").read_text() == model_reference(model()), "run: make docs"
-
