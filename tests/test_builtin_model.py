@@ -112,3 +112,11 @@ def test_no_duplicate_titles_or_statements() -> None:
 def test_model_reference_docs_are_current() -> None:
     """docs/model.md is generated from the YAML; regenerate with `make docs`."""
     assert (ROOT / "docs" / "model.md").read_text() == model_reference(model()), "run: make docs"
+
+
+def test_every_metric_the_model_uses_has_an_installed_producer() -> None:
+    """Issue 5: no objective may wait on a producer that does not exist."""
+    used = {o.measurement.metric for o in model().objectives() if o.measurement.metric}
+    statuses = {s.spec.id: s for s in metric_statuses()}
+    waiting = sorted(m for m in used if not statuses[m].available)
+    assert waiting == []

@@ -394,7 +394,10 @@ def test_discovery_measurements(workspace: Path) -> None:
         "inventory.unregistered.count",
         "otel.agents.registered_ratio",
         "otel.models.registered_ratio",
+        "otel.retired_systems.silent_ratio",
     }
+    silent = by_metric["otel.retired_systems.silent_ratio"]
+    assert (silent.numerator, silent.denominator) == (0, 1)  # old-bot still answers in the traces
     ratio = by_metric["inventory.discovery.registered_ratio"]
     assert (ratio.numerator, ratio.denominator) == (5, 9)
     assert ratio.details == (
@@ -511,3 +514,35 @@ def test_mcp_servers_in_client_configs_are_discovered(tmp_path: Path) -> None:
     inventoried = measured["mcp.servers.inventoried_ratio"]
     assert (inventoried.numerator, inventoried.denominator) == (2, 3)
     assert inventoried.details == ("mcp_server shadow: unregistered",)
+
+
+def test_retired_systems_must_be_silent() -> None:
+    """A retired system whose agent still shows up in recent traces was not really decommissioned."""
+    from aisma.inventory.discovery import retired_silent
+    from aisma.inventory.schema import AISystem
+    from aisma.scoring.inputs import ObservedAsset, Source
+
+    at = datetime(2026, 11, 16, tzinfo=UTC)
+
+    def retired(sid: str, pattern: str) -> AISystem:
+        return AISystem.model_validate(
+            {
+                "id": sid,
+                "name": sid,
+                "track": "build",
+                "deployment_type": "paas",
+                "environment": "retired",
+                "match": [pattern],
+            }
+        )
+
+    systems = [retired("old-bot", "bot-v1"), retired("gone", "bot-v0"), retired("very-old", "bot-v-1")]
+    observed = [
+        ObservedAsset("agent", "bot-v1", "otel", "evidence/otel/t.json", 3, (), datetime(2026, 11, 14, tzinfo=UTC)),
+        ObservedAsset("agent", "bot-v-1", "otel", "evidence/otel/t.json", 1, (), datetime(2026, 10, 1, tzinfo=UTC)),
+        ObservedAsset("mcp_server", "bot-v0", "mcp-config", "evidence/mcp/c.json", 1, ()),
+    ]
+    (m,) = retired_silent(systems, observed, at, Source(tool="discovery"))
+    assert (m.numerator, m.denominator) == (2, 3)
+    assert m.details == ("old-bot: agent bot-v1 seen in evidence/otel/t.json",)
+    assert retired_silent([], observed, at, Source(tool="discovery")) == ()

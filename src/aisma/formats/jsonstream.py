@@ -1,16 +1,23 @@
-"""What every streaming reader needs before and around ijson: open, sniff, turn parse errors into one line.
+"""What every streaming reader needs around its parser: open, sniff, decode, turn parse errors into one line.
 
 ijson reports an empty file and a truncated one alike ("premature EOF") and its messages span
 several lines, so the readers look at the first byte themselves and keep only the first line of a
 parse error; the user gets ``file: problem; expected ...`` and never a traceback.
+
+Decoding is done a bounded value at a time (``array_items``, ``values``, ``JsonLines``): each
+finding or trace batch is decoded whole by the json module's C scanner, several times faster than
+ijson's event stream, and ijson takes over for what cannot be decoded whole, so memory stays flat.
 """
 
 from __future__ import annotations
 
+import codecs
+import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import ijson  # type: ignore[import-untyped]
 
@@ -54,3 +61,206 @@ def open_json(path: Path, expected: str) -> Iterator[tuple[BinaryIO, bytes]]:
             raise shape_error(path, f"truncated or invalid JSON ({detail})", expected) from None
         except UnicodeDecodeError:
             raise shape_error(path, "not UTF-8 text", expected) from None
+
+
+# ----------------------------------------------------------------------------------------- whole values
+# ijson hands every scalar of the file to Python as an event before anything is built; decoding one
+# bounded value at a time with the json module is several times faster. ijson keeps what cannot be
+# decoded whole: a value longer than DECODE_LIMIT characters (a multi-gigabyte single trace document)
+# is streamed by ijson in constant memory, and input that is not valid JSON goes to ijson too, so the
+# errors are ijson's as before. Memory stays bounded by DECODE_LIMIT plus one decoded value.
+# Where the two parsers differ, on values decoded whole: integers beyond 64 bits and 1e400 (infinity)
+# are read (ijson with use_float refuses them), and an unterminated string after the closing bracket
+# of an array is an error (ijson lets it pass).
+DECODE_LIMIT = 8 << 20  # characters of one array item or value; bytes of one JSON Lines line
+READ_SIZE = 1 << 20
+READ_AHEAD = 64 << 10  # a value is decoded once this much text follows it, or the input ends
+FIRST_LINE_READ = 256 << 10  # a JSON Lines line longer than this is measured before it is read whole
+MEASURE_READ = 64 << 10
+_SPACE = re.compile(r"[ \t\r\n]*")
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]*")  # what may follow a number's first characters
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")  # json accepts NaN and Infinity; ijson and RFC 8259 do not
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+class _Rest:
+    """The unread part of a stream, for ijson: bytes already taken out of it, then the stream itself."""
+
+    def __init__(self, head: bytes, handle: BinaryIO) -> None:
+        self.head = head
+        self.offset = 0
+        self.handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        if self.offset < len(self.head):
+            end = len(self.head) if size < 0 else self.offset + size
+            out = self.head[self.offset : end]
+            self.offset += len(out)
+            return out
+        return self.handle.read(size)
+
+
+class _Window:
+    """Text decoded from a binary stream, consumed from the front."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+
+    def skip_space(self) -> bool:
+        """Move past whitespace, reading as needed; False at the end of the input."""
+        while True:
+            found = _SPACE.match(self.text, self.pos)
+            self.pos = found.end() if found else self.pos
+            if self.pos < len(self.text):
+                return True
+            if self.eof:
+                return False
+            self.more()
+
+    def more(self) -> None:
+        """Drop what was consumed; read at least as much again as is pending, so a long value doubles."""
+        chunk = self.handle.read(max(READ_SIZE, len(self.text) - self.pos))
+        self.eof = not chunk
+        self.text = self.text[self.pos :] + self.decoder.decode(chunk, final=self.eof)
+        self.pos = 0
+
+    def decode(self, limit: int) -> tuple[bool, Any]:
+        """(True, the value at the position) or (False, None): too long, truncated or not JSON."""
+        if not self.eof and len(self.text) - self.pos < READ_AHEAD:
+            # Decode only what is likely complete: a failed attempt costs a scan of the whole window
+            # (json's error message counts the lines before the error).
+            self.more()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.pos)
+            except ValueError:  # incomplete so far, or not JSON
+                end = -1
+            # A number may go on past the text read so far ("1" of "12", "0" of "0.5"): read more first.
+            if end < 0 or (not self.eof and _NUMBER_TAIL.fullmatch(self.text, end)):
+                if self.eof or len(self.text) - self.pos >= limit:
+                    return False, None
+                self.more()
+                continue
+            self.pos = end
+            return True, value
+
+    def rest(self, prefix: bytes = b"") -> _Rest:
+        """Everything not consumed yet, as bytes, with ``prefix`` in front."""
+        undecoded: bytes = self.decoder.getstate()[0]
+        return _Rest(prefix + self.text[self.pos :].encode("utf-8") + undecoded, self.handle)
+
+
+def array_items(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
+    """The items of the JSON array at ``handle``'s position: ``ijson.items(handle, "item")``, faster."""
+    limit = DECODE_LIMIT if limit is None else limit
+    window = _Window(handle)
+    if not window.skip_space() or window.text[window.pos] != "[":
+        yield from ijson.items(window.rest(), "item", use_float=True)
+        return
+    window.pos += 1
+    first = True
+    while True:
+        if not window.skip_space():
+            raise ijson.IncompleteJSONError("parse error: premature EOF")
+        if window.text[window.pos] == "]":
+            if not first:  # [1,]
+                raise ijson.IncompleteJSONError("parse error: unallowed token at this point in JSON text")
+            window.pos += 1
+            break
+        decoded, value = window.decode(limit)
+        if not decoded:
+            # ijson streams the rest: a huge item in constant memory, or it raises the parse error.
+            yield from ijson.items(window.rest(b"["), "item", use_float=True)
+            return
+        yield value
+        first = False
+        if not window.skip_space():
+            raise ijson.IncompleteJSONError("parse error: premature EOF")
+        char = window.text[window.pos]
+        window.pos += 1
+        if char == "]":
+            break
+        if char != ",":
+            raise ijson.IncompleteJSONError("parse error: after array element, I expect ',' or ']'")
+    if window.skip_space():
+        raise ijson.IncompleteJSONError("parse error: trailing garbage")
+
+
+def values(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
+    """Every top-level JSON value from ``handle``'s position (JSON Lines, concatenated documents):
+    ``ijson.items(handle, "", multiple_values=True)``, faster."""
+    limit = DECODE_LIMIT if limit is None else limit
+    window = _Window(handle)
+    found = False
+    while window.skip_space():
+        decoded, value = window.decode(limit)
+        if not decoded:
+            break
+        yield value
+        found = True
+    else:
+        if found:
+            return
+    # ijson streams the rest (a huge value) or raises the parse error (of no value at all, too).
+    yield from ijson.items(window.rest(), "", use_float=True, multiple_values=True)
+
+
+class JsonLines:
+    """The value of each line of a JSON Lines stream, a line at a time, from the stream's position.
+
+    Iteration stops at the first line that is not one JSON value (a pretty-printed document, a line
+    longer than ``limit`` bytes, invalid JSON); ``rest`` is then the stream positioned at the start
+    of that line, for a streaming parser to take over. A line holds no raw newline inside a string,
+    so where each line's value ends is known before decoding it, and no decoding is wasted.
+    """
+
+    def __init__(self, handle: BinaryIO, limit: int | None = None) -> None:
+        self.handle = handle
+        self.limit = DECODE_LIMIT if limit is None else limit
+        self.rest: BinaryIO | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        handle = self.handle
+        offset = handle.tell()
+        while line := handle.readline(FIRST_LINE_READ):
+            if len(line) == FIRST_LINE_READ and not line.endswith(b"\n"):
+                length = self._line_length(len(line))
+                if length is None:
+                    break
+                handle.seek(offset)
+                line = handle.read(length)
+            if not line.isspace():
+                try:
+                    value = _DECODER.decode(line.decode("utf-8"))
+                except ValueError:  # not one JSON value (UnicodeDecodeError is a ValueError too)
+                    break
+                offset += len(line)
+                yield value
+                del value  # decode the next line with only the consumer holding this one
+            else:
+                offset += len(line)
+        else:
+            return
+        handle.seek(offset)
+        self.rest = handle
+
+    def _line_length(self, read: int) -> int | None:
+        """The length of the line whose first ``read`` bytes were read, None past ``limit``; not kept."""
+        while read < self.limit:
+            chunk = self.handle.read(MEASURE_READ)
+            if not chunk:
+                return read
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                return read + newline + 1
+            read += len(chunk)
+        return None

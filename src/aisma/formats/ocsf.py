@@ -1,10 +1,11 @@
 """Stream Prowler's OCSF output: Detection Finding objects, one small dataclass per finding.
 
 Prowler writes ``-M json-ocsf`` as one JSON array of findings; pipelines that forward findings
-often write JSON Lines, one finding per line. Both are read with ijson so a scan of a whole
-organization (hundreds of thousands of findings) is read in constant memory. Only the fields the
-collectors and discovery need are kept; muted findings are flagged, not dropped, because a muted
-FAIL still shows that the resource exists.
+often write JSON Lines, one finding per line. Both are read one finding at a time (each decoded
+whole by the json module, see ``jsonstream.array_items``), so a scan of a whole organization
+(hundreds of thousands of findings) is read in constant memory. Only the fields the collectors and
+discovery need are kept; muted findings are flagged, not dropped, because a muted FAIL still shows
+that the resource exists.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import ijson  # type: ignore[import-untyped]
-
-from aisma.formats.jsonstream import open_json, shape_error
+from aisma.formats.jsonstream import array_items, open_json, shape_error, values
 
 EXPECTED = "Prowler OCSF findings (a JSON array of Detection Findings, or JSON Lines of them)"
 SUPPRESSED_STATUS_ID = 3  # OCSF status_id of a finding Prowler muted
@@ -44,6 +43,7 @@ class Finding:
     severity: str = ""
     status_detail: str = ""
     time: datetime | None = None
+    product_version: str = ""  # metadata.product.version: the Prowler release that wrote the finding
 
 
 def _text(value: object) -> str:
@@ -74,7 +74,8 @@ def finding(raw: object) -> Finding | None:
     """A Finding from one decoded OCSF object, or None when it is not a Prowler Detection Finding."""
     if not isinstance(raw, dict):
         return None
-    check_id = _text(_dict(raw.get("metadata")).get("event_code"))
+    metadata = _dict(raw.get("metadata"))
+    check_id = _text(metadata.get("event_code"))
     if not check_id or "status_code" not in raw:
         return None
     resources = tuple(
@@ -96,6 +97,7 @@ def finding(raw: object) -> Finding | None:
         severity=_text(raw.get("severity")),
         status_detail=_text(raw.get("status_detail")),
         time=_time(raw),
+        product_version=_text(_dict(metadata.get("product")).get("version")),
     )
 
 
@@ -103,12 +105,12 @@ def read_findings(path: Path) -> Iterator[Finding]:
     """Yield every finding of a Prowler OCSF file; a file of another shape is a one-line AismaError."""
     with open_json(path, EXPECTED) as (handle, first):
         if first == b"[":
-            values = ijson.items(handle, "item", use_float=True)
+            items = array_items(handle)
         elif first == b"{":
-            values = ijson.items(handle, "", use_float=True, multiple_values=True)
+            items = values(handle)
         else:
             raise shape_error(path, "found no JSON array or object", EXPECTED)
-        for index, raw in enumerate(values, start=1):
+        for index, raw in enumerate(items, start=1):
             parsed = finding(raw)
             if parsed is None:
                 hint = " (OTLP traces?)" if isinstance(raw, dict) and "resourceSpans" in raw else ""

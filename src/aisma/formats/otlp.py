@@ -2,9 +2,15 @@
 
 Accepts the shape the OTLP file exporter writes (``{"resourceSpans": [{"resource": {...},
 "scopeSpans": [{"spans": [...]}]}]}``), as one document or as JSON Lines with one such object per
-line. Trace exports run to gigabytes, so the file is parsed as ijson events and only one span is
-held at a time; each span is yielded with its resource's attributes merged under its own, because
-``service.name`` lives on the resource while the ``gen_ai.*`` attributes live on the span.
+line. Trace exports run to gigabytes, so the file is read one bounded piece at a time: a line of
+JSON Lines (one export batch) is decoded whole by the json module, and a document too long for that
+(``jsonstream.DECODE_LIMIT``, such as a single-document export of gigabytes) or not on one line is
+parsed as ijson events holding only one span at a time. Each span is yielded with its resource's
+attributes merged under its own, because ``service.name`` lives on the resource while the
+``gen_ai.*`` attributes live on the span. The span's ids, end time, events and instrumentation
+scope come along for the collectors that need them (the scope must precede its spans, as protobuf
+JSON writers emit it). Log records in the same file are not spans; ``ReadStats`` counts them so a
+caller can say what it did not read.
 """
 
 from __future__ import annotations
@@ -13,19 +19,33 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import ijson  # type: ignore[import-untyped]
 
-from aisma.formats.jsonstream import open_json, shape_error
+from aisma.formats.jsonstream import JsonLines, open_json, shape_error
 
 EXPECTED = "OTLP JSON traces (an object with resourceSpans, or JSON Lines of such objects)"
 # An OTLP file exporter may write logs and metrics into the same file; those documents carry no spans.
 OTLP_KEYS = frozenset({"resourceSpans", "resourceLogs", "resourceMetrics"})
 RESOURCE_SPAN = "resourceSpans.item"
 RESOURCE = "resourceSpans.item.resource"
+SCOPE_SPANS = "resourceSpans.item.scopeSpans.item"
+SCOPE = "resourceSpans.item.scopeSpans.item.scope"
 SPAN = "resourceSpans.item.scopeSpans.item.spans.item"
+LOG_RECORD = "resourceLogs.item.scopeLogs.item.logRecords.item"
+EVALUATION_EVENT = "gen_ai.evaluation.result"
 NANOS = 1_000_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SpanEvent:
+    """An event recorded on a span (for example ``gen_ai.evaluation.result``)."""
+
+    name: str
+    time: datetime | None
+    attributes: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,13 @@ class Span:
     name: str
     start_time: datetime | None
     attributes: Mapping[str, object] = field(default_factory=dict)
+    end_time: datetime | None = None
+    trace_id: str = ""
+    span_id: str = ""
+    parent_span_id: str = ""
+    scope_name: str = ""
+    scope_version: str = ""
+    events: tuple[SpanEvent, ...] = ()
 
     def text(self, key: str) -> str:
         """A string attribute, or "" when it is missing or not a string."""
@@ -72,85 +99,229 @@ def any_value(value: object) -> object:
 
 def attributes(items: object) -> dict[str, object]:
     """Flatten an OTLP attribute list (``[{"key": ..., "value": AnyValue}]``) to a dict."""
+    return _add_attributes({}, items)
+
+
+def _add_attributes(out: dict[str, object], items: object) -> dict[str, object]:
+    """``out`` with the attributes of ``items`` added (over any of the same name); the string case inline."""
     if not isinstance(items, list):
-        return {}
-    out: dict[str, object] = {}
+        return out
     for item in items:
-        if isinstance(item, dict) and isinstance(item.get("key"), str):
-            out[item["key"]] = any_value(item.get("value"))
+        if isinstance(item, dict):
+            key = item.get("key")
+            if isinstance(key, str):
+                value = item.get("value")
+                if type(value) is dict and "stringValue" in value:
+                    text = value["stringValue"]
+                    out[key] = text if type(text) is str else str(text)
+                else:
+                    out[key] = any_value(value)
     return out
 
 
-def _start_time(raw: object) -> datetime | None:
-    """``startTimeUnixNano`` is a uint64, written as a string by protobuf JSON; 0 means unset."""
+@dataclass
+class ReadStats:
+    """What a read met besides spans: log records, and how many of them are GenAI evaluation results."""
+
+    log_records: int = 0
+    evaluation_log_records: int = 0
+    _record_is_evaluation: bool = False
+
+
+def _unix_nanos(raw: object) -> datetime | None:
+    """``*TimeUnixNano`` is a uint64, written as a string by protobuf JSON; 0 means unset."""
     try:
-        nanos = int(str(raw))
+        nanos = int(raw if type(raw) is str else str(raw))
     except (TypeError, ValueError):
         return None
     if nanos <= 0:
         return None
-    seconds, rest = divmod(nanos, NANOS)
-    return datetime.fromtimestamp(seconds, tz=UTC) + timedelta(microseconds=rest // 1000)
+    return EPOCH + timedelta(0, 0, nanos // 1000)
 
 
-def _span(raw: dict[str, Any], resource: Mapping[str, object]) -> Span:
-    merged = dict(resource)
-    merged.update(attributes(raw.get("attributes")))
-    name = raw.get("name")
-    return Span(
-        name=name if isinstance(name, str) else "",
-        start_time=_start_time(raw.get("startTimeUnixNano")),
-        attributes=merged,
+def _id(value: object) -> str:
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def _events(raw: object) -> tuple[SpanEvent, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        SpanEvent(
+            name=str(item.get("name") or ""),
+            time=_unix_nanos(item.get("timeUnixNano")),
+            attributes=attributes(item.get("attributes")),
+        )
+        for item in raw
+        if isinstance(item, dict)
     )
 
 
-def read_spans(path: Path) -> Iterator[Span]:
-    """Yield every span of an OTLP/JSON trace file; a file of another shape is a one-line AismaError."""
+def _span(raw: dict[str, Any], resource: Mapping[str, object], scope: tuple[str, str] = ("", "")) -> Span:
+    merged = _add_attributes(dict(resource), raw.get("attributes"))
+    name = raw.get("name")
+    return Span(
+        name=name if isinstance(name, str) else "",
+        start_time=_unix_nanos(raw.get("startTimeUnixNano")),
+        attributes=merged,
+        end_time=_unix_nanos(raw.get("endTimeUnixNano")),
+        trace_id=_id(raw.get("traceId")),
+        span_id=_id(raw.get("spanId")),
+        parent_span_id=_id(raw.get("parentSpanId")),
+        scope_name=scope[0],
+        scope_version=scope[1],
+        events=_events(raw.get("events")),
+    )
+
+
+def _scope(raw: object) -> tuple[str, str]:
+    if not isinstance(raw, dict):
+        return ("", "")
+    name, version = raw.get("name"), raw.get("version")
+    return (name.strip() if isinstance(name, str) else "", version.strip() if isinstance(version, str) else "")
+
+
+def _count_log_record(stats: ReadStats | None, prefix: str, event: str, value: object) -> None:
+    """Log records are not read, only counted; evaluation results by ``eventName`` or an attribute value."""
+    if stats is None:
+        return
+    if prefix == LOG_RECORD and event == "start_map":
+        stats.log_records += 1
+        stats._record_is_evaluation = False
+    elif (
+        value == EVALUATION_EVENT
+        and not stats._record_is_evaluation
+        and prefix in (f"{LOG_RECORD}.eventName", f"{LOG_RECORD}.attributes.item.value.stringValue")
+    ):
+        stats.evaluation_log_records += 1
+        stats._record_is_evaluation = True
+
+
+def read_spans(path: Path, stats: ReadStats | None = None) -> Iterator[Span]:
+    """Yield every span of an OTLP/JSON trace file; a file of another shape is a one-line AismaError.
+
+    ``stats``, when given, counts the log records met on the way (they are not yielded).
+    """
     with open_json(path, EXPECTED) as (handle, first):
         if first != b"{":
             found = "a JSON array (Prowler OCSF output?)" if first == b"[" else "no JSON object"
             raise shape_error(path, f"found {found}", EXPECTED)
-        builder: Any = None
-        building = ""
-        resource: dict[str, object] = {}
-        resource_known = False
-        # Spans met before their resource (unusual key order) wait here until it is read.
-        waiting: list[dict[str, Any]] = []
+        lines = JsonLines(handle)
         documents = 0
-        otlp_document = False
-        for prefix, event, value in ijson.parse(handle, use_float=True, multiple_values=True):
-            if builder is not None:
-                builder.event(event, value)
-                if prefix == building and event == "end_map":
-                    built, builder = builder.value, None
-                    if building == RESOURCE:
-                        resource, resource_known = attributes(built.get("attributes")), True
-                        yield from (_span(raw, resource) for raw in waiting)
-                        waiting.clear()
-                    elif resource_known:
-                        yield _span(built, resource)
-                    else:
-                        waiting.append(built)
-                continue
-            if prefix in (SPAN, RESOURCE) and event == "start_map":
-                builder, building = ijson.ObjectBuilder(), prefix
-                builder.event(event, value)
-            elif prefix == RESOURCE_SPAN:
-                if event == "start_map":
-                    resource, resource_known = {}, False
-                elif event == "end_map":
-                    yield from (_span(raw, {}) for raw in waiting)
-                    waiting.clear()
-            elif prefix == "resourceSpans" and event not in ("start_array", "end_array"):
+        for document in lines:
+            yield from _document_spans(path, document, documents, stats)
+            documents += 1
+            del document  # not alive while the next line is decoded: the garbage collector would walk it
+        if lines.rest is not None:
+            yield from _stream_spans(path, lines.rest, documents, stats)
+
+
+def _document_spans(path: Path, document: object, documents: int, stats: ReadStats | None) -> Iterator[Span]:
+    """The spans of one decoded document (the ``documents``-th before it): what ``_stream_spans`` does."""
+    if not isinstance(document, dict):
+        raise shape_error(path, f"JSON value {documents + 1} is not an object", EXPECTED)
+    for key, value in document.items():
+        if key == "resourceSpans":
+            if not isinstance(value, list):
                 raise shape_error(path, "resourceSpans is not a list", EXPECTED)
-            elif prefix == "":
-                if event == "start_map":
-                    documents += 1
-                    otlp_document = False
-                elif event == "map_key":
-                    otlp_document = otlp_document or value in OTLP_KEYS
-                elif event == "end_map":
-                    if not otlp_document:
-                        raise shape_error(path, f"JSON object {documents} has no resourceSpans", EXPECTED)
+            for resource_spans in value:
+                if isinstance(resource_spans, dict):
+                    yield from _resource_spans(resource_spans)
+        elif key == "resourceLogs" and stats is not None and isinstance(value, list):
+            _count_log_records(stats, value)
+    if OTLP_KEYS.isdisjoint(document):
+        raise shape_error(path, f"JSON object {documents + 1} has no resourceSpans", EXPECTED)
+
+
+def _resource_spans(raw: dict[str, Any]) -> Iterator[Span]:
+    """The spans of one ``resourceSpans`` item; a scope applies to the spans after it, as when streaming."""
+    resource = raw.get("resource")
+    merged = attributes(resource.get("attributes")) if isinstance(resource, dict) else {}
+    scope_spans = raw.get("scopeSpans")
+    if not isinstance(scope_spans, list):
+        return
+    for item in scope_spans:
+        if not isinstance(item, dict):
+            continue
+        scope = ("", "")
+        for key, value in item.items():
+            if key == "scope" and isinstance(value, dict):
+                scope = _scope(value)
+            elif key == "spans" and isinstance(value, list):
+                for span in value:
+                    if isinstance(span, dict):
+                        yield _span(span, merged, scope)
+
+
+def _count_log_records(stats: ReadStats, resource_logs: list[Any]) -> None:
+    """What ``_count_log_record`` counts, from a decoded ``resourceLogs`` list."""
+    for resource in resource_logs:
+        for scope in _dicts(resource, "scopeLogs"):
+            for record in _dicts(scope, "logRecords"):
+                stats.log_records += 1
+                values = [a.get("value") for a in _dicts(record, "attributes")]
+                if record.get("eventName") == EVALUATION_EVENT or any(
+                    isinstance(v, dict) and v.get("stringValue") == EVALUATION_EVENT for v in values
+                ):
+                    stats.evaluation_log_records += 1  # once per record, as when streaming
+
+
+def _dicts(parent: object, key: str) -> Iterator[dict[str, Any]]:
+    """The objects in the list ``parent[key]``."""
+    items = parent.get(key) if isinstance(parent, dict) else None
+    if isinstance(items, list):
+        yield from (item for item in items if isinstance(item, dict))
+
+
+def _stream_spans(path: Path, handle: BinaryIO, documents: int, stats: ReadStats | None) -> Iterator[Span]:
+    """The spans of the documents from ``handle``'s position on, from ijson events: one span held at a time."""
+    builder: Any = None
+    building = ""
+    resource: dict[str, object] = {}
+    resource_known = False
+    scope: tuple[str, str] = ("", "")
+    # Spans met before their resource (unusual key order) wait here until it is read.
+    waiting: list[tuple[dict[str, Any], tuple[str, str]]] = []
+    otlp_document = False
+    for prefix, event, value in ijson.parse(handle, use_float=True, multiple_values=True):
+        if builder is not None:
+            builder.event(event, value)
+            if prefix == building and event == "end_map":
+                built, builder = builder.value, None
+                if building == RESOURCE:
+                    resource, resource_known = attributes(built.get("attributes")), True
+                    yield from (_span(raw, resource, held) for raw, held in waiting)
+                    waiting.clear()
+                elif building == SCOPE:
+                    scope = _scope(built)
+                elif resource_known:
+                    yield _span(built, resource, scope)
                 else:
-                    raise shape_error(path, f"JSON value {documents + 1} is not an object", EXPECTED)
+                    waiting.append((built, scope))
+            continue
+        if prefix in (SPAN, RESOURCE, SCOPE) and event == "start_map":
+            builder, building = ijson.ObjectBuilder(), prefix
+            builder.event(event, value)
+        elif prefix == SCOPE_SPANS and event == "start_map":
+            scope = ("", "")
+        elif prefix == RESOURCE_SPAN:
+            if event == "start_map":
+                resource, resource_known = {}, False
+            elif event == "end_map":
+                yield from (_span(raw, {}, held) for raw, held in waiting)
+                waiting.clear()
+        elif prefix.startswith("resourceLogs."):
+            _count_log_record(stats, prefix, event, value)
+        elif prefix == "resourceSpans" and event not in ("start_array", "end_array"):
+            raise shape_error(path, "resourceSpans is not a list", EXPECTED)
+        elif prefix == "":
+            if event == "start_map":
+                documents += 1
+                otlp_document = False
+            elif event == "map_key":
+                otlp_document = otlp_document or value in OTLP_KEYS
+            elif event == "end_map":
+                if not otlp_document:
+                    raise shape_error(path, f"JSON object {documents} has no resourceSpans", EXPECTED)
+            else:
+                raise shape_error(path, f"JSON value {documents + 1} is not an object", EXPECTED)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +30,7 @@ from aisma.formats.otlp import Span, read_spans
 from aisma.inventory.importers.mcp_config import parse_mcp_config
 from aisma.inventory.metrics import ratio_measurement
 from aisma.inventory.schema import AISystem
-from aisma.inventory.shadow import unregistered
+from aisma.inventory.shadow import asset_system, unregistered
 from aisma.scoring.inputs import Measurement, ObservedAsset, Source
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
@@ -217,6 +217,32 @@ def _ratio(
     return ratio_measurement(metric, len(distinct), failing, _observed_at(observed, default), source)
 
 
+SILENT_DAYS = 7
+
+
+def retired_silent(
+    systems: Sequence[AISystem], observed: Sequence[ObservedAsset], observed_at: datetime, source: Source
+) -> tuple[Measurement, ...]:
+    """Retired systems (with match patterns) that nothing in traces or findings has touched for 7 days.
+
+    A retired system still answering calls, or whose cloud resource still shows up in a scan, was not
+    really decommissioned: keys, endpoints and data are still there for an attacker.
+    """
+    retired = [s for s in systems if not s.active and s.match]
+    if not retired:
+        return ()
+    since = observed_at - timedelta(days=SILENT_DAYS)
+    live = [
+        a for a in observed if a.tool in (OTEL_TOOL, PROWLER_TOOL) and (a.last_seen is None or a.last_seen >= since)
+    ]
+    failing = []
+    for system in sorted(retired, key=lambda s: s.id):
+        hit = next((a for a in live if asset_system([system], a) is not None), None)
+        if hit is not None:
+            failing.append(f"{system.id}: {hit.kind} {hit.identifier} seen in {hit.file}")
+    return (ratio_measurement("otel.retired_systems.silent_ratio", len(retired), failing, observed_at, source),)
+
+
 def discovery_measurements(
     systems: Sequence[AISystem], observed: Sequence[ObservedAsset], observed_at: datetime, source: Source
 ) -> tuple[Measurement, ...]:
@@ -249,4 +275,5 @@ def discovery_measurements(
         subset = [a for a in observed if a.tool == tool and a.kind == kind]
         if subset:
             out.append(_ratio(metric, systems, subset, observed_at, source))
+    out.extend(retired_silent(systems, observed, observed_at, source))
     return tuple(out)

@@ -40,6 +40,7 @@ def metric_statuses() -> list[MetricStatus]:
         "inventory.discovery.registered_ratio",
         "inventory.unregistered.count",
         "mcp.servers.inventoried_ratio",
+        "otel.retired_systems.silent_ratio",
     }
 
     inventory_metrics = {m.metric for m in METRICS} | PROVIDER_METRICS

@@ -17,8 +17,9 @@ They are the parts of a model card that say what the model does, on what data, h
 which limits and risks; optional extras (graphics, performanceTradeoffs, environmentalConsiderations,
 properties) neither add nor subtract. A model without a card has completeness 0.
 
-``read_bom`` / ``analyse_bom`` are pure (a path or parsed JSON in, a ``BomReport`` out) so the
-cyclonedx collector can measure the same numbers; ``import_bom`` ties a BOM to inventory systems.
+``read_bom`` / ``analyse_bom`` are pure (a path or parsed JSON in, a ``BomReport`` out) and
+``model_entry`` reads one component, so the cyclonedx collector, which streams BOMs too large to
+parse whole, measures the same numbers; ``import_bom`` ties a BOM to inventory systems.
 """
 
 from __future__ import annotations
@@ -183,6 +184,14 @@ def _model(path: Path, where: str, component: Mapping[str, Any]) -> ModelEntry:
         filled=filled,
         missing=missing,
     )
+
+
+def model_entry(path: Path, where: str, component: Mapping[str, Any]) -> ModelEntry:
+    """One machine-learning-model component as a ModelEntry, for the cyclonedx collector's streamed reads.
+
+    Raises InputError when its ``modelCard`` is not an object.
+    """
+    return _model(path, where, component)
 
 
 def analyse_bom(data: Any, path: Path) -> BomReport:

@@ -4,6 +4,7 @@ MCP servers give agents tools, so an inventory that misses them misses the agent
 client files found on developer machines and in repositories are the most direct record. Layouts:
 
 - ``{"mcpServers": {name: {...}}}``: Claude Desktop and Code, Cursor, Windsurf, Gemini CLI, Cline
+- ``{"projects": {dir: {"mcpServers": {...}}}}``: Claude Code's ``~/.claude.json`` (per-project servers)
 - ``{"servers": {name: {...}}}``: VS Code ``mcp.json``
 - ``{"mcp": {"servers": {...}}}`` or ``{"mcp.servers": {...}}``: VS Code ``settings.json``
 
@@ -14,8 +15,9 @@ the transport is the entry's ``type``/``transport`` when given, else stdio for a
 these layouts has zero servers, which is not an error (VS Code settings often have none).
 VS Code writes JSON with comments and trailing commas; both are tolerated, outside strings only.
 
-``parse_mcp_config`` is pure (a path in, dataclasses out) for reuse by the mcp-config collector;
-``import_mcp`` records the servers in the inventory's ``mcp_servers``.
+``parse_mcp_config`` is pure (a path in, dataclasses out); the mcp-config collector, which streams
+large files itself, reuses ``load_config``, ``server_from_entry`` and ``client_of``. ``import_mcp``
+records the servers in the inventory's ``mcp_servers``.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def strip_jsonc(text: str) -> str:
     return _TRAILING_COMMA.sub(blank, _COMMENT.sub(blank, text))
 
 
-def _load(path: Path) -> Any:
+def load_config(path: Path) -> Any:
+    """The parsed file (at most 20 MB), tolerating the comments and trailing commas VS Code writes."""
     text = decode_text(path, read_bytes(path, MAX_CONFIG_BYTES))
     try:
         return json.loads(text)
@@ -127,7 +130,8 @@ def _servers_of(data: Any) -> tuple[str | None, Any]:
     return None, None
 
 
-def _client(path: Path, layout: str | None) -> str:
+def client_of(path: Path, layout: str | None) -> str:
+    """The client a configuration file belongs to, from its name and folders (``unknown`` if unclear)."""
     name = path.name.casefold()
     parts = {p.casefold() for p in path.parts[:-1]}
     if name == "claude_desktop_config.json":
@@ -162,7 +166,8 @@ def _transport(entry: Mapping[str, Any], url: str | None) -> str:
     return "unknown"
 
 
-def _server(path: Path, layout: str, name: str, entry: Any) -> McpServer:
+def server_from_entry(path: Path, layout: str, name: str, entry: Any) -> McpServer:
+    """One server entry; an entry that is not an object raises with the file and the entry's name."""
     if not isinstance(entry, Mapping):
         raise InputError(path, None, f"{layout}.{name} must be an object with command or url")
     url = next((entry[k] for k in ("url", "serverUrl", "httpUrl") if isinstance(entry.get(k), str)), None)
@@ -180,15 +185,33 @@ def _server(path: Path, layout: str, name: str, entry: Any) -> McpServer:
     )
 
 
+def _project_servers(data: Any) -> list[tuple[str, Any]]:
+    """Claude Code's per-project servers in ``~/.claude.json``: ``projects.<dir>.mcpServers``."""
+    projects = data.get("projects") if isinstance(data, Mapping) else None
+    if not isinstance(projects, Mapping):
+        return []
+    found: list[tuple[str, Any]] = []
+    for project in projects.values():
+        servers = project.get("mcpServers") if isinstance(project, Mapping) else None
+        if isinstance(servers, Mapping):
+            found.extend((str(name), entry) for name, entry in servers.items())
+    return found
+
+
 def parse_mcp_config(path: Path) -> McpConfig:
     """The MCP servers configured in one client file; invalid JSON raises with the file and line."""
-    layout, servers = _servers_of(_load(path))
+    data = load_config(path)
+    layout, servers = _servers_of(data)
+    projects = _project_servers(data)
     if layout is None or servers is None:
-        return McpConfig(str(path), _client(path, None), None, ())
+        if not projects:
+            return McpConfig(str(path), client_of(path, None), None, ())
+        layout, servers = "mcpServers", {}
     if not isinstance(servers, Mapping):
         raise InputError(path, None, f"{layout} must be an object mapping server names to their settings")
-    found = tuple(_server(path, layout, str(name), entry) for name, entry in servers.items())
-    return McpConfig(str(path), _client(path, layout), layout, found)
+    entries = [*((str(name), entry) for name, entry in servers.items()), *projects]
+    found = tuple(server_from_entry(path, layout, name, entry) for name, entry in entries)
+    return McpConfig(str(path), client_of(path, layout), layout, found)
 
 
 def _listed(entry: Mapping[str, Any], name: str) -> bool:

@@ -1,0 +1,61 @@
+"""The ``mcp-scan`` collector: scanner coverage, clean servers and toxic flows from mcp-scan JSON output.
+
+All files of one collection are combined into one measurement per metric, because the scanned ratio's
+denominator is the inventory's server list, which must be counted once. Files are taken oldest first
+(by the date in their name, else their modification time) and a later scan of a server or of a
+client configuration replaces an earlier one; the provenance is the newest file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, ratio
+from aisma.collectors.mcp_config.stream import observed_time
+from aisma.collectors.mcp_scan.coverage import ServerScan, coverage, inventory_servers
+from aisma.collectors.mcp_scan.reader import ConfigScan, read_scan
+from aisma.collectors.registry import read_meta
+from aisma.scoring.inputs import Measurement
+
+TOOL = "mcp-scan"
+TOXIC_FREE = "mcp.configs.toxic_flow_free_ratio"
+
+
+class McpScanCollector:
+    def __init__(self) -> None:
+        self.meta: CollectorMeta = read_meta(__name__)
+
+    def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
+        servers: dict[str, ServerScan] = {}
+        configs: dict[str, ConfigScan] = {}
+        muted = 0
+        dated = sorted(((observed_time(p), str(p), p) for p in paths), key=lambda t: (t[0], t[1]))
+        for _, _, path in dated:
+            result = read_scan(path)
+            servers.update(result.servers)
+            configs.update(result.configs)
+            muted += result.muted
+            if context.progress:
+                context.progress(path.stat().st_size)
+        warnings: list[str] = []
+        if muted:
+            warnings.append(f"{muted} whitelisted (X002) issue(s) muted and not counted")
+        if not dated:
+            return CollectionResult()
+        when, _, newest = dated[-1]
+        source = file_source(newest, TOOL, "", context)
+        out: list[Measurement]
+        out, notes = coverage(servers, inventory_servers(context.inventory), when, source)
+        warnings.extend(notes)
+        scanned = {where: c for where, c in configs.items() if c.scanned}
+        if scanned:
+            toxic = sorted(c.toxic for c in scanned.values() if c.toxic)
+            out.append(ratio(TOXIC_FREE, len(scanned) - len(toxic), len(scanned), when, source, toxic))
+        if not configs:
+            warnings.append("the scanner output lists no client configuration")
+        return CollectionResult(measurements=tuple(out), warnings=tuple(warnings))
+
+
+def collector() -> McpScanCollector:
+    return McpScanCollector()

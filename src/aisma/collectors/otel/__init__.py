@@ -1,0 +1,79 @@
+"""The ``otel`` collector: KPIs from OpenTelemetry GenAI traces exported as OTLP/JSON, streamed.
+
+Spans are read one at a time through ``aisma.formats.otlp.read_spans`` (the reader discovery uses)
+and folded into a Tally; see ``tally.py`` for what is kept and ``spans.py`` for how a span is tied
+to an inventory system. Discovery already measures which models and agents in traces are
+registered (``otel.models.registered_ratio``, ``otel.agents.registered_ratio``); this collector
+does not measure them again, so the two never add up the same assets twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, file_time
+from aisma.collectors.otel.measure import measurements
+from aisma.collectors.otel.settings import parse_settings
+from aisma.collectors.otel.tally import Tally
+from aisma.collectors.registry import read_meta
+from aisma.formats.otlp import ReadStats, read_spans
+
+TOOL = "OpenTelemetry"
+SAMPLING_METRIC = "otel.evaluations.tier_sampling_ratio"
+
+
+class OtelCollector:
+    """One pass over every span of every file; one measurement per metric for all files together."""
+
+    def __init__(self) -> None:
+        self.meta: CollectorMeta = read_meta(__name__)
+
+    def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
+        settings = parse_settings(context.settings)
+        tally = Tally(context.inventory.active_systems(), settings, context.assessed_at)
+        stats = ReadStats()
+        for path in paths:
+            for span in read_spans(path, stats):
+                tally.add(span, path)
+            if context.progress:
+                context.progress(path.stat().st_size)
+        if tally.counted == 0:
+            return CollectionResult(warnings=tuple(self._warnings(tally, stats)))
+        newest = tally.newest_file or paths[-1]
+        when = tally.newest or file_time(newest)
+        source = file_source(newest, TOOL, tally.newest_sdk_version, context)
+        found = measurements(tally, when, source)
+        if stats.evaluation_log_records:
+            found = tuple(m for m in found if m.metric != SAMPLING_METRIC)
+        return CollectionResult(measurements=found, warnings=tuple(self._warnings(tally, stats)))
+
+    @staticmethod
+    def _warnings(tally: Tally, stats: ReadStats) -> list[str]:
+        days = tally.settings.window_days
+        out = []
+        if tally.outside:
+            out.append(
+                f"{tally.outside} GenAI spans started outside the {days}-day window ending "
+                f"{tally.end.isoformat()} and were not counted"
+            )
+        if tally.untimed:
+            out.append(f"{tally.untimed} GenAI spans have no start time and were not counted")
+        if tally.azure_deployments:
+            out.append(
+                f"{tally.azure_deployments} Azure OpenAI spans name a deployment, not a model, in "
+                "gen_ai.request.model; their version pinning is a deployment setting and they are not "
+                "counted in otel.models.pinned_ratio"
+            )
+        if stats.evaluation_log_records:
+            out.append(
+                f"{stats.evaluation_log_records} gen_ai.evaluation.result log records were found; log records "
+                f"are not joined to their spans, so {SAMPLING_METRIC} is not produced"
+            )
+        elif stats.log_records:
+            out.append(f"{stats.log_records} OTLP log records were skipped (only spans are read)")
+        return out
+
+
+def collector() -> OtelCollector:
+    return OtelCollector()
