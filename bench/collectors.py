@@ -368,7 +368,7 @@ def report(
             rss = f"{'<' if rss_ok else '>='} {TARGET_RSS_MB:.0f} MB [{'met' if rss_ok else 'MISSED'}]"
             speed = f"{'<=' if time_ok else '>'} {TARGET_RATIO} [{'met' if time_ok else 'MISSED'}]"
             verdict.append(
-                f"{kind} {label}: peak RSS {result['peak_rss_mb']:.0f} MB {rss}; time {ratio:.2f} x DuckDB {speed}"
+                f"{kind} {label}: peak RSS {result['peak_rss_mb']:.0f} MB {rss}; time {ratio:.3f} x DuckDB {speed}"
             )
     for problem in problems:
         print(f"!!! MISMATCH: {problem}")
