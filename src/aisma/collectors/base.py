@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from aisma.inventory.schema import Inventory
+from aisma.scoring.inputs import MAX_DETAILS as MAX_DETAILS  # re-exported for collectors
 from aisma.scoring.inputs import Measurement, ObservedAsset, Source
-
-MAX_DETAILS = 20
+from aisma.scoring.inputs import ratio as ratio  # re-exported for collectors
 
 
 @dataclass(frozen=True)
@@ -79,25 +79,6 @@ def sha256_of(path: Path) -> str:
 def file_source(path: Path, tool: str, version: str, context: CollectContext) -> Source:
     """Provenance of one input file: tool, tool version, workspace-relative name, sha256."""
     return Source(tool=tool, version=version, file=context.display_name(path), sha256=sha256_of(path))
-
-
-def ratio(
-    metric: str,
-    passed: int,
-    total: int,
-    observed_at: datetime,
-    source: Source,
-    failing: Sequence[str] = (),
-) -> Measurement:
-    """A ratio measurement; the failing items (capped) become its details."""
-    return Measurement(
-        metric=metric,
-        observed_at=observed_at,
-        numerator=float(passed),
-        denominator=float(total),
-        source=source,
-        details=tuple(failing[:MAX_DETAILS]),
-    )
 
 
 def file_time(path: Path) -> datetime:

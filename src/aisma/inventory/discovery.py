@@ -28,10 +28,9 @@ from typing import Literal
 from aisma.formats.ocsf import Finding, read_findings
 from aisma.formats.otlp import Span, read_spans
 from aisma.inventory.importers.mcp_config import parse_mcp_config
-from aisma.inventory.metrics import ratio_measurement
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import asset_system, unregistered
-from aisma.scoring.inputs import Measurement, ObservedAsset, Source
+from aisma.scoring.inputs import Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
 OTEL_DIR = "otel"
@@ -214,7 +213,7 @@ def _ratio(
         + (f" (matches retired system {u['matches_retired_system']})" if u["matches_retired_system"] else "")
         for u in missing
     ]
-    return ratio_measurement(metric, len(distinct), failing, _observed_at(observed, default), source)
+    return ratio(metric, len(distinct) - len(failing), len(distinct), _observed_at(observed, default), source, failing)
 
 
 SILENT_DAYS = 7
@@ -240,7 +239,8 @@ def retired_silent(
         hit = next((a for a in live if asset_system([system], a) is not None), None)
         if hit is not None:
             failing.append(f"{system.id}: {hit.kind} {hit.identifier} seen in {hit.file}")
-    return (ratio_measurement("otel.retired_systems.silent_ratio", len(retired), failing, observed_at, source),)
+    silent = len(retired) - len(failing)
+    return (ratio("otel.retired_systems.silent_ratio", silent, len(retired), observed_at, source, failing),)
 
 
 def discovery_measurements(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from aisma.inventory.schema import AISystem, Inventory
-from aisma.scoring.inputs import Measurement, Source
+from aisma.scoring.inputs import Measurement, Source, ratio
 
 Predicate = Callable[[AISystem], bool]
 HIGH_TIERS = ("HIGH", "CRITICAL")
@@ -152,20 +152,6 @@ METRICS: tuple[InventoryMetric, ...] = (
 )
 
 
-def ratio_measurement(
-    metric: str, in_scope: int, failing: list[str], observed_at: datetime, source: Source
-) -> Measurement:
-    """A ratio of the items in scope that pass; the first failing ones become the details."""
-    return Measurement(
-        metric=metric,
-        observed_at=observed_at,
-        numerator=float(in_scope - len(failing)),
-        denominator=float(in_scope),
-        source=source,
-        details=tuple(failing[:20]),
-    )
-
-
 def inventory_measurements(inventory: Inventory, observed_at: datetime, source: Source) -> tuple[Measurement, ...]:
     """One measurement per inventory metric with systems in scope; failing systems as details."""
     systems = inventory.active_systems()
@@ -180,5 +166,5 @@ def inventory_measurements(inventory: Inventory, observed_at: datetime, source: 
         failing = [
             f"{s.id}: {spec.failing_label}" for s in sorted(scope, key=lambda s: s.id) if not spec.passes(s, today)
         ]
-        out.append(ratio_measurement(spec.metric, len(scope), failing, observed_at, source))
+        out.append(ratio(spec.metric, len(scope) - len(failing), len(scope), observed_at, source, failing))
     return tuple(out)

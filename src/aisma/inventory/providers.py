@@ -12,10 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from aisma.errors import InputError
-from aisma.inventory.metrics import ratio_measurement
 from aisma.inventory.schema import AISystem, DataClass
 from aisma.maturity.schema import DeploymentType
-from aisma.scoring.inputs import Measurement, Source
+from aisma.scoring.inputs import Measurement, Source, ratio
 from aisma.workspace.validate import validated
 
 # Reassessment interval per highest risk tier a provider serves (days).
@@ -59,7 +58,14 @@ def data_use_measurements(
         if s.deployment_type not in rules.get(s.data_classification, ())  # type: ignore[arg-type]
     ]
     return (
-        ratio_measurement("inventory.systems.data_use_conformance_ratio", len(scope), failing, observed_at, source),
+        ratio(
+            "inventory.systems.data_use_conformance_ratio",
+            len(scope) - len(failing),
+            len(scope),
+            observed_at,
+            source,
+            failing,
+        ),
     )
 
 
@@ -91,7 +97,16 @@ def provider_measurements(
         for s in sorted(scope, key=lambda s: s.id)
         if (s.provider or "").casefold() not in approved
     ]
-    out = [ratio_measurement("inventory.providers.approved_ratio", len(scope), unapproved, observed_at, source)]
+    out = [
+        ratio(
+            "inventory.providers.approved_ratio",
+            len(scope) - len(unapproved),
+            len(scope),
+            observed_at,
+            source,
+            unapproved,
+        )
+    ]
     highest: dict[str, str | None] = {}
     display: dict[str, str] = {}
     for s in scope:
@@ -109,5 +124,7 @@ def provider_measurements(
         limit = today - timedelta(days=REASSESS_DAYS[tier])
         if entry is None or entry.assessed_at is None or not limit <= entry.assessed_at <= today:
             late.append(f"{display[key]}: not reassessed within its tier interval")
-    out.append(ratio_measurement("inventory.providers.reassessed_ratio", len(highest), late, observed_at, source))
+    out.append(
+        ratio("inventory.providers.reassessed_ratio", len(highest) - len(late), len(highest), observed_at, source, late)
+    )
     return tuple(out)

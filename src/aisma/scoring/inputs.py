@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -69,6 +70,29 @@ class Measurement:
         if self.numerator is not None and self.denominator:
             return self.numerator / self.denominator
         return None
+
+
+# A measurement names at most this many failing items: enough to act on, small enough to store.
+MAX_DETAILS = 20
+
+
+def ratio(
+    metric: str,
+    numerator: int,
+    denominator: int,
+    observed_at: datetime,
+    source: Source,
+    details: Sequence[str] = (),
+) -> Measurement:
+    """A ratio measurement; ``details`` (the failing items, capped) say what to fix."""
+    return Measurement(
+        metric=metric,
+        observed_at=observed_at,
+        numerator=float(numerator),
+        denominator=float(denominator),
+        source=source,
+        details=tuple(details[:MAX_DETAILS]),
+    )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from aisma.collectors.base import MAX_DETAILS, CollectContext, CollectionResult
 from aisma.errors import AismaError
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
-from aisma.scoring.inputs import Measurement, Source
+from aisma.scoring.inputs import Measurement, Source, ratio
 
 OVERALL = "redteam.attack_success_rate"
 RECENT = "redteam.systems.recent_ratio"
@@ -225,17 +225,8 @@ def _attack_rates(chosen: Sequence[_Placed]) -> list[Measurement]:
             if total.evaluated <= 0:
                 continue
             failing = sorted((t for t in per_test.items() if t[1].succeeded), key=lambda t: (-t[1].succeeded, t[0]))
-            details = tuple(f"{name}: {_rate(tally)} attacks succeeded" for name, tally in failing[:MAX_DETAILS])
-            out.append(
-                Measurement(
-                    metric=metric,
-                    observed_at=when,
-                    numerator=float(total.succeeded),
-                    denominator=float(total.evaluated),
-                    source=source,
-                    details=details,
-                )
-            )
+            details = [f"{name}: {_rate(tally)} attacks succeeded" for name, tally in failing[:MAX_DETAILS]]
+            out.append(ratio(metric, total.succeeded, total.evaluated, when, source, details))
     return out
 
 
@@ -259,16 +250,8 @@ def _coverage(
         since = context.assessed_at - timedelta(days=window)
         recent = {p.system.id for p in placed if p.system is not None and p.when >= since}
         missing = [s.id for s in scope if s.id not in recent]
-        out.append(
-            Measurement(
-                metric=RECENT,
-                observed_at=newest.when,
-                numerator=float(len(scope) - len(missing)),
-                denominator=float(len(scope)),
-                source=newest.file.source,
-                details=tuple(f"{sid}: no red-team run in the last {window} days" for sid in missing)[:MAX_DETAILS],
-            )
-        )
+        details = [f"{sid}: no red-team run in the last {window} days" for sid in missing]
+        out.append(ratio(RECENT, len(scope) - len(missing), len(scope), newest.when, newest.file.source, details))
     tested = {
         group[0].system.id: any(p.run.multiturn for p in group)
         for group in latest.values()
@@ -276,14 +259,6 @@ def _coverage(
     }
     if tested:
         single = sorted(sid for sid, multiturn in tested.items() if not multiturn)
-        out.append(
-            Measurement(
-                metric=MULTITURN,
-                observed_at=newest.when,
-                numerator=float(len(tested) - len(single)),
-                denominator=float(len(tested)),
-                source=newest.file.source,
-                details=tuple(f"{sid}: latest run has no multi-turn attack" for sid in single)[:MAX_DETAILS],
-            )
-        )
+        details = [f"{sid}: latest run has no multi-turn attack" for sid in single]
+        out.append(ratio(MULTITURN, len(tested) - len(single), len(tested), newest.when, newest.file.source, details))
     return out
