@@ -6,13 +6,13 @@ returns measurements whose provenance lets an auditor find and re-check the exac
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from aisma.fileio import sha256_of as sha256_of  # re-exported for collectors
 from aisma.inventory.schema import Inventory
 from aisma.scoring.inputs import MAX_DETAILS as MAX_DETAILS  # re-exported for collectors
 from aisma.scoring.inputs import Measurement, ObservedAsset, Source
@@ -66,14 +66,6 @@ class Collector(Protocol):
     meta: CollectorMeta
 
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult: ...
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_source(path: Path, tool: str, version: str, context: CollectContext) -> Source:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aisma.errors import InputError
+from aisma.fileio import sha256_of
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import ANSWER_WORDS, Answer, AnswerWord, EvidenceRef
 from aisma.yamlfile import LineDict, dotted, first_error, plain_message
@@ -90,8 +90,4 @@ def _evidence(ref: str, root: Path, path: Path, line: int, objective_id: str, wa
     if not target.is_file():
         warnings.append(f"{path.name}:{line}: {objective_id}: evidence {ref} does not exist; not counted")
         return EvidenceRef(ref=ref, exists=False)
-    digest = hashlib.sha256()
-    with target.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return EvidenceRef(ref=ref, exists=True, sha256=digest.hexdigest())
+    return EvidenceRef(ref=ref, exists=True, sha256=sha256_of(target))

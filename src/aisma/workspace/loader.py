@@ -7,13 +7,13 @@ meaningful without it (those answers just do not count as evidenced).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from aisma.collectors.base import CollectionResult
 from aisma.errors import AismaError, InputError
+from aisma.fileio import sha256_of
 from aisma.inventory.discovery import discover, discovery_measurements
 from aisma.inventory.metrics import inventory_measurements
 from aisma.inventory.providers import (
@@ -57,7 +57,7 @@ class Workspace:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return sha256_of(path) if path.is_file() else ""
 
 
 def open_workspace(directory: str | Path) -> Workspace:
