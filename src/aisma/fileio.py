@@ -10,6 +10,13 @@ from pathlib import Path
 from aisma.errors import AismaError
 
 
+def evidence_files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """The files under ``folder`` (recursively) matching any pattern, sorted for reproducible results."""
+    if not folder.is_dir():
+        return []
+    return sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+
+
 def sha256_of(path: Path) -> str:
     """The sha256 of a file, read in 1 MiB blocks so evidence of any size costs constant memory."""
     digest = hashlib.sha256()

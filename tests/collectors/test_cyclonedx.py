@@ -18,8 +18,8 @@ import pytest
 
 from aisma.collectors.base import CollectContext, CollectionResult, file_time, sha256_of
 from aisma.collectors.cyclonedx import collector
-from aisma.collectors.registry import evidence_files
 from aisma.errors import AismaError
+from aisma.fileio import evidence_files
 from aisma.inventory.importers.cyclonedx import MODEL_CARD_SECTIONS
 from aisma.inventory.schema import AISystem, Inventory
 from aisma.scoring.inputs import Measurement

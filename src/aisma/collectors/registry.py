@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import metadata, resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -79,10 +78,3 @@ def get(collector_id: str) -> Collector:
         known = ", ".join(sorted(collectors)) or "none"
         raise AismaError(f"no collector {collector_id!r}; installed: {known}")
     return collectors[collector_id]
-
-
-def evidence_files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
-    """The files a collector reads under a folder, recursively, sorted for reproducible results."""
-    if not folder.is_dir():
-        return []
-    return sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})

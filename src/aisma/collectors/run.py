@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from aisma.collectors.base import CollectContext, CollectionResult, Collector, ProgressCallback
-from aisma.collectors.registry import evidence_files, installed
+from aisma.collectors.registry import installed
 from aisma.errors import AismaError
+from aisma.fileio import evidence_files
 from aisma.inventory.schema import Inventory
 from aisma.scoring.inputs import Measurement, ObservedAsset
 from aisma.workspace.files import EVIDENCE_DIR

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from aisma.fileio import evidence_files
 from aisma.formats.ocsf import Finding, read_findings
 from aisma.formats.otlp import Span, read_spans
 from aisma.inventory.importers.mcp_config import parse_mcp_config
@@ -81,13 +82,6 @@ class _Tally:
         self.count += 1
         if when is not None and (self.last_seen is None or when > self.last_seen):
             self.last_seen = when
-
-
-def _evidence_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = {path for pattern in FILE_PATTERNS for path in folder.rglob(pattern) if path.is_file()}
-    return sorted(found)
 
 
 def _model_id(span: Span) -> str:
@@ -156,17 +150,17 @@ def discover(evidence_dir: Path) -> tuple[ObservedAsset, ...]:
     """
     root = evidence_dir.parent
     tallies: dict[tuple[Kind, str, str, str, tuple[str, ...]], _Tally] = {}
-    for path in _evidence_files(evidence_dir / OTEL_DIR):
+    for path in evidence_files(evidence_dir / OTEL_DIR, FILE_PATTERNS):
         name = path.relative_to(root).as_posix()
         for span in read_spans(path):
             for kind, identifier, seen_with in span_sightings(span):
                 tallies.setdefault((kind, identifier, OTEL_TOOL, name, seen_with), _Tally()).add(span.start_time)
-    for path in _evidence_files(evidence_dir / PROWLER_DIR):
+    for path in evidence_files(evidence_dir / PROWLER_DIR, FILE_PATTERNS):
         name = path.relative_to(root).as_posix()
         for finding in read_findings(path):
             for kind, identifier, seen_with in finding_sightings(finding):
                 tallies.setdefault((kind, identifier, PROWLER_TOOL, name, seen_with), _Tally()).add(finding.time)
-    for path in _evidence_files(evidence_dir / MCP_DIR):
+    for path in evidence_files(evidence_dir / MCP_DIR, FILE_PATTERNS):
         name = path.relative_to(root).as_posix()
         if path.suffix != ".json":
             continue
