@@ -167,3 +167,20 @@ def test_collect_with_workspace_names_files_relative_to_it(tmp_path: Path, capsy
     (ws / "evidence" / "scan.sarif").write_text(json.dumps(SARIF))
     assert run(["collect", "sarif", str(ws / "evidence" / "scan.sarif"), "--workspace", str(ws), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["measurements"][0]["source"]["file"] == "evidence/scan.sarif"
+
+
+def test_assets_a_collector_reports_count_as_discovered(tmp_path: Path) -> None:
+    """CollectionResult.observed feeds the shadow-AI list and the discovery metrics like discovery does."""
+    from aisma.scoring.engine import assess
+    from aisma.scoring.inputs import ObservedAsset
+    from aisma.workspace.loader import assessment_input, open_workspace
+
+    ws = tmp_path / "ws"
+    assert run(["init", str(ws)]) == 0
+    seen = ObservedAsset("model", "rogue-model", "fake", "evidence/fake/x.json")
+    inputs = assessment_input(open_workspace(ws), AT, CollectionResult(observed=(seen,)))
+    assert seen in inputs.observed
+    result = assess(inputs)
+    assert [u["identifier"] for u in result.unregistered_ai] == ["rogue-model"]
+    count = next(m for m in inputs.measurements if m.metric == "inventory.unregistered.count")
+    assert count.value == 1

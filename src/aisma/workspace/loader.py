@@ -159,8 +159,10 @@ def assessment_input(
         + provider_measurements(active, settings, assessed_at, source)
         + data_use_measurements(active, settings, assessed_at, source)
     )
+    # Assets seen by discovery and those reported by collectors are one picture of the AI in use.
+    observed = workspace.observed + (collected.observed if collected else ())
     measurements += discovery_measurements(
-        workspace.inventory.systems, workspace.observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
+        workspace.inventory.systems, observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
     )
     if collected is not None:
         measurements += collected.measurements
@@ -171,7 +173,7 @@ def assessment_input(
         inventory=workspace.inventory,
         answers=workspace.answers,
         measurements=measurements,
-        observed=workspace.observed,
+        observed=observed,
         targets=Targets(
             default=targets.default,
             categories=tuple(sorted(targets.categories.items())),
