@@ -6,6 +6,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from aisma.reports import charts
+from aisma.reports.registry import ReportContext, Reporter
 from aisma.reports.viewmodel import (
     SOURCE_LABELS,
     STATUS_LABELS,
@@ -46,4 +47,20 @@ def render_html(result: AssessmentResult) -> str:
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
         domain_title={d.id: d.title for d in result.domains},
+    )
+
+
+def reporter() -> Reporter:
+    """The ``html`` entry point of ``aisma.reporters``."""
+
+    def render(result: AssessmentResult, context: ReportContext) -> str:
+        return render_html(result)
+
+    return Reporter(
+        format="html",
+        media_type="text/html; charset=utf-8",
+        suffix=".html",
+        binary=False,
+        description="self-contained HTML report with SVG charts",
+        render=render,
     )
