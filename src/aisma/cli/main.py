@@ -14,6 +14,7 @@ import typer
 from aisma.cli import (
     assess_cmd,
     collect_cmd,
+    evidence_pack_cmd,
     inventory_assess_cmd,
     inventory_cmd,
     metrics_cmd,
@@ -42,6 +43,7 @@ def build_app() -> typer.Typer:
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
     collect_cmd.register(app)
+    evidence_pack_cmd.register(app)
     return app
 
 
