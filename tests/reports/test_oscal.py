@@ -20,6 +20,7 @@ from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.reports import registry
 from aisma.reports.oscal import oscal_documents
 from aisma.scoring.results import AssessmentResult
+from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_workspace
 from reports.oscal_schema import errors
 
@@ -167,8 +168,15 @@ def test_cli_writes_results_and_plan(demo: tuple[Path, AssessmentResult], tmp_pa
     assert run(["assess", str(directory), "--format", "oscal", "--at", DEMO_ASSESSED_AT, "--out", str(out)]) == 0
     args = ["assess", str(directory), "--format", "oscal-plan", "--at", DEMO_ASSESSED_AT, "--out", str(plan_out)]
     assert run(args) == 0
-    assert errors(json.loads(out.read_text()), "assessment-results") == []
+    written = json.loads(out.read_text())
+    assert errors(written, "assessment-results") == []
     assert errors(json.loads(plan_out.read_text()), "assessment-plan") == []
+    # The CLI has the model at hand, so each finding quotes its objective's statement.
+    finding = next(
+        f for f in written["assessment-results"]["results"][0]["findings"] if f["target"]["target-id"] == "GOV-1.1"
+    )
+    statement = open_workspace(directory).model.objectives()[0].statement
+    assert finding["description"].startswith(statement + "\n\n")
 
 
 def test_without_trestle_the_format_says_which_extra(
@@ -177,3 +185,21 @@ def test_without_trestle_the_format_says_which_extra(
     monkeypatch.setitem(sys.modules, "trestle.oscal.assessment_results", None)
     with pytest.raises(AismaError, match=r"aisma\[oscal\]"):
         registry.render(demo[1], "oscal")
+
+
+def _uuids(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["uuid"]] if isinstance(node.get("uuid"), str) else []
+        return own + [u for value in node.values() for u in _uuids(value)]
+    if isinstance(node, list):
+        return [u for value in node for u in _uuids(value)]
+    return []
+
+
+def test_every_uuid_is_unique_within_a_document(documents: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    results, plan = documents
+    for document in (results, plan):
+        found = _uuids(document)
+        assert len(found) > 3
+        duplicates = {u for u in found if found.count(u) > 1}
+        assert duplicates == set(), duplicates

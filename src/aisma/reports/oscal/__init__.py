@@ -35,8 +35,8 @@ def check_with_trestle(results_text: str, plan_text: str) -> None:
         raise AismaError(f"OSCAL output failed trestle's validation (please report it): {exc}") from None
 
 
-def _documents(result: AssessmentResult) -> tuple[str, str]:
-    results_text, plan_text = oscal_documents(result)
+def _documents(result: AssessmentResult, context: ReportContext) -> tuple[str, str]:
+    results_text, plan_text = oscal_documents(result, context.model)
     check_with_trestle(results_text, plan_text)
     return results_text, plan_text
 
@@ -45,7 +45,7 @@ def reporter() -> Reporter:
     """The ``oscal`` entry point of ``aisma.reporters``."""
 
     def render(result: AssessmentResult, context: ReportContext) -> str:
-        return _documents(result)[0]
+        return _documents(result, context)[0]
 
     return Reporter(
         format="oscal",
@@ -61,7 +61,7 @@ def plan_reporter() -> Reporter:
     """The ``oscal-plan`` entry point: the assessment plan the OSCAL results import."""
 
     def render(result: AssessmentResult, context: ReportContext) -> str:
-        return _documents(result)[1]
+        return _documents(result, context)[1]
 
     return Reporter(
         format="oscal-plan",

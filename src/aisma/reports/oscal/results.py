@@ -19,6 +19,7 @@ import base64
 import json
 from typing import Any
 
+from aisma.maturity.schema import MaturityModel
 from aisma.reports.oscal.common import (
     MEDIA_AP,
     Ids,
@@ -50,14 +51,20 @@ def _without_empty_lists(node: Any) -> Any:
     return node
 
 
-def oscal_documents(result: AssessmentResult) -> tuple[str, str]:
-    """(assessment results, assessment plan) as JSON text; the results embed the plan."""
+def oscal_documents(result: AssessmentResult, model: MaturityModel | None = None) -> tuple[str, str]:
+    """(assessment results, assessment plan) as JSON text; the results embed the plan.
+
+    With the model at hand, each finding also quotes its objective's statement.
+    """
     ids = ids_for(result)
     plan_text = dump(plan_document(result, ids))
-    return dump(results_document(result, ids, plan_text)), plan_text
+    statements = {o.id: o.statement for o in model.objectives()} if model is not None else {}
+    return dump(results_document(result, ids, plan_text, statements)), plan_text
 
 
-def results_document(result: AssessmentResult, ids: Ids, plan_text: str) -> dict[str, Any]:
+def results_document(
+    result: AssessmentResult, ids: Ids, plan_text: str, statements: dict[str, str] | None = None
+) -> dict[str, Any]:
     resources = Resources(ids)
     plan_resource = ids("resource", "assessment-plan")
     components: dict[tuple[str, str], dict[str, Any]] = {}
@@ -73,7 +80,11 @@ def results_document(result: AssessmentResult, ids: Ids, plan_text: str) -> dict
                 excluded.append({"control-id": objective.id})
                 continue
             included.append({"control-id": objective.id})
-            findings.append(_finding(ids, category, objective, [o["uuid"] for o in related]))
+            finding = _finding(ids, category, objective, [o["uuid"] for o in related])
+            statement = (statements or {}).get(objective.id)
+            if statement:
+                finding["description"] = f"{statement}\n\n{finding['description']}"
+            findings.append(finding)
 
     selection: dict[str, Any] = {}
     put(selection, "include-controls", included)
