@@ -17,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.tokens import CommentToken
 
 from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
@@ -88,7 +89,8 @@ def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 110
+    yaml.width = 4096  # never re-wrap the long lines people wrote
+    yaml.representer.ignore_aliases = lambda data: True  # one date object in many answers: no &id001
     return yaml
 
 
@@ -131,6 +133,37 @@ def _insert_position(answers: CommentedMap, objective_id: str, order: list[str])
     return position
 
 
+def _last_leaf(mapping: CommentedMap, key: Any) -> tuple[CommentedMap, Any]:
+    """The mapping and key whose comment slot holds what follows ``key``'s value in the file."""
+    value = mapping[key]
+    if isinstance(value, CommentedMap) and len(value):
+        return _last_leaf(value, list(value.keys())[-1])
+    return mapping, key
+
+
+def _move_trailing_comment(answers: CommentedMap, previous: Any, new: Any) -> None:
+    """Keep the comment lines that followed ``previous`` (e.g. the next category's banner) after ``new``.
+
+    ruamel attaches the lines after an entry to that entry; inserting after it would otherwise put
+    the new answer under the next section's heading. The end-of-line comment stays where it was.
+    """
+    mapping, key = _last_leaf(answers, previous)
+    item = mapping.ca.items.get(key)
+    if not item or len(item) < 3 or item[2] is None:
+        return
+    token = item[2]
+    cut = token.value.find("\n")
+    if cut < 0 or cut == len(token.value) - 1:
+        return
+    head, rest = token.value[: cut + 1], token.value[cut + 1 :]
+    if head.strip():
+        token.value = head
+    else:
+        item[2] = None
+    target, target_key = _last_leaf(answers, new)
+    target.ca.items[target_key] = [None, None, CommentToken("\n" + rest, token.start_mark, None), None]
+
+
 def merged_text(
     text: str, changes: Sequence[AnswerChange], incoming: Sequence[WorkbookAnswer], model: MaturityModel, today: date
 ) -> str:
@@ -155,6 +188,8 @@ def merged_text(
         else:
             position = _insert_position(answers, change.objective_id, order)
             answers.insert(position, change.objective_id, _entry(None, new, today))
+            if position > 0:
+                _move_trailing_comment(answers, list(answers.keys())[position - 1], change.objective_id)
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()

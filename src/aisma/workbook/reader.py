@@ -23,6 +23,7 @@ from aisma.workbook import layout
 from aisma.workbook.safety import checked_workbook_bytes, require_defusedxml
 
 WORDS = ", ".join(ANSWER_WORDS)
+ENTITY_ERRORS = ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError")
 REQUIRED_COLUMNS = ("id", "answer", "note", "justification", "evidence", "by")
 
 
@@ -70,10 +71,15 @@ def _load(path: Path) -> Any:
     except AismaError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many types for damaged or hostile parts
-        reason = type(exc).__name__
-        if reason in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+        chain: list[BaseException] = []
+        cause: BaseException | None = exc
+        while cause is not None and len(chain) < 10:
+            chain.append(cause)
+            cause = cause.__cause__ or cause.__context__
+        if any(type(e).__name__ in ENTITY_ERRORS for e in chain):
             raise AismaError(f"{path}: the workbook's XML declares entities; refused") from None
-        raise AismaError(f"{path}: not a readable XLSX workbook ({reason}: {str(exc)[:200]})") from None
+        first = (str(exc).splitlines() or [""])[0][:200]
+        raise AismaError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {first})") from None
 
 
 def check_metadata(wb: Any, path: Path, model: MaturityModel) -> None:
