@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -403,3 +404,40 @@ def test_oversized_malformed_and_foreign_files(demo_xlsx: Path, tmp_path: Path) 
     wb.save(plain)
     with pytest.raises(AismaError, match="not an aisma workbook \\(no metadata sheet\\)"):
         read_answers(plain, resolve_model("aisma-core"))
+
+
+def test_import_into_a_new_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws_dir = tmp_path / "ws"
+    assert run(["init", str(ws_dir), "--organization", "Acme"]) == 0
+    book = export(ws_dir, tmp_path / "acme.xlsx", at="2026-11-16")
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["objectives"]
+    sheet.cell(row=_row_of(sheet, "INV-1.1"), column=6).value = "fully"
+    sheet.cell(row=_row_of(sheet, "GOV-1.1"), column=6).value = "partially"
+    sheet.cell(row=_row_of(sheet, "GOV-1.1"), column=7).value = "Draft policy, not approved yet"
+    wb.save(book)
+    capsys.readouterr()
+    assert run(["workbook", "import", str(book), str(ws_dir)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "GOV-1.1 (row 2): answer (none) -> partially; note set",
+        f"INV-1.1 (row {_row_of(sheet, 'INV-1.1')}): answer (none) -> fully",
+        f"2 answers changed in {ws_dir / 'answers.yaml'}",
+    ]
+    text = (ws_dir / "answers.yaml").read_text()
+    assert text.startswith("# objective id -> fully | largely | partially | not | na | unknown\n")
+    assert re.search(
+        r"\nanswers:\n  GOV-1\.1:\n    answer: partially\n    note: Draft policy, not approved yet\n"
+        r"    at: \d{4}-\d\d-\d\d\n  INV-1\.1: fully\n$",
+        text,
+    ), text
+
+
+def test_read_answers_from_bytes_checks_the_same(demo_xlsx: Path) -> None:
+    from aisma.workbook.reader import read_answers_data
+
+    model = resolve_model("aisma-core")
+    rows = read_answers_data(demo_xlsx.read_bytes(), "upload.xlsx", model)
+    assert rows == read_answers(demo_xlsx, model)
+    assert rows[0].objective_id == "GOV-1.1" and rows[0].answer == "fully" and rows[0].row == 2
+    with pytest.raises(AismaError, match=r"upload.xlsx: not an XLSX workbook"):
+        read_answers_data(b"not a zip", "upload.xlsx", model)

@@ -15,8 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from aisma.errors import AismaError, InputError
@@ -94,6 +96,20 @@ def _yaml() -> YAML:
     return yaml
 
 
+def _scalar(text: str) -> Any:
+    """Text that aisma's YAML 1.1 reader would load back as the same string, else double-quoted.
+
+    ruamel writes YAML 1.2, where ``yes``, ``on`` or ``1_000`` are plain strings; PyYAML, which
+    reads the workspace, takes them for a boolean or a number. Multi-line text is quoted too, so
+    its line breaks survive instead of being folded into spaces.
+    """
+    try:
+        plain = "\n" not in text and pyyaml.safe_load(text) == text
+    except pyyaml.YAMLError:
+        plain = False
+    return text if plain else DoubleQuotedScalarString(text)
+
+
 def _entry(existing: Any, new: WorkbookAnswer, today: date) -> Any:
     """The YAML value for an answer: a bare word when only the word is given, else a mapping."""
     plain = not (new.note or new.justification or new.evidence or new.by)
@@ -104,10 +120,12 @@ def _entry(existing: Any, new: WorkbookAnswer, today: date) -> Any:
         "answer": new.answer,
         "note": new.note,
         "justification": new.justification,
-        "evidence": list(new.evidence),
+        "evidence": [_scalar(e) for e in new.evidence],
         "by": new.by,
     }
     for key, value in values.items():
+        if isinstance(value, str) and key != "answer":
+            value = _scalar(value)
         if value:
             if key == "evidence":
                 seq = CommentedSeq(value)
@@ -179,6 +197,8 @@ def merged_text(
     answers = doc["answers"]
     if not isinstance(answers, CommentedMap):
         raise AismaError(f"{ANSWERS_FILE}: answers must be a mapping of objective id to answer")
+    if answers.fa.flow_style():
+        answers.fa.set_block_style()  # `answers: {}` from aisma init grows as a block, one answer a line
     by_id = {a.objective_id: a for a in incoming}
     order = [o.id for o in model.objectives()]
     for change in changes:

@@ -20,7 +20,7 @@ from aisma.errors import AismaError
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import ANSWER_WORDS
 from aisma.workbook import layout
-from aisma.workbook.safety import checked_workbook_bytes, require_defusedxml
+from aisma.workbook.safety import MAX_FILE_BYTES, check_archive, read_limited, require_defusedxml
 
 WORDS = ", ".join(ANSWER_WORDS)
 ENTITY_ERRORS = ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError")
@@ -61,9 +61,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _load(path: Path) -> Any:
+def _load(data: bytes, path: Path) -> Any:
     require_defusedxml()
-    data = checked_workbook_bytes(path)
     from openpyxl import load_workbook
 
     try:
@@ -133,7 +132,16 @@ def read_answers(path: str | Path, model: MaturityModel) -> list[WorkbookAnswer]
     justification, evidence or name (then the answer is missing: an error).
     """
     source = Path(path)
-    wb = _load(source)
+    return read_answers_data(read_limited(source), str(source), model)
+
+
+def read_answers_data(data: bytes, name: str, model: MaturityModel) -> list[WorkbookAnswer]:
+    """``read_answers`` for bytes already in memory (an upload); ``name`` is used in error messages."""
+    if len(data) > MAX_FILE_BYTES:
+        raise AismaError(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES} byte limit for a workbook")
+    check_archive(data, name)
+    source = Path(name)
+    wb = _load(data, source)
     try:
         check_metadata(wb, source, model)
         if layout.OBJECTIVES not in wb.sheetnames:

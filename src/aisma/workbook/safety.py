@@ -43,15 +43,23 @@ def require_defusedxml() -> None:
 
 def checked_workbook_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, after every check; raises AismaError naming the file and the problem."""
+    data = read_limited(path, max_bytes)
+    check_archive(data, str(path))
+    return data
+
+
+def read_limited(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing a file over ``max_bytes`` before reading it."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise AismaError(f"{path}: cannot read ({exc.strerror})") from None
     if size > max_bytes:
         raise AismaError(f"{path}: {size} bytes is over the {max_bytes} byte limit for a workbook")
-    data = path.read_bytes()
-    check_archive(data, str(path))
-    return data
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise AismaError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def check_archive(data: bytes, name: str) -> None:
