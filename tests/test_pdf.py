@@ -15,6 +15,7 @@ import pytest
 from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
 from aisma.examples import DEMO_ASSESSED_AT, write_example
+from aisma.reports.viewmodel import fmt_score
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace.run import assess_workspace
 
@@ -61,15 +62,24 @@ def test_cover_summary_then_detail(demo_pdf: bytes, demo_result: AssessmentResul
     assert "Page " not in cover  # no running footer on the cover
     assert summary.startswith("Executive summary")
     o = demo_result.overall
-    assert f"level {o.level} (Managed), score 2.3, as claimed" in summary
-    assert f"level {o.evidenced_level}, score 1.8, counting only measured" in summary
+    names = dict(demo_result.levels)
+    assert f"level {o.level} ({names[o.level]}), score {fmt_score(o.score)}, as claimed" in summary
+    assert f"level {o.evidenced_level}, score {fmt_score(o.evidenced_score)}, counting only measured" in summary
     # the three weakest categories, weakest first, and no other category
     weakest = sorted((c for c in demo_result.categories if c.applicable), key=lambda c: (c.score or 0, c.id))
     positions = [summary.index(f"{c.id} {c.title}") for c in weakest[:3]]
     assert positions == sorted(positions)
     assert f"{weakest[3].id} {weakest[3].title}" not in summary
-    assert "3 do not proceed, 10 marginal, 0 appropriate (of 13 AI systems)" in summary
-    assert "No roadmap" in summary
+    verdicts = [g["verdict"] for g in demo_result.gating]
+    assert (
+        f"{verdicts.count('do_not_proceed')} do not proceed, {verdicts.count('marginal')} marginal, "
+        f"{verdicts.count('appropriate')} appropriate (of {len(verdicts)} AI systems)"
+    ) in summary
+    assert len(verdicts) == 13 and verdicts.count("do_not_proceed") >= 1
+    if demo_result.roadmap:  # the roadmap (issue 7) fills it; the summary shows its first phase
+        assert demo_result.roadmap[0]["title"] in summary and "No roadmap" not in summary
+    else:
+        assert "No roadmap" in summary
     assert f"Page 2 of {len(pages)}" in summary
     assert detail.startswith("Detail")
     assert "Objective detail" in " ".join(pages[3:])

@@ -56,7 +56,7 @@ def pdf_html(result: AssessmentResult) -> str:
         "weakest": weakest_categories(result),
         "gating_counts": gating_counts(result),
         "first_phase": first_roadmap_phase(result),
-        "roadmap": [dict(p) for p in result.roadmap],
+        "roadmap_phases": [dict(p) for p in result.roadmap],
         "verdict_label": VERDICT_LABEL,
         "verdict_pill": VERDICT_PILL,
         "summary_items": SUMMARY_ROADMAP_ITEMS,
