@@ -174,13 +174,11 @@ def test_hostile_and_malformed_workbooks_are_refused(tmp_path: Path) -> None:
 
     text = tmp_path / "notes.xlsx"
     text.write_text("just text")
-    with pytest.raises(AismaError, match=r"notes.xlsx: not an XLSX workbook \(not a zip file\)"):
+    with pytest.raises(AismaError, match=r"notes.xlsx: not an XLSX workbook"):
         import_xlsx(text, mapping)
 
     bomb = _rewrite(good, tmp_path / "bomb.xlsx", {"xl/media/padding.bin": b"\0" * (4 << 20)})
-    with pytest.raises(
-        AismaError, match=r"bomb.xlsx: entry xl/media/padding.bin inflates \d+x; refused as a possible zip bomb"
-    ):
+    with pytest.raises(AismaError, match=r"bomb.xlsx: part xl/media/padding.bin expands \d+ times .*zip bomb"):
         import_xlsx(bomb, mapping)
 
     with zipfile.ZipFile(good) as archive:
@@ -199,7 +197,7 @@ def test_hostile_and_malformed_workbooks_are_refused(tmp_path: Path) -> None:
             shared = archive.read("xl/sharedStrings.xml").decode()
         target = {"xl/sharedStrings.xml": with_entities(shared.replace("A policy exists.", "&lol2;"))}
     xxe = _rewrite(good, tmp_path / "xxe.xlsx", target)
-    with pytest.raises(AismaError, match=r"xxe.xlsx: refused, its XML declares entities"):
+    with pytest.raises(AismaError, match=r"xxe.xlsx: part xl/\S+ declares a DTD; refusing XML entities"):
         import_xlsx(xxe, mapping)
 
     truncated = tmp_path / "truncated.xlsx"
@@ -207,7 +205,7 @@ def test_hostile_and_malformed_workbooks_are_refused(tmp_path: Path) -> None:
     with pytest.raises(AismaError, match=r"truncated.xlsx: (not an XLSX workbook|malformed XLSX workbook)"):
         import_xlsx(truncated, mapping)
 
-    with pytest.raises(AismaError, match=r"larger than the 0 MiB limit"):
+    with pytest.raises(AismaError, match=r"bytes is over the 1000 byte limit"):
         import_xlsx(good, mapping, XlsxLimits(max_file_bytes=1000))
     with pytest.raises(AismaError, match=r"more than 1 rows; set last_row"):
         import_xlsx(good, mapping, XlsxLimits(max_rows=1))
@@ -215,7 +213,7 @@ def test_hostile_and_malformed_workbooks_are_refused(tmp_path: Path) -> None:
     no_workbook = tmp_path / "plain.xlsx"
     with zipfile.ZipFile(no_workbook, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(AismaError, match=r"no xl/workbook.xml"):
+    with pytest.raises(AismaError, match=r"not an XLSX workbook \(no \S+ in the archive\)"):
         import_xlsx(no_workbook, mapping)
 
 

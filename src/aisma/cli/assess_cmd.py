@@ -94,7 +94,9 @@ def register(app: typer.Typer) -> None:
             raise AismaError(f"--format {format} writes a binary file; give --out FILE (e.g. report{reporter.suffix})")
         workspace = open_workspace(directory)
         result = assess_opened(workspace, parse_at(at))
-        context = registry.ReportContext(model=workspace.model, inventory=workspace.inventory, root=workspace.root)
+        context = registry.ReportContext(
+            model=workspace.model, inventory=workspace.inventory, answers=workspace.answers, root=workspace.root
+        )
         output = reporter.render(result, context)
         if out is None:
             assert isinstance(output, str)

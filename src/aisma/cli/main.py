@@ -20,6 +20,7 @@ from aisma.cli import (
     metrics_cmd,
     model_cmd,
     quickcheck_cmd,
+    workbook_cmd,
 )
 from aisma.errors import AismaError
 
@@ -44,6 +45,7 @@ def build_app() -> typer.Typer:
     metrics_cmd.register(app)
     collect_cmd.register(app)
     evidence_pack_cmd.register(app)
+    app.add_typer(workbook_cmd.build(), name="workbook")
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -20,7 +22,8 @@ from aisma.reports.viewmodel import (
 from aisma.scoring.results import AssessmentResult
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja environment of the HTML report; the PDF renders its own page on top of the same templates."""
     env = Environment(
         loader=PackageLoader("aisma.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -32,11 +35,11 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(result: AssessmentResult) -> str:
+def template_context(result: AssessmentResult) -> dict[str, Any]:
+    """The variables every report template reads: the result, its headline, labels and the SVG charts."""
     levels = [n for n, _ in result.levels if n >= 1]
     max_level = max(levels) if levels else 5
-    template = _environment().get_template("report.html.j2")
-    return template.render(
+    return dict(
         r=result,
         h=headline(result),
         level_name=lambda lv: level_name(result, lv),
@@ -48,6 +51,10 @@ def render_html(result: AssessmentResult) -> str:
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
         domain_title={d.id: d.title for d in result.domains},
     )
+
+
+def render_html(result: AssessmentResult) -> str:
+    return environment().get_template("report.html.j2").render(template_context(result))
 
 
 def reporter() -> Reporter:

@@ -26,13 +26,15 @@ class ReportContext:
     """What a report may need beyond the frozen result; every field is optional.
 
     ``model`` (a ``MaturityModel``) gives objective texts and criteria, ``inventory`` (an
-    ``Inventory``) the AI systems, ``root`` the workspace folder (for evidence files). A reporter
+    ``Inventory``) the AI systems, ``answers`` (a tuple of ``aisma.scoring.inputs.Answer``) the
+    manual answers as given, ``root`` the workspace folder (for evidence files). A reporter
     must still render something sensible when a field is None (e.g. a result read back from JSON).
     Typed ``Any`` here so this module imports nothing heavy.
     """
 
     model: Any = None
     inventory: Any = None
+    answers: Any = None
     root: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
