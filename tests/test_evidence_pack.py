@@ -69,6 +69,11 @@ def test_manifest_hashes_match_the_packed_and_original_files(demo: Path, tmp_pat
                 assert (demo / row["original"]).read_bytes() == data
                 copied += 1
     assert copied > 10  # policies, reviews and tool outputs of the demo
+    with zipfile.ZipFile(out) as archive:
+        listed = {e for row in _rows(archive, "objectives.csv") for e in row["evidence"].split("; ") if e}
+    packed_files = {row["path"] for row in manifest if row["original"]}
+    assert packed_files <= listed  # objectives.csv names the copies inside the pack
+    assert all(e in packed_files or e.startswith("https://") for e in listed)
 
 
 @pytest.mark.parametrize("regulation", sorted(REGULATIONS))

@@ -57,7 +57,8 @@ def index_csv(content: PackContent) -> str:
     return _csv(header, rows)
 
 
-def objectives_csv(content: PackContent) -> str:
+def objectives_csv(content: PackContent, copied: dict[str, str]) -> str:
+    """One row per (item, objective); evidence names the copy in the pack, or the original reference."""
     header = (
         "item",
         "objective",
@@ -91,7 +92,7 @@ def objectives_csv(content: PackContent) -> str:
                     m.metric if m else "",
                     f"{m.value:.3f}" if m else "",
                     m.observed_at if m else "",
-                    "; ".join(f.pack_path() or f.ref for f in r.files),
+                    "; ".join(copied.get(f.ref, f.ref) for f in r.files),
                 )
             )
     return _csv(header, rows)

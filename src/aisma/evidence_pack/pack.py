@@ -88,7 +88,7 @@ def write_pack(content: PackContent, result: AssessmentResult, root: Path, out: 
     texts: dict[str, bytes] = {
         "index.html": index_html(content, result, copied, not_copied).encode("utf-8"),
         "index.csv": index_csv(content).encode("utf-8"),
-        "objectives.csv": objectives_csv(content).encode("utf-8"),
+        "objectives.csv": objectives_csv(content, copied).encode("utf-8"),
         "gaps.csv": gaps_csv(content).encode("utf-8"),
         "result.json": (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }

@@ -37,10 +37,6 @@ class EvidenceFile:
     def is_url(self) -> bool:
         return self.ref.startswith(("https://", "http://"))
 
-    def pack_path(self) -> str:
-        """Where the copy lives inside the zip (URLs are listed, not copied)."""
-        return "" if self.is_url else f"files/{self.ref}"
-
 
 @dataclass(frozen=True)
 class ObjectiveRow:
