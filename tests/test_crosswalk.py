@@ -50,6 +50,18 @@ def test_a_carried_answer_never_claims_more_than_the_original(relation: str, wor
         assert ANSWER_VALUES[carried] <= ANSWER_VALUES["partially"]
 
 
+RANKED = ("not", "partially", "largely", "fully")
+
+
+@given(st.sampled_from(RELATIONS), st.sampled_from(RANKED), st.sampled_from(RANKED))
+def test_a_better_original_never_carries_a_worse_answer(relation: str, worse: str, better: str) -> None:
+    if RANKED.index(better) < RANKED.index(worse):
+        worse, better = better, worse
+    low, high = carry_word(worse, relation), carry_word(better, relation)
+    if low is not None:
+        assert high is not None and ANSWER_VALUES[high] >= ANSWER_VALUES[low]
+
+
 @pytest.fixture(scope="module")
 def aima_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("aima") / "aima.yaml"
@@ -94,6 +106,20 @@ def test_answers_given_against_aisma_core_count_in_the_imported_model(tmp_path: 
     assert pc12.source == "attested_with_evidence"
     assert all(e["ref"].startswith("../core/evidence/") and e["exists"] for e in pc12.evidence)
     assert any(w.startswith("13 answers carried from aisma-core") for w in result.warnings)
+
+
+def test_carried_answers_never_lower_a_score(tmp_path: Path, aima_model: Path) -> None:
+    ws = _aima_workspace(tmp_path, aima_model, {"PC-1.1": "fully", "SM-1.1": "largely"})
+    with_crosswalk = assess_workspace(ws, AT)
+    config = yaml.safe_load((ws / "aisma.yaml").read_text())
+    del config["crosswalks"]
+    (ws / "aisma.yaml").write_text(yaml.safe_dump(config))
+    without = assess_workspace(ws, AT)
+    before = {c.id: (c.level, c.score, c.coverage) for c in without.categories}
+    after = {c.id: (c.level, c.score, c.coverage) for c in with_crosswalk.categories}
+    for key, old in before.items():
+        assert all((new or 0) >= (was or 0) for new, was in zip(after[key], old, strict=True)), key
+    assert sum(c[2] or 0 for c in after.values()) > sum(c[2] or 0 for c in before.values())
 
 
 def test_the_same_crosswalk_carries_backwards(tmp_path: Path, aima_model: Path) -> None:
