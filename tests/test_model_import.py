@@ -55,6 +55,8 @@ def test_aima_workbook_imports_as_a_valid_model(tmp_path: Path) -> None:
         assert OBJECTIVE_ID.match(objective.id) and len(objective.title.split()) <= 8
         assert "Source: OWASP-AIMA-Toolkit_V1.0.1.xlsx, sheet Assessment Questions, row" in objective.scope_notes
     assert "CC BY-SA 4.0" in model.license
+    ids = {c.title: c.id for c in model.categories()} | {d.title: d.id for d in model.domains}
+    assert (ids["Data Management"], ids["Defect Management"]) == ("DM", "DM2")  # initials, clash numbered
 
 
 def test_samm_workbook_imports_with_ids_and_criteria(tmp_path: Path) -> None:
@@ -156,6 +158,16 @@ def test_formulas_are_text_and_references_are_checked(tmp_path: Path) -> None:
     wrong = dict(TINY, columns=dict(TINY["columns"], references={"nist-ai-rmf": "Domain"}))  # type: ignore[arg-type]
     with pytest.raises(AismaError, match=r"nist-ai-rmf id Govern is not in the nist-ai-rmf catalog \(sheet row 2\)"):
         import_xlsx(tmp_path / "t.xlsx", Mapping.model_validate(wrong))
+
+
+def test_given_ids_must_fit_and_not_clash(tmp_path: Path) -> None:
+    workbook = _tiny_workbook(tmp_path / "t.xlsx", "A policy exists.")
+    same = dict(TINY, columns=dict(TINY["columns"], category_id="Domain", domain_id="Domain"))  # type: ignore[arg-type]
+    with pytest.raises(AismaError, match=r"row 2: id GOVERN is already used by another category or domain"):
+        import_xlsx(workbook, Mapping.model_validate(same))
+    bad = dict(TINY, columns=dict(TINY["columns"], category_id="Level"))  # type: ignore[arg-type]
+    with pytest.raises(AismaError, match=r"row 2: id '1' must be 2 to 8 letters or digits"):
+        import_xlsx(workbook, Mapping.model_validate(bad))
 
 
 def _rewrite(source: Path, target: Path, edit: dict[str, bytes]) -> Path:

@@ -223,19 +223,16 @@ def _add(build: _Build, mapping: Mapping, v: dict[str, str], row: int, source: s
 
 
 def _given_id(text: str, build: _Build, source: str, row: int) -> str:
+    """An id taken from the workbook (for a new domain or category), checked for shape and clashes."""
     if not text:
         return ""
     candidate = re.sub(r"[^A-Z0-9]", "", text.upper())
     if not re.fullmatch(CATEGORY_ID, candidate):
         raise AismaError(f"{source} row {row}: id {text!r} must be 2 to 8 letters or digits, starting with a letter")
     if candidate in build.taken:
-        return candidate if candidate in build.domains.values() else _clash(candidate, source, row)
+        raise AismaError(f"{source} row {row}: id {candidate} is already used by another category or domain")
     build.taken.add(candidate)
     return candidate
-
-
-def _clash(candidate: str, source: str, row: int) -> str:
-    raise AismaError(f"{source} row {row}: id {candidate} is already used by another category or domain")
 
 
 def _model_data(build: _Build, mapping: Mapping) -> dict[str, Any]:
