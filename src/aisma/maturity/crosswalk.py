@@ -141,12 +141,12 @@ def carry_answers(
             origin=f"{from_model} {origin_id} ({relation})",
         )
         current = best.get(to_id)
-        if current is None or _rank(candidate.answer) > _rank(current.answer):
+        if current is None or answer_rank(candidate.answer) > answer_rank(current.answer):
             best[to_id] = candidate
     return best
 
 
-def _rank(answer: Answer) -> tuple[int, float]:
+def answer_rank(answer: Answer) -> tuple[int, float]:
     """Any answer beats N/A; otherwise the higher value wins."""
     return (0, 0.0) if answer.answer == "na" else (1, ANSWER_VALUES.get(answer.answer, 0.0))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aisma.errors import InputError
-from aisma.maturity.crosswalk import Carried, carry_answers, load_crosswalk
+from aisma.maturity.crosswalk import Carried, answer_rank, carry_answers, load_crosswalk
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer
@@ -58,14 +58,8 @@ def apply_crosswalks(
             if objective_id in own:
                 continue
             current = carried.get(objective_id)
-            if current is None or _better(item.answer, current.answer):
+            if current is None or answer_rank(item.answer) > answer_rank(current.answer):
                 carried[objective_id] = item
                 count += 1
         warnings.append(f"{count} answers carried from {other.id} ({use.answers}) via crosswalk {use.file}")
     return answers + tuple(carried[k].answer for k in sorted(carried))
-
-
-def _better(new: Answer, old: Answer) -> bool:
-    from aisma.maturity.crosswalk import _rank
-
-    return _rank(new) > _rank(old)
