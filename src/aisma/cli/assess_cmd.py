@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,15 +13,18 @@ from aisma.cli.summary import print_summary
 from aisma.errors import AismaError
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.fileio import write_atomic
-from aisma.reports import render
+from aisma.reports import registry, render
 from aisma.workspace.init import init_workspace
-from aisma.workspace.run import assess_workspace
+from aisma.workspace.loader import open_workspace
+from aisma.workspace.run import assess_opened, assess_workspace
 
 
-class Format(StrEnum):
-    json = "json"
-    md = "md"
-    html = "html"
+def check_format(value: str) -> str:
+    """``--format`` accepts any format of the ``aisma.reporters`` registry (a usage error otherwise)."""
+    known = registry.installed()
+    if value not in known:
+        raise typer.BadParameter(f"{value!r} is not a report format; expected one of {', '.join(sorted(known))}")
+    return value
 
 
 def parse_at(value: str | None) -> datetime:
@@ -74,15 +76,31 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def assess(
         directory: Annotated[Path, typer.Argument(help="Workspace folder (contains aisma.yaml).")],
-        format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+        format: Annotated[
+            str,
+            typer.Option(
+                "--format",
+                "-f",
+                callback=check_format,
+                help="Output format: a reporter of the aisma.reporters group (built in: json, md, html, pdf, xlsx).",
+            ),
+        ] = "json",
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
     ) -> None:
-        """Assess a workspace and print or write the result (JSON goes to stdout without --out)."""
-        result = assess_workspace(directory, parse_at(at))
-        text = render(result, format.value)
+        """Assess a workspace and print or write the result (text formats go to stdout without --out)."""
+        reporter = registry.get(format)
+        if reporter.binary and out is None:
+            raise AismaError(f"--format {format} writes a binary file; give --out FILE (e.g. report{reporter.suffix})")
+        workspace = open_workspace(directory)
+        result = assess_opened(workspace, parse_at(at))
+        context = registry.ReportContext(
+            model=workspace.model, inventory=workspace.inventory, answers=workspace.answers, root=workspace.root
+        )
+        output = reporter.render(result, context)
         if out is None:
-            typer.echo(text, nl=False)
+            assert isinstance(output, str)
+            typer.echo(output, nl=False)
         else:
-            write_atomic(out, text)
+            write_atomic(out, output)
             typer.echo(f"Wrote {out}", err=True)

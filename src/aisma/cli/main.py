@@ -14,11 +14,13 @@ import typer
 from aisma.cli import (
     assess_cmd,
     collect_cmd,
+    evidence_pack_cmd,
     inventory_assess_cmd,
     inventory_cmd,
     metrics_cmd,
     model_cmd,
     quickcheck_cmd,
+    workbook_cmd,
 )
 from aisma.errors import AismaError
 
@@ -42,6 +44,8 @@ def build_app() -> typer.Typer:
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
     collect_cmd.register(app)
+    evidence_pack_cmd.register(app)
+    app.add_typer(workbook_cmd.build(), name="workbook")
     return app
 
 

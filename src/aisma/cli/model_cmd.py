@@ -63,6 +63,9 @@ def build() -> typer.Typer:
         typer.echo(json.dumps(MaturityModel.model_json_schema(), indent=2))
 
     register_generated(app)
+    from aisma.cli.model_import_cmd import register_import
+
+    register_import(app)
     return app
 
 

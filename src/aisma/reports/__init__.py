@@ -1,24 +1,21 @@
-"""Reports: one module per format, all rendered from the same frozen result."""
+"""Reports: one module per format, all rendered from the same frozen result.
+
+Formats are found through the ``aisma.reporters`` entry-point group (see ``registry``).
+"""
 
 from __future__ import annotations
 
 from aisma.errors import AismaError
 from aisma.scoring.results import AssessmentResult
 
-FORMATS = ("json", "md", "html")
-
 
 def render(result: AssessmentResult, fmt: str) -> str:
-    if fmt == "json":
-        from aisma.reports.json_report import render_json
+    """Render a text format (json, md, html, ...); binary formats go through ``registry.render``."""
+    from aisma.reports.registry import get
+    from aisma.reports.registry import render as render_any
 
-        return render_json(result)
-    if fmt == "md":
-        from aisma.reports.markdown import render_markdown
-
-        return render_markdown(result)
-    if fmt == "html":
-        from aisma.reports.html import render_html
-
-        return render_html(result)
-    raise AismaError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if get(fmt).binary:
+        raise AismaError(f"report format {fmt!r} is binary; write it to a file")
+    text = render_any(result, fmt)
+    assert isinstance(text, str)
+    return text

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from aisma.reports import charts
+from aisma.reports.registry import ReportContext, Reporter
 from aisma.reports.viewmodel import (
     SOURCE_LABELS,
     STATUS_LABELS,
@@ -19,7 +22,8 @@ from aisma.reports.viewmodel import (
 from aisma.scoring.results import AssessmentResult
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja environment of the HTML report; the PDF renders its own page on top of the same templates."""
     env = Environment(
         loader=PackageLoader("aisma.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -31,11 +35,11 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(result: AssessmentResult) -> str:
+def template_context(result: AssessmentResult) -> dict[str, Any]:
+    """The variables every report template reads: the result, its headline, labels and the SVG charts."""
     levels = [n for n, _ in result.levels if n >= 1]
     max_level = max(levels) if levels else 5
-    template = _environment().get_template("report.html.j2")
-    return template.render(
+    return dict(
         r=result,
         h=headline(result),
         level_name=lambda lv: level_name(result, lv),
@@ -46,4 +50,24 @@ def render_html(result: AssessmentResult) -> str:
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
         domain_title={d.id: d.title for d in result.domains},
+    )
+
+
+def render_html(result: AssessmentResult) -> str:
+    return environment().get_template("report.html.j2").render(template_context(result))
+
+
+def reporter() -> Reporter:
+    """The ``html`` entry point of ``aisma.reporters``."""
+
+    def render(result: AssessmentResult, context: ReportContext) -> str:
+        return render_html(result)
+
+    return Reporter(
+        format="html",
+        media_type="text/html; charset=utf-8",
+        suffix=".html",
+        binary=False,
+        description="self-contained HTML report with SVG charts",
+        render=render,
     )

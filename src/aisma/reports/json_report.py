@@ -4,8 +4,25 @@ from __future__ import annotations
 
 import json
 
+from aisma.reports.registry import ReportContext, Reporter
 from aisma.scoring.results import AssessmentResult
 
 
 def render_json(result: AssessmentResult) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def reporter() -> Reporter:
+    """The ``json`` entry point of ``aisma.reporters``."""
+
+    def render(result: AssessmentResult, context: ReportContext) -> str:
+        return render_json(result)
+
+    return Reporter(
+        format="json",
+        media_type="application/json",
+        suffix=".json",
+        binary=False,
+        description="the aisma.result/v1 JSON result (a public contract)",
+        render=render,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aisma.reports.registry import ReportContext, Reporter
 from aisma.reports.viewmodel import (
     SOURCE_LABELS,
     STATUS_LABELS,
@@ -116,3 +117,19 @@ def render_markdown(result: AssessmentResult) -> str:
         lines += ["", "## Warnings", ""]
         lines += [f"- {_cell(w)}" for w in result.warnings]
     return "\n".join(lines) + "\n"
+
+
+def reporter() -> Reporter:
+    """The ``md`` entry point of ``aisma.reporters``."""
+
+    def render(result: AssessmentResult, context: ReportContext) -> str:
+        return render_markdown(result)
+
+    return Reporter(
+        format="md",
+        media_type="text/markdown; charset=utf-8",
+        suffix=".md",
+        binary=False,
+        description="Markdown report for pull requests and wikis",
+        render=render,
+    )

@@ -81,3 +81,33 @@ def headline(result: AssessmentResult) -> dict[str, Any]:
         "capped": capped,
         "below_target": below_target,
     }
+
+
+def weakest_categories(result: AssessmentResult, count: int = 3) -> list[CategoryResult]:
+    """The applicable categories with the lowest claimed score, by the overall roll-up's rule (score, id)."""
+    live = [c for c in result.categories if c.applicable and c.score is not None]
+    return sorted(live, key=lambda c: (c.score or 0.0, c.id))[:count]
+
+
+def gating_counts(result: AssessmentResult) -> dict[str, int]:
+    """How many systems get each verdict, in the order a board reads them (worst first)."""
+    counts = {"do_not_proceed": 0, "marginal": 0, "appropriate": 0}
+    for g in result.gating:
+        verdict = str(g.get("verdict", ""))
+        if verdict in counts:
+            counts[verdict] += 1
+    return counts
+
+
+def first_roadmap_phase(result: AssessmentResult) -> dict[str, Any] | None:
+    """The roadmap's first phase, or None when the result carries no roadmap.
+
+    Phases are plain mappings ({phase, title, months_min, months_max, items}); this reads them
+    defensively so a result written by an older or newer aisma still renders.
+    """
+    if not result.roadmap:
+        return None
+    phase = dict(result.roadmap[0])
+    items = phase.get("items") or []
+    phase["items"] = [dict(i) for i in items if isinstance(i, dict)]
+    return phase

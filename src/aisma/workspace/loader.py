@@ -99,6 +99,10 @@ def open_workspace(directory: str | Path) -> Workspace:
     answers: tuple[Answer, ...] = ()
     if answers_path.is_file():
         answers = parse_answers(load_yaml(answers_path), answers_path, model, root, warnings)
+    if config.crosswalks:
+        from aisma.workspace.crosswalks import apply_crosswalks
+
+        answers = apply_crosswalks(config, config_path, root, model, answers, warnings)
     return Workspace(
         root=root,
         config=config,

@@ -8,11 +8,15 @@ from pathlib import Path
 from aisma.collectors.run import collect_workspace
 from aisma.scoring.engine import assess
 from aisma.scoring.results import AssessmentResult
-from aisma.workspace.loader import assessment_input, open_workspace
+from aisma.workspace.loader import Workspace, assessment_input, open_workspace
 
 
 def assess_workspace(directory: str | Path, assessed_at: datetime) -> AssessmentResult:
     """Open the workspace, run its collectors over evidence/, and score the frozen inputs."""
-    workspace = open_workspace(directory)
+    return assess_opened(open_workspace(directory), assessed_at)
+
+
+def assess_opened(workspace: Workspace, assessed_at: datetime) -> AssessmentResult:
+    """Assess a workspace already opened (the caller also wants its model and inventory)."""
     collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, assessed_at)
     return assess(assessment_input(workspace, assessed_at, collected))
