@@ -252,10 +252,10 @@ def _inventory(ws: Worksheet, inventory: Any) -> None:
     _table(ws, [(k, max(10, min(40, len(k) + 4))) for k in keys], [[row.get(k) for k in keys] for row in flat])
 
 
-def _names(items: Any) -> str:
+def _names(items: Any, separator: str = ", ") -> str:
     if not items:
         return ""
-    return ", ".join(str(i.get("id") or i.get("title") or i) if isinstance(i, dict) else str(i) for i in items)
+    return separator.join(str(i.get("id") or i.get("title") or i) if isinstance(i, dict) else str(i) for i in items)
 
 
 def _roadmap(ws: Worksheet, result: AssessmentResult) -> None:
@@ -286,7 +286,7 @@ def _roadmap(ws: Worksheet, result: AssessmentResult) -> None:
                     item.get("level"),
                     item.get("statement"),
                     item.get("unlocks_level"),
-                    _names(item.get("gating_changes")),
+                    _names(item.get("gating_changes"), "\n"),
                     _names(item.get("regulations")),
                 ]
             )
