@@ -19,6 +19,7 @@ from aisma.cli import (
     metrics_cmd,
     model_cmd,
     quickcheck_cmd,
+    roadmap_cmd,
 )
 from aisma.errors import AismaError
 
@@ -42,6 +43,7 @@ def build_app() -> typer.Typer:
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
     collect_cmd.register(app)
+    roadmap_cmd.register(app)
     return app
 
 

@@ -16,6 +16,7 @@ from aisma.reports.viewmodel import (
     headline,
     level_name,
 )
+from aisma.roadmap.render import html_view
 from aisma.scoring.results import AssessmentResult
 
 
@@ -46,4 +47,5 @@ def render_html(result: AssessmentResult) -> str:
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
         domain_title={d.id: d.title for d in result.domains},
+        roadmap=html_view(result),
     )

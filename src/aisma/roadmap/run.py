@@ -1,0 +1,34 @@
+"""Library calls behind ``aisma roadmap``: assess a workspace and project the first N roadmap items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from aisma.collectors.run import collect_workspace
+from aisma.errors import AismaError
+from aisma.roadmap.whatif import WhatIf, roadmap_ids, what_if
+from aisma.scoring.engine import assess, score
+from aisma.scoring.inputs import AssessmentInput
+from aisma.scoring.results import AssessmentResult
+from aisma.workspace.loader import assessment_input, open_workspace
+
+
+def workspace_inputs(directory: str | Path, assessed_at: datetime) -> AssessmentInput:
+    workspace = open_workspace(directory)
+    collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, assessed_at)
+    return assessment_input(workspace, assessed_at, collected)
+
+
+def roadmap_for(
+    directory: str | Path, assessed_at: datetime, what_if_items: int | None = None
+) -> tuple[AssessmentResult, WhatIf | None]:
+    """The assessed result (its roadmap filled in) and, when asked, the projection after N items."""
+    inputs = workspace_inputs(directory, assessed_at)
+    result = assess(inputs)
+    if what_if_items is None:
+        return result, None
+    if what_if_items < 0:
+        raise AismaError(f"--what-if {what_if_items}: expected a number of roadmap items, 0 or more")
+    ids = roadmap_ids(result)
+    return result, what_if(inputs, result, ids[:what_if_items], score)
