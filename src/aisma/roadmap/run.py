@@ -8,7 +8,7 @@ from pathlib import Path
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.roadmap.whatif import WhatIf, roadmap_ids, what_if
-from aisma.scoring.engine import assess, score
+from aisma.scoring.engine import assess, score_levels
 from aisma.scoring.inputs import AssessmentInput
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace.loader import assessment_input, open_workspace
@@ -31,4 +31,4 @@ def roadmap_for(
     if what_if_items < 0:
         raise AismaError(f"--what-if {what_if_items}: expected a number of roadmap items, 0 or more")
     ids = roadmap_ids(result)
-    return result, what_if(inputs, result, ids[:what_if_items], score)
+    return result, what_if(inputs, result, ids[:what_if_items], score_levels)

@@ -26,10 +26,15 @@ ExtraSection = Callable[[AssessmentInput, tuple[CategoryResult, ...]], tuple[str
 
 def assess(inputs: AssessmentInput) -> AssessmentResult:
     """Score the inputs, then plan the roadmap from today to the targets (with what-if projections)."""
-    return with_roadmap(inputs, score(inputs), score)
+    return with_roadmap(inputs, score(inputs), score_levels)
 
 
-def score(inputs: AssessmentInput) -> AssessmentResult:
+def score_levels(inputs: AssessmentInput) -> AssessmentResult:
+    """Levels, roll-ups and gating only: what roadmap projections compare, without the views."""
+    return score(inputs, views=False)
+
+
+def score(inputs: AssessmentInput, *, views: bool = True) -> AssessmentResult:
     """Score every objective, category, domain and the program; add views. No roadmap."""
     model = inputs.model
     known = {o.id for o in model.objectives()}
@@ -73,8 +78,8 @@ def score(inputs: AssessmentInput) -> AssessmentResult:
         overall=overall,
         domains=domains,
         categories=categories,
-        tracks=track_views(model, objective_results, tracks_in_use),
-        views=framework_views(model, objective_results),
+        tracks=track_views(model, objective_results, tracks_in_use) if views else (),
+        views=framework_views(model, objective_results) if views else (),
         gating=gate_deployments(model, systems, categories),
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
