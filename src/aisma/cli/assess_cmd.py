@@ -15,6 +15,7 @@ from aisma.errors import AismaError
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.fileio import write_atomic
 from aisma.reports import render
+from aisma.roadmap.history import assess_and_save
 from aisma.workspace.init import init_workspace
 from aisma.workspace.run import assess_workspace
 
@@ -77,9 +78,16 @@ def register(app: typer.Typer) -> None:
         format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
+        save: Annotated[
+            bool, typer.Option("--save", help="Also keep a frozen snapshot in DIR/history/<assessed_at>.json.")
+        ] = False,
     ) -> None:
         """Assess a workspace and print or write the result (JSON goes to stdout without --out)."""
-        result = assess_workspace(directory, parse_at(at))
+        if save:
+            result, saved, new = assess_and_save(directory, parse_at(at))
+            typer.echo(f"{'Saved' if new else 'Already saved'} {saved}", err=True)
+        else:
+            result = assess_workspace(directory, parse_at(at))
         text = render(result, format.value)
         if out is None:
             typer.echo(text, nl=False)

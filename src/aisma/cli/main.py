@@ -14,9 +14,11 @@ import typer
 from aisma.cli import (
     assess_cmd,
     collect_cmd,
+    history_cmd,
     inventory_assess_cmd,
     inventory_cmd,
     metrics_cmd,
+    migrate_cmd,
     model_cmd,
     quickcheck_cmd,
     roadmap_cmd,
@@ -36,7 +38,9 @@ def build_app() -> typer.Typer:
         add_completion=False,
     )
     assess_cmd.register(app)
-    app.add_typer(model_cmd.build(), name="model")
+    model_app = model_cmd.build()
+    migrate_cmd.register(model_app)
+    app.add_typer(model_app, name="model")
     inventory_app = inventory_cmd.build()
     inventory_assess_cmd.register(inventory_app)
     app.add_typer(inventory_app, name="inventory")
@@ -44,6 +48,7 @@ def build_app() -> typer.Typer:
     metrics_cmd.register(app)
     collect_cmd.register(app)
     roadmap_cmd.register(app)
+    history_cmd.register(app)
     return app
 
 
