@@ -58,14 +58,14 @@ def targets_line(result: AssessmentResult) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-def projection_rows(result: AssessmentResult) -> list[tuple[str, str, list[str]]]:
-    """(category, today, [after phase 1, after phase 2, ...]) for the compact what-if table."""
+def projection_rows(result: AssessmentResult) -> list[tuple[str, str, str, list[str]]]:
+    """(category id, title, today, [target, after phase 1, after phase 2, ...]) for the what-if table."""
     rows = []
     for c in result.categories:
         if not c.applicable:
             continue
         after = [_lv(p.get("projected", {}).get("categories", {}).get(c.id)) for p in result.roadmap]
-        rows.append((f"{c.id} {c.title}", _lv(c.level), [_lv(c.target_level), *after]))
+        rows.append((c.id, c.title, _lv(c.level), [_lv(c.target_level), *after]))
     return rows
 
 
@@ -85,8 +85,8 @@ def markdown_lines(result: AssessmentResult, heading: str = "##") -> list[str]:
         "| Category | Today | Target | " + " | ".join(f"After phase {p['phase']}" for p in result.roadmap) + " |",
         "|---|---|---|" + "---|" * len(result.roadmap),
     ]
-    for name, today, rest in projection_rows(result):
-        lines.append(f"| {_cell(name)} | {today} | " + " | ".join(rest) + " |")
+    for cid, title, today, rest in projection_rows(result):
+        lines.append(f"| {cid} {_cell(title)} | {today} | " + " | ".join(rest) + " |")
     if result.gating:
         lines += [
             "",
@@ -211,12 +211,13 @@ def html_view(result: AssessmentResult) -> dict[str, Any]:
     return {
         "targets_line": targets_line(result),
         "phases": list(result.roadmap),
-        "items": sum(len(p["items"]) for p in result.roadmap),
+        "item_count": sum(len(p["items"]) for p in result.roadmap),
         "months": (low, high),
         "projection": projection_rows(result),
         "gating": [
             (
-                g["name"],
+                str(g["system"]),
+                str(g["name"]),
                 str(g["verdict"]),
                 [str(p.get("projected", {}).get("gating", {}).get(g["system"], "")) for p in result.roadmap],
             )
