@@ -141,6 +141,14 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def test_demo_summary_names_the_first_phase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", str(tmp_path / "demo")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Roadmap: 37 objectives in 3 phases; phase 1, Reach level 2 (Managed) (3-6 months), starts with IRR-2.3" in out
+    )
+
+
 def test_golden_roadmap_for_the_example_organization(bank: Path) -> None:
     result, projection = roadmap_for(bank, parse_at(DEMO_ASSESSED_AT), 5)
     _check_golden("demo-roadmap.md", render_roadmap_markdown(result, projection))
