@@ -39,11 +39,9 @@ def natural_key(objective_id: str) -> tuple[str, int, int]:
     return match["category"], int(match["level"]), int(match["seq"])
 
 
-def risk_of(gap: Gap, systems: Sequence[AISystem]) -> str | None:
+def risk_of(gap: Gap, systems: Sequence[tuple[AISystem, int]]) -> str | None:
     """The highest risk tier among the active systems the objective applies to (None without systems)."""
-    tiers = [
-        TIER_ORDER.index(s.risk_tier or assess_risk(s).tier) for s in systems if applies(gap.objective.applies_to, (s,))
-    ]
+    tiers = [tier for s, tier in systems if applies(gap.objective.applies_to, (s,))]
     return TIER_ORDER[max(tiers)] if tiers else None
 
 
@@ -97,7 +95,8 @@ def order_gaps(
     for oid in topo:
         phase[oid] = max([items[oid].objective.level, *(phase[p] for p in predecessors[oid])])
     gate_prereqs = {p for oid in items for p in via_gates[oid] if p in predecessors[oid]}
-    risk = {oid: risk_of(g, systems) for oid, g in items.items()}
+    tiered = [(s, TIER_ORDER.index(s.risk_tier or assess_risk(s).tier)) for s in systems]
+    risk = {oid: risk_of(g, tiered) for oid, g in items.items()}
 
     def key(oid: str) -> tuple[object, ...]:
         objective = items[oid].objective

@@ -40,7 +40,8 @@ class LevelSimulator:
         self.category_of = {o.id: c.id for c in result.categories for o in c.objectives}
         self.raw = {cid: raw_score(objs, self.level_numbers, evidenced=False) for cid, objs in self.objectives.items()}
         classes = {d.id: d for d in model.deployment_classes}
-        self.deployments = [(s.id, classes[k]) for s in systems if (k := deployment_class_id(s)) in classes]
+        self.classes = classes
+        self.deployments = [(s.id, k) for s in systems if (k := deployment_class_id(s)) in classes]
 
     def complete(self, objective_id: str) -> None:
         cid = self.category_of[objective_id]
@@ -67,11 +68,12 @@ class LevelSimulator:
         return out, binding
 
     def verdicts(self, levels: Mapping[str, int | None]) -> dict[str, str]:
-        out = {}
-        for system, spec in self.deployments:
+        """The gating verdict per system, as ``scoring.gating`` decides it (weakest category of the class)."""
+        per_class = {}
+        for class_id, spec in self.classes.items():
             known = [lv for c in spec.categories if (lv := levels.get(c)) is not None]
-            out[system] = verdict_for(spec.minimum_level - (min(known) if known else 0))
-        return out
+            per_class[class_id] = verdict_for(spec.minimum_level - (min(known) if known else 0))
+        return {system: per_class[class_id] for system, class_id in self.deployments}
 
 
 def _regulations(ordered: Ordered) -> list[str]:

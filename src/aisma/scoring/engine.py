@@ -30,12 +30,12 @@ def assess(inputs: AssessmentInput) -> AssessmentResult:
 
 
 def score_levels(inputs: AssessmentInput) -> AssessmentResult:
-    """Levels, roll-ups and gating only: what roadmap projections compare, without the views."""
-    return score(inputs, views=False)
+    """Levels, roll-ups and gating only: what roadmap projections compare (no views, no shadow-AI matching)."""
+    return score(inputs, full=False)
 
 
-def score(inputs: AssessmentInput, *, views: bool = True) -> AssessmentResult:
-    """Score every objective, category, domain and the program; add views. No roadmap."""
+def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
+    """Score every objective, category, domain and the program; with ``full``, views and shadow AI. No roadmap."""
     model = inputs.model
     known = {o.id for o in model.objectives()}
     answers: dict[str, Answer] = {}
@@ -78,13 +78,13 @@ def score(inputs: AssessmentInput, *, views: bool = True) -> AssessmentResult:
         overall=overall,
         domains=domains,
         categories=categories,
-        tracks=track_views(model, objective_results, tracks_in_use) if views else (),
-        views=framework_views(model, objective_results) if views else (),
+        tracks=track_views(model, objective_results, tracks_in_use) if full else (),
+        views=framework_views(model, objective_results) if full else (),
         gating=gate_deployments(model, systems, categories),
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
         levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),
-        unregistered_ai=unregistered(inputs.inventory.systems, inputs.observed),
+        unregistered_ai=unregistered(inputs.inventory.systems, inputs.observed) if full else (),
         targets=targets.to_dict(),
     )
 
