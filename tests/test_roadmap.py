@@ -164,3 +164,18 @@ def test_golden_roadmap_for_the_example_organization(bank: Path) -> None:
     changes = [c for phase in result.roadmap for item in phase["items"] for c in item["gating_changes"]]
     assert "fraud-triage-agent: do not proceed -> marginal" in changes
     assert len(ids) == len(set(ids))
+
+
+def test_inventory_derived_targets_make_every_deployment_appropriate(tmp_path: Path) -> None:
+    """With from_inventory, finishing the roadmap makes every deployment in the inventory appropriate."""
+    directory = tmp_path / "bank"
+    write_example(directory, overwrite_demo=True)
+    config = directory / "aisma.yaml"
+    config.write_text(config.read_text().replace("  preset: agentic-operator\n", "  preset: deployment-gating\n"))
+    result = assess_workspace(directory, parse_at(DEMO_ASSESSED_AT))
+    assert result.targets is not None and result.targets["from_inventory"] is True
+    sources = {c["id"]: (c["target_level"], c["source"]) for c in result.targets["categories"]}
+    assert sources["AGT"] == (5, "inventory") and sources["RSK"] == (4, "category")
+    last = result.roadmap[-1]
+    assert (last["level"], last["months_min"], last["months_max"]) == (5, 18, 36)
+    assert set(last["projected"]["gating"].values()) == {"appropriate"}

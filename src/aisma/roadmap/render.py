@@ -52,9 +52,19 @@ def targets_line(result: AssessmentResult) -> str:
     parts = [f"preset {t['preset']}" if t.get("preset") else "no preset"]
     if t.get("from_inventory"):
         parts.append("raised to what the inventory's deployments need")
-    raised = [c["id"] for c in t.get("categories", []) if c["source"] == "inventory"]
+    categories = t.get("categories", [])
+    raised = [c["id"] for c in categories if c["source"] == "inventory"]
     if raised:
         parts.append(f"inventory-derived for {', '.join(raised)}")
+    short = [
+        c
+        for c in categories
+        if c.get("inventory_requires") is not None
+        and (c.get("target_level") is None or c["inventory_requires"] > c["target_level"])
+    ]
+    if short:
+        needs = ", ".join(f"{c['id']} {c['inventory_requires']} ({', '.join(c['required_by'])})" for c in short)
+        parts.append(f"the inventory's deployments need more: {needs}; targets.from_inventory plans for it")
     return "Targets: " + "; ".join(parts) + "."
 
 
