@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,63 @@ def test_inventory_derived_targets_make_every_deployment_appropriate(tmp_path: P
     last = result.roadmap[-1]
     assert (last["level"], last["months_min"], last["months_max"]) == (5, 18, 36)
     assert set(last["projected"]["gating"].values()) == {"appropriate"}
+
+
+def test_chained_gates_order_every_prerequisite(tmp_path: Path) -> None:
+    """INV below 2 caps DAT at 1 and DAT below 2 caps APP at 1: APP-2.x waits for INV's and DAT's items."""
+    import yaml
+
+    from aisma.maturity.loader import load_model_file
+    from aisma.roadmap.whatif import roadmap_ids, what_if
+    from aisma.scoring.engine import assess, score
+    from aisma.scoring.inputs import Answer, AssessmentInput
+
+    raw = yaml.safe_load((Path(__file__).parent / "data" / "mini" / "model.yaml").read_text())
+    inv = {
+        "id": "INV",
+        "title": "Inventory",
+        "objectives": [
+            dict(raw["domains"][0]["categories"][0]["objectives"][0], id=f"INV-{n}.1", level=n, depends_on=[])
+            for n in (1, 2)
+        ],
+    }
+    raw["domains"][0]["categories"].insert(0, inv)
+    # APP-2.1 as valuable as INV-2.1, so only the gate constraint (not the value order) puts INV first.
+    raw["domains"][1]["categories"][0]["objectives"][1].update(effort="S", impact=3)
+    raw["gates"] = [
+        {
+            "id": "inventory",
+            "when": {"category": "INV", "below": 2},
+            "cap": {"categories": ["DAT"], "level": 1},
+            "reason": "r",
+        },
+        {
+            "id": "data",
+            "when": {"category": "DAT", "below": 2},
+            "cap": {"categories": ["APP"], "level": 1},
+            "reason": "r",
+        },
+    ]
+    path = tmp_path / "chain.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    model = load_model_file(path)
+    at = parse_at(AT)
+    # Only APP has a target above 1; everything is open.
+    inputs = AssessmentInput(
+        organization="x", model=model, assessed_at=at, targets=Targets(default=0, categories=(("APP", 2),))
+    )
+    result = assess(inputs)
+    order = roadmap_ids(result)
+    assert set(order) == {"INV-1.1", "INV-2.1", "DAT-1.1", "DAT-2.1", "APP-1.1", "APP-2.1"}
+    assert order.index("APP-2.1") > max(order.index(x) for x in ("INV-1.1", "INV-2.1", "DAT-1.1", "DAT-2.1"))
+    reasons = {i["objective"]: i["reason"] for p in result.roadmap for i in p["items"]}
+    assert reasons["INV-2.1"] == reasons["DAT-2.1"] == "gate" and reasons["APP-2.1"] == "target"
+    projected = what_if(inputs, result, order, score).projected
+    assert projected.category("APP").level == 2 and projected.category("APP").capped_by is None
+    # DAT done but held at 1 by the inventory gate: APP-2.1 must still wait for INV, through the chain.
+    done = tuple(Answer(f"DAT-{n}.1", "fully") for n in (1, 2, 3))
+    result = assess(replace(inputs, answers=done))
+    assert result.category("DAT").capped_by is not None
+    order = roadmap_ids(result)
+    assert set(order) == {"INV-1.1", "INV-2.1", "APP-1.1", "APP-2.1"}
+    assert order.index("APP-2.1") > max(order.index("INV-1.1"), order.index("INV-2.1"))
