@@ -167,6 +167,22 @@ def test_golden_roadmap_for_the_example_organization(bank: Path) -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_roadmap_to_evidenced_targets(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    claimed, _ = roadmap_for(bank, parse_at(DEMO_ASSESSED_AT))
+    evidenced, projection = roadmap_for(bank, parse_at(DEMO_ASSESSED_AT), 0, evidenced=True)
+    items = {i["objective"]: i for p in evidenced.roadmap for i in p["items"]}
+    claimed_ids = {i["objective"] for p in claimed.roadmap for i in p["items"]}
+    assert claimed_ids < set(items)
+    extra = [items[oid] for oid in set(items) - claimed_ids]
+    assert extra and all(i["action"] == "evidence" and i["status"] == "met" for i in extra)
+    assert all(i["action"] == "implement" for p in claimed.roadmap for i in p["items"])
+    assert set(evidenced.roadmap[-1]["projected"]["evidenced_gating"].values()) <= {"appropriate", "marginal"}
+    assert projection is not None and projection.done == ()
+    assert run(["roadmap", str(bank), "--at", DEMO_ASSESSED_AT, "--evidenced", "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["basis"] == "evidenced" and len(data["roadmap"]) == len(evidenced.roadmap)
+
+
 def test_inventory_derived_targets_make_every_deployment_appropriate(tmp_path: Path) -> None:
     """With from_inventory, finishing the roadmap makes every deployment in the inventory appropriate."""
     directory = tmp_path / "bank"

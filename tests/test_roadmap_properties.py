@@ -3,11 +3,13 @@
 - no objective is scheduled before an open objective it depends on, nor before a gate's prerequisite;
 - completing every roadmap item (rescored through the real engine) reaches every category's target;
 - the roadmap is empty exactly when every category already meets its target;
+- the same hold for the roadmap to evidenced targets, in evidenced levels;
 - phases are numbered in order, carry the reference transition times and never go down a level.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from aisma.maturity.schema import MaturityModel
 from aisma.roadmap.gaps import find_gaps, objective_states
 from aisma.roadmap.ordering import order_gaps
 from aisma.roadmap.phases import TRANSITION_MONTHS
+from aisma.roadmap.plan import plan_roadmap
 from aisma.roadmap.targets import PRESETS
 from aisma.roadmap.whatif import roadmap_ids, what_if
 from aisma.scoring.engine import assess, score
@@ -92,7 +95,7 @@ def scenarios(draw: st.DrawFn) -> AssessmentInput:
     )
 
 
-def check_order(model: MaturityModel, result: AssessmentResult) -> None:
+def check_order(model: MaturityModel, result: AssessmentResult, evidenced: bool = False) -> None:
     order = roadmap_ids(result)
     position = {oid: i for i, oid in enumerate(order)}
     assert len(position) == len(order), "an objective is scheduled twice"
@@ -103,7 +106,7 @@ def check_order(model: MaturityModel, result: AssessmentResult) -> None:
             continue
         for dependency in objective.depends_on:
             state = states[dependency]
-            if state.applicable and state.status != "met":
+            if state.applicable and (state.evidenced_status if evidenced else state.status) != "met":
                 assert dependency in position, f"{objective.id} needs {dependency}, which is not on the roadmap"
                 assert position[dependency] < position[objective.id], f"{objective.id} before {dependency}"
     for gate in model.gates:
@@ -174,3 +177,19 @@ def test_builtin_model_gate_order_never_contradicts_dependencies() -> None:
     ordered, warnings = order_gaps(model, gaps, ())
     assert warnings == []
     assert [o.phase_level for o in ordered] == sorted(o.phase_level for o in ordered)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios())
+def test_the_evidenced_roadmap_reaches_every_target_in_evidenced_levels(inputs: AssessmentInput) -> None:
+    result = score(inputs)
+    phases, _ = plan_roadmap(inputs, result, score, evidenced=True)
+    planned = replace(result, roadmap=tuple(phases))
+    check_order(inputs.model, planned, evidenced=True)
+    check_phases(planned)
+    projected = what_if(inputs, result, roadmap_ids(planned), score).projected
+    for category in projected.categories:
+        if category.applicable and category.target_level is not None:
+            assert category.evidenced_level is not None and category.evidenced_level >= category.target_level
+    # Everything the claimed roadmap plans, the evidenced one plans too.
+    assert set(roadmap_ids(assess(inputs))) <= set(roadmap_ids(planned))

@@ -34,16 +34,24 @@ def register(app: typer.Typer) -> None:
                 "(with csv, print that projection instead of the items).",
             ),
         ] = None,
+        evidenced: Annotated[
+            bool,
+            typer.Option(
+                "--evidenced",
+                help="Plan to reach the targets in evidenced levels: attested answers without evidence are gaps too.",
+            ),
+        ] = False,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
     ) -> None:
         """Gap analysis and roadmap: unmet objectives ordered by gates, dependencies, level and value, in phases."""
-        result, projection = roadmap_for(directory, parse_at(at), what_if)
+        result, projection = roadmap_for(directory, parse_at(at), what_if, evidenced)
         if format is RoadmapFormat.json:
             data: dict[str, object] = {
                 "organization": result.organization,
                 "model": {"id": result.model_id, "version": result.model_version},
                 "assessed_at": result.assessed_at,
+                "basis": "evidenced" if evidenced else "claimed",
                 "targets": result.targets,
                 "roadmap": list(result.roadmap),
             }
@@ -53,7 +61,7 @@ def register(app: typer.Typer) -> None:
         elif format is RoadmapFormat.csv:
             text = render_whatif_csv(projection) if projection is not None else render_roadmap_csv(result)
         else:
-            text = render_roadmap_markdown(result, projection)
+            text = render_roadmap_markdown(result, projection, evidenced)
         if out is None:
             typer.echo(text, nl=False)
         else:

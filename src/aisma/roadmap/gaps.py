@@ -54,13 +54,19 @@ def objective_states(result: AssessmentResult) -> dict[str, ObjectiveResult]:
     return {o.id: o for c in result.categories for o in c.objectives}
 
 
-def is_open(state: ObjectiveResult | None) -> bool:
-    """Applicable and not met: work to do. Unknown counts as not met."""
-    return state is not None and state.applicable and state.status != "met"
+def is_open(state: ObjectiveResult | None, evidenced: bool = False) -> bool:
+    """Applicable and not met (with ``evidenced``: not met with evidence): work to do. Unknown is not met."""
+    if state is None or not state.applicable:
+        return False
+    return (state.evidenced_status if evidenced else state.status) != "met"
 
 
-def find_gaps(model: MaturityModel, result: AssessmentResult) -> list[Gap]:
-    """The unmet objectives needed for the targets, in model order (ordering is ``ordering.py``'s job)."""
+def find_gaps(model: MaturityModel, result: AssessmentResult, evidenced: bool = False) -> list[Gap]:
+    """The unmet objectives needed for the targets, in model order (ordering is ``ordering.py``'s job).
+
+    With ``evidenced`` the targets are to be reached in evidenced levels: objectives met only by an
+    attestation without evidence are gaps too (their work is to evidence or measure them).
+    """
     required, raised_by = required_levels(model, result)
     targets = {c.id: c.target_level for c in result.categories}
     states = objective_states(result)
@@ -72,10 +78,10 @@ def find_gaps(model: MaturityModel, result: AssessmentResult) -> list[Gap]:
             continue
         target = targets.get(category.id)
         for objective in category.objectives:
-            if objective.level <= level and is_open(states.get(objective.id)):
+            if objective.level <= level and is_open(states.get(objective.id), evidenced):
                 below_target = target is not None and objective.level <= target
                 reasons[objective.id] = "target" if below_target or category.id not in raised_by else "gate"
-    _add_dependencies(reasons, by_id, states)
+    _add_dependencies(reasons, by_id, states, evidenced)
     return [
         Gap(objective=o, category=cid, reason=reasons[o.id], status=states[o.id].status)
         for o, cid in by_id.values()
@@ -84,12 +90,15 @@ def find_gaps(model: MaturityModel, result: AssessmentResult) -> list[Gap]:
 
 
 def _add_dependencies(
-    reasons: dict[str, Reason], by_id: Mapping[str, tuple[Objective, str]], states: Mapping[str, ObjectiveResult]
+    reasons: dict[str, Reason],
+    by_id: Mapping[str, tuple[Objective, str]],
+    states: Mapping[str, ObjectiveResult],
+    evidenced: bool,
 ) -> None:
     pending = list(reasons)
     while pending:
         objective, _ = by_id[pending.pop()]
         for dependency in objective.depends_on:
-            if dependency not in reasons and is_open(states.get(dependency)):
+            if dependency not in reasons and is_open(states.get(dependency), evidenced):
                 reasons[dependency] = "dependency"
                 pending.append(dependency)

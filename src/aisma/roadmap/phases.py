@@ -33,12 +33,15 @@ def months_for(level: int) -> tuple[int, int]:
 class LevelSimulator:
     """Category levels as objectives get done, through the scoring module's own rules."""
 
-    def __init__(self, model: MaturityModel, result: AssessmentResult, systems: Sequence[AISystem]) -> None:
+    def __init__(
+        self, model: MaturityModel, result: AssessmentResult, systems: Sequence[AISystem], evidenced: bool = False
+    ) -> None:
         self.model = model
+        self.evidenced = evidenced
         self.level_numbers = [lv.level for lv in model.levels]
         self.objectives: dict[str, list[ObjectiveResult]] = {c.id: list(c.objectives) for c in result.categories}
         self.category_of = {o.id: c.id for c in result.categories for o in c.objectives}
-        self.raw = {cid: raw_score(objs, self.level_numbers, evidenced=False) for cid, objs in self.objectives.items()}
+        self.raw = {cid: raw_score(objs, self.level_numbers, evidenced) for cid, objs in self.objectives.items()}
         classes = {d.id: d for d in model.deployment_classes}
         self.classes = classes
         self.deployments = [(s.id, k) for s in systems if (k := deployment_class_id(s)) in classes]
@@ -49,7 +52,7 @@ class LevelSimulator:
             replace(o, status="met", evidenced_status="met", value=1.0) if o.id == objective_id else o
             for o in self.objectives[cid]
         ]
-        self.raw[cid] = raw_score(self.objectives[cid], self.level_numbers, evidenced=False)
+        self.raw[cid] = raw_score(self.objectives[cid], self.level_numbers, self.evidenced)
 
     def levels(self) -> tuple[dict[str, int | None], set[str]]:
         """Capped level per category, and the gates that bind."""
@@ -82,10 +85,14 @@ def _regulations(ordered: Ordered) -> list[str]:
 
 
 def build_items(
-    model: MaturityModel, result: AssessmentResult, systems: Sequence[AISystem], ordered: Sequence[Ordered]
+    model: MaturityModel,
+    result: AssessmentResult,
+    systems: Sequence[AISystem],
+    ordered: Sequence[Ordered],
+    evidenced: bool = False,
 ) -> list[dict[str, Any]]:
     """One dict per roadmap item (the ``roadmap[].items[]`` contract), in roadmap order."""
-    sim = LevelSimulator(model, result, systems)
+    sim = LevelSimulator(model, result, systems, evidenced)
     levels, binding = sim.levels()
     verdicts = sim.verdicts(levels)
     items = []
@@ -118,6 +125,8 @@ def build_items(
                 "regulations": _regulations(entry),
                 "reason": entry.gap.reason,
                 "status": entry.gap.status,
+                # Met by an attestation without evidence: the work is to evidence or measure it.
+                "action": "evidence" if entry.gap.status == "met" else "implement",
                 "depends_on": list(entry.predecessors),
                 "effort": objective.effort,
                 "impact": objective.impact,

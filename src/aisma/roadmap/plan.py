@@ -19,16 +19,20 @@ from aisma.scoring.results import AssessmentResult
 
 
 def plan_roadmap(
-    inputs: AssessmentInput, result: AssessmentResult, rescore: Rescore
+    inputs: AssessmentInput, result: AssessmentResult, rescore: Rescore, evidenced: bool = False
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The phases (the result's ``roadmap`` contract) and any planning warnings."""
+    """The phases (the result's ``roadmap`` contract) and any planning warnings.
+
+    With ``evidenced`` the plan reaches the targets in evidenced levels (``aisma roadmap --evidenced``);
+    the result's own roadmap is planned on claimed levels.
+    """
     model = inputs.model
     systems = inputs.inventory.active_systems()
-    gaps = find_gaps(model, result)
+    gaps = find_gaps(model, result, evidenced)
     if not gaps:
         return [], []
     ordered, warnings = order_gaps(model, gaps, systems)
-    items = build_items(model, result, systems, ordered)
+    items = build_items(model, result, systems, ordered, evidenced)
     phases = group_phases(model, ordered, items)
     done: list[str] = []
     for phase in phases:

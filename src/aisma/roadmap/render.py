@@ -68,20 +68,26 @@ def targets_line(result: AssessmentResult) -> str:
     return "Targets: " + "; ".join(parts) + "."
 
 
-def projection_rows(result: AssessmentResult) -> list[tuple[str, str, str, list[str]]]:
+def projection_rows(result: AssessmentResult, evidenced: bool = False) -> list[tuple[str, str, str, list[str]]]:
     """(category id, title, today, [target, after phase 1, after phase 2, ...]) for the what-if table."""
     rows = []
     for c in result.categories:
         if not c.applicable:
             continue
-        after = [_lv(p.get("projected", {}).get("categories", {}).get(c.id)) for p in result.roadmap]
-        rows.append((c.id, c.title, _lv(c.level), [_lv(c.target_level), *after]))
+        key = "evidenced_categories" if evidenced else "categories"
+        after = [_lv(p.get("projected", {}).get(key, {}).get(c.id)) for p in result.roadmap]
+        today = c.evidenced_level if evidenced else c.level
+        rows.append((c.id, c.title, _lv(today), [_lv(c.target_level), *after]))
     return rows
 
 
-def markdown_lines(result: AssessmentResult, heading: str = "##") -> list[str]:
-    """The roadmap section: targets, the compact what-if table, then each phase's items."""
-    lines = [f"{heading} Roadmap", "", targets_line(result), ""]
+def markdown_lines(result: AssessmentResult, heading: str = "##", evidenced: bool = False) -> list[str]:
+    """The roadmap section: targets, the compact what-if table, then each phase's items.
+
+    ``evidenced``: the roadmap was planned on evidenced levels, so today and the projections are evidenced.
+    """
+    basis = "evidenced " if evidenced else ""
+    lines = [f"{heading} Roadmap" + (" to evidenced targets" if evidenced else ""), "", targets_line(result), ""]
     if not result.roadmap:
         return [*lines, "Every category is at or above its target: nothing to plan.", ""]
     low, high = total_months(result)
@@ -90,12 +96,12 @@ def markdown_lines(result: AssessmentResult, heading: str = "##") -> list[str]:
         f"{count} objectives in {len(result.roadmap)} phases, about {low}-{high} months at the reference transition "
         "times (phases run one after another).",
         "",
-        "What if: levels once each phase is done (rescored).",
+        f"What if: {basis}levels once each phase is done (rescored).",
         "",
         "| Category | Today | Target | " + " | ".join(f"After phase {p['phase']}" for p in result.roadmap) + " |",
         "|---|---|---|" + "---|" * len(result.roadmap),
     ]
-    for cid, title, today, rest in projection_rows(result):
+    for cid, title, today, rest in projection_rows(result, evidenced):
         lines.append(f"| {cid} {_cell(title)} | {today} | " + " | ".join(rest) + " |")
     if result.gating:
         lines += [
@@ -104,9 +110,11 @@ def markdown_lines(result: AssessmentResult, heading: str = "##") -> list[str]:
         ]
         lines.append("|---|---|" + "---|" * len(result.roadmap))
         for g in result.gating:
-            after = [str(p.get("projected", {}).get("gating", {}).get(g["system"], "")) for p in result.roadmap]
+            key = "evidenced_gating" if evidenced else "gating"
+            after = [str(p.get("projected", {}).get(key, {}).get(g["system"], "")) for p in result.roadmap]
+            today = g["evidenced_verdict"] if evidenced else g["verdict"]
             lines.append(
-                f"| {_cell(g['name'])} | {str(g['verdict']).replace('_', ' ')} | "
+                f"| {_cell(g['name'])} | {str(today).replace('_', ' ')} | "
                 + " | ".join(v.replace("_", " ") for v in after)
                 + " |"
             )
@@ -123,16 +131,21 @@ def markdown_lines(result: AssessmentResult, heading: str = "##") -> list[str]:
             unlocks = ", ".join(f"{u['category']} {u['level']}" for u in item.get("unlocks", [])) or ""
             changes = "; ".join(item["gating_changes"] + [f"lifts gate {g}" for g in item.get("lifts_gates", [])])
             lines.append(
-                f"| {n} | {item['objective']} {_cell(item.get('title', ''))} | {unlocks} | {_cell(changes)} "
+                f"| {n} | {item['objective']} {_cell(item.get('title', ''))}{evidence_note(item)} | {unlocks} "
+                f"| {_cell(changes)} "
                 f"| {_cell(', '.join(item['regulations']))} |"
             )
     return [*lines, ""]
 
 
-def render_roadmap_markdown(result: AssessmentResult, whatif: WhatIf | None = None) -> str:
+def evidence_note(item: dict[str, Any]) -> str:
+    return " (met by attestation: evidence or measure it)" if item.get("action") == "evidence" else ""
+
+
+def render_roadmap_markdown(result: AssessmentResult, whatif: WhatIf | None = None, evidenced: bool = False) -> str:
     lines = [f"# Roadmap: {_cell(result.organization)}", "", f"Model {result.model_id} {result.model_version}, "]
     lines[-1] += f"assessed {result.assessed_at}."
-    lines += ["", *markdown_lines(result)]
+    lines += ["", *markdown_lines(result, evidenced=evidenced)]
     if whatif is not None:
         lines += whatif_markdown(whatif)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -70,6 +70,7 @@ def snapshot(result: AssessmentResult) -> dict[str, Any]:
         "categories": {c.id: c.level for c in result.categories},
         "evidenced_categories": {c.id: c.evidenced_level for c in result.categories},
         "gating": {str(g["system"]): str(g["verdict"]) for g in result.gating},
+        "evidenced_gating": {str(g["system"]): str(g["evidenced_verdict"]) for g in result.gating},
     }
 
 
