@@ -14,9 +14,11 @@ from aisma.errors import AismaError
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.fileio import write_atomic
 from aisma.reports import registry, render
+from aisma.roadmap.history import save_snapshot
+from aisma.scoring import engine
 from aisma.workspace.init import init_workspace
 from aisma.workspace.loader import open_workspace
-from aisma.workspace.run import assess_opened, assess_workspace
+from aisma.workspace.run import assess_workspace, opened_inputs
 
 
 def check_format(value: str) -> str:
@@ -87,13 +89,20 @@ def register(app: typer.Typer) -> None:
         ] = "json",
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
+        save: Annotated[
+            bool, typer.Option("--save", help="Also keep a frozen snapshot in DIR/history/<assessed_at>.json.")
+        ] = False,
     ) -> None:
         """Assess a workspace and print or write the result (text formats go to stdout without --out)."""
         reporter = registry.get(format)
         if reporter.binary and out is None:
             raise AismaError(f"--format {format} writes a binary file; give --out FILE (e.g. report{reporter.suffix})")
         workspace = open_workspace(directory)
-        result = assess_opened(workspace, parse_at(at))
+        inputs = opened_inputs(workspace, parse_at(at))
+        result = engine.assess(inputs)
+        if save:
+            saved, new = save_snapshot(directory, result, inputs)
+            typer.echo(f"{'Saved' if new else 'Already saved'} {saved}", err=True)
         context = registry.ReportContext(
             model=workspace.model, inventory=workspace.inventory, answers=workspace.answers, root=workspace.root
         )

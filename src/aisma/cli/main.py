@@ -15,11 +15,14 @@ from aisma.cli import (
     assess_cmd,
     collect_cmd,
     evidence_pack_cmd,
+    history_cmd,
     inventory_assess_cmd,
     inventory_cmd,
     metrics_cmd,
+    migrate_cmd,
     model_cmd,
     quickcheck_cmd,
+    roadmap_cmd,
     workbook_cmd,
 )
 from aisma.errors import AismaError
@@ -37,13 +40,17 @@ def build_app() -> typer.Typer:
         add_completion=False,
     )
     assess_cmd.register(app)
-    app.add_typer(model_cmd.build(), name="model")
+    model_app = model_cmd.build()
+    migrate_cmd.register(model_app)
+    app.add_typer(model_app, name="model")
     inventory_app = inventory_cmd.build()
     inventory_assess_cmd.register(inventory_app)
     app.add_typer(inventory_app, name="inventory")
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
     collect_cmd.register(app)
+    roadmap_cmd.register(app)
+    history_cmd.register(app)
     evidence_pack_cmd.register(app)
     app.add_typer(workbook_cmd.build(), name="workbook")
     return app

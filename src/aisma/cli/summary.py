@@ -58,6 +58,14 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         console.print(
             f"[yellow]{count} unregistered AI asset{'s' if count != 1 else ''} in tool output: {parts}.[/yellow]"
         )
+    if result.roadmap:
+        first = result.roadmap[0]
+        count = sum(len(p["items"]) for p in result.roadmap)
+        starts = ", ".join(str(i["objective"]) for i in first["items"][:3])
+        console.print(
+            f"Roadmap: {count} objectives in {len(result.roadmap)} phases; phase 1, {first['title']} "
+            f"({first['months_min']}-{first['months_max']} months), starts with {starts} (aisma roadmap DIR)."
+        )
     for g in result.gating:
         if g.get("verdict") == "do_not_proceed":
             console.print(

@@ -19,6 +19,7 @@ from aisma.reports.viewmodel import (
     headline,
     level_name,
 )
+from aisma.roadmap.render import html_view
 from aisma.scoring.results import AssessmentResult
 
 
@@ -50,6 +51,7 @@ def template_context(result: AssessmentResult) -> dict[str, Any]:
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
         domain_title={d.id: d.title for d in result.domains},
+        roadmap=html_view(result),
     )
 
 

@@ -13,6 +13,7 @@ from aisma.reports.viewmodel import (
     headline,
     level_name,
 )
+from aisma.roadmap.render import markdown_lines
 from aisma.scoring.results import AssessmentResult
 
 
@@ -82,6 +83,7 @@ def render_markdown(result: AssessmentResult) -> str:
             f"| {c.id} {_cell(c.title)} | {fmt_level(c.level)} | {fmt_score(c.score)} | {fmt_level(c.evidenced_level)} "
             f"| {fmt_level(c.target_level)} | {fmt_pct(c.coverage)} | {cap} |"
         )
+    lines += ["", *markdown_lines(result)[:-1]]
     if result.tracks:
         lines += ["", "## Tracks", "", "| Track | Level | Score | Evidenced | Coverage |", "|---|---|---|---|---|"]
         for t in result.tracks:

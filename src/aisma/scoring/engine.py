@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from aisma.errors import AismaError
 from aisma.inventory.shadow import unregistered
 from aisma.maturity.schema import MaturityModel
+from aisma.roadmap.plan import with_roadmap
+from aisma.roadmap.targets import ResolvedTargets, resolve_targets
 from aisma.scoring.gating import gate_deployments
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
 from aisma.scoring.levels import apply_gates, capped, raw_score
@@ -23,7 +25,17 @@ ExtraSection = Callable[[AssessmentInput, tuple[CategoryResult, ...]], tuple[str
 
 
 def assess(inputs: AssessmentInput) -> AssessmentResult:
-    """Score every objective, category, domain and the program; add views."""
+    """Score the inputs, then plan the roadmap from today to the targets (with what-if projections)."""
+    return with_roadmap(inputs, score(inputs), score_levels)
+
+
+def score_levels(inputs: AssessmentInput) -> AssessmentResult:
+    """Levels, roll-ups and gating only: what roadmap projections compare (no views, no shadow-AI matching)."""
+    return score(inputs, full=False)
+
+
+def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
+    """Score every objective, category, domain and the program; with ``full``, views and shadow AI. No roadmap."""
     model = inputs.model
     known = {o.id for o in model.objectives()}
     answers: dict[str, Answer] = {}
@@ -49,7 +61,8 @@ def assess(inputs: AssessmentInput) -> AssessmentResult:
             warnings,
         )
 
-    categories = _categories(model, inputs, objective_results)
+    targets = resolve_targets(inputs.targets, model, systems)
+    categories = _categories(model, targets, objective_results)
     domains = tuple(
         _rollup(domain.id, domain.title, [c for c in categories if c.domain == domain.id], objective_results)
         for domain in model.domains
@@ -65,18 +78,19 @@ def assess(inputs: AssessmentInput) -> AssessmentResult:
         overall=overall,
         domains=domains,
         categories=categories,
-        tracks=track_views(model, objective_results, tracks_in_use),
-        views=framework_views(model, objective_results),
+        tracks=track_views(model, objective_results, tracks_in_use) if full else (),
+        views=framework_views(model, objective_results) if full else (),
         gating=gate_deployments(model, systems, categories),
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
         levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),
-        unregistered_ai=unregistered(inputs.inventory.systems, inputs.observed),
+        unregistered_ai=unregistered(inputs.inventory.systems, inputs.observed) if full else (),
+        targets=targets.to_dict(),
     )
 
 
 def _categories(
-    model: MaturityModel, inputs: AssessmentInput, results: dict[str, ObjectiveResult]
+    model: MaturityModel, targets: ResolvedTargets, results: dict[str, ObjectiveResult]
 ) -> tuple[CategoryResult, ...]:
     levels = [lv.level for lv in model.levels]
     claimed = {}
@@ -111,7 +125,7 @@ def _categories(
                     evidenced_level=evidenced_level,
                     evidenced_score=evidenced_score,
                     uncapped_level=raw.level if raw else None,
-                    target_level=inputs.targets.for_category(category.id, domain.id),
+                    target_level=targets.level(category.id),
                     capped_by=capped_by,
                     evidenced_capped_by=evidenced_capped_by,
                     objectives=tuple(results[o.id] for o in category.objectives),

@@ -116,9 +116,13 @@ class ObservedAsset:
 
 @dataclass(frozen=True)
 class Targets:
+    """Configured targets; ``aisma.roadmap.targets.resolve_targets`` turns them into one level per category."""
+
     default: int | None = None
     categories: tuple[tuple[str, int], ...] = ()
     domains: tuple[tuple[str, int], ...] = ()
+    preset: str | None = None
+    from_inventory: bool = False
 
     def for_category(self, category_id: str, domain_id: str) -> int | None:
         return dict(self.categories).get(category_id, dict(self.domains).get(domain_id, self.default))

@@ -224,6 +224,8 @@ class AssessmentResult:
     levels: tuple[tuple[int, str], ...] = ()
     unregistered_ai: tuple[dict[str, Any], ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()
+    # Where each category's target came from (preset, override, inventory); see aisma.roadmap.targets.
+    targets: dict[str, Any] | None = None
 
     def category(self, category_id: str) -> CategoryResult:
         return next(c for c in self.categories if c.id == category_id)
@@ -251,6 +253,7 @@ class AssessmentResult:
             "views": {name: [b.to_dict() for b in buckets] for name, buckets in self.views},
             "gating": [dict(g) for g in self.gating],
             "unregistered_ai": [dict(u) for u in self.unregistered_ai],
+            "targets": self.targets,
             "roadmap": [dict(r) for r in self.roadmap],
             "warnings": list(self.warnings),
         }

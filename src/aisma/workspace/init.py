@@ -12,6 +12,7 @@ CONFIG_TEMPLATE = """\
 organization: {organization}
 model: aisma-core          # an installed model id, or a path to a model file relative to this folder
 targets:
+  # preset: agentic-operator  # or getting-started, regulated, eu-ai-act-high-risk-provider, deployment-gating
   default: 3               # target level for every category
   categories: {{}}           # per-category overrides, e.g. {{MCP: 4}}
 """

@@ -25,6 +25,7 @@ from aisma.inventory.providers import (
 from aisma.inventory.schema import Inventory
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
+from aisma.roadmap.targets import PRESETS
 from aisma.scoring.inputs import Answer, AssessmentInput, ObservedAsset, Source, Targets
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.config import WorkspaceConfig
@@ -95,10 +96,23 @@ def open_workspace(directory: str | Path) -> Workspace:
     inventory_settings = parse_settings(settings_raw, config_path)
 
     warnings: list[str] = []
+    pinned = config.model_version
+    moved = pinned is not None and pinned != model.version
+    if moved:
+        warnings.append(
+            f"{CONFIG_FILE}: the answers were written for {model.id} {pinned}; the model is now {model.version} "
+            f"(run: aisma model migrate {root} --to {config.model})"
+        )
     answers_path = root / ANSWERS_FILE
     answers: tuple[Answer, ...] = ()
     if answers_path.is_file():
-        answers = parse_answers(load_yaml(answers_path), answers_path, model, root, warnings)
+        try:
+            answers = parse_answers(load_yaml(answers_path), answers_path, model, root, warnings)
+        except InputError as exc:
+            if not moved:
+                raise
+            hint = f"answers were written for {model.id} {pinned}; run: aisma model migrate {root} --to {config.model}"
+            raise InputError(exc.path, exc.line, f"{exc.detail} ({hint})") from None
     if config.crosswalks:
         from aisma.workspace.crosswalks import apply_crosswalks
 
@@ -138,6 +152,12 @@ def _check_targets(config: WorkspaceConfig, model: MaturityModel, raw: object, p
                 raise InputError(path, line, f"targets.{key}.{name} must be a level from 0 to {model.max_level}")
     if config.targets.default is not None and config.targets.default > model.max_level:
         raise InputError(path, None, f"targets.default must be a level from 0 to {model.max_level}")
+    if config.targets.preset is not None and config.targets.preset not in {p.id for p in PRESETS}:
+        line = targets.key_lines.get("preset") if isinstance(targets, LineDict) else None
+        names = ", ".join(p.id for p in PRESETS)
+        raise InputError(
+            path, line, f"targets.preset {config.targets.preset!r} is not a preset; expected one of {names}"
+        )
 
 
 def _check_unique_systems(inventory: Inventory, raw: object, path: Path) -> None:
@@ -179,9 +199,11 @@ def assessment_input(
         measurements=measurements,
         observed=observed,
         targets=Targets(
-            default=targets.default,
+            default=targets.effective_default(),
             categories=tuple(sorted(targets.categories.items())),
             domains=tuple(sorted(targets.domains.items())),
+            preset=targets.preset,
+            from_inventory=targets.from_inventory,
         ),
         warnings=workspace.warnings + (collected.warnings if collected else ()),
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aisma.collectors.run import collect_workspace
 from aisma.scoring.engine import assess
+from aisma.scoring.inputs import AssessmentInput
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace.loader import Workspace, assessment_input, open_workspace
 
@@ -18,5 +19,10 @@ def assess_workspace(directory: str | Path, assessed_at: datetime) -> Assessment
 
 def assess_opened(workspace: Workspace, assessed_at: datetime) -> AssessmentResult:
     """Assess a workspace already opened (the caller also wants its model and inventory)."""
+    return assess(opened_inputs(workspace, assessed_at))
+
+
+def opened_inputs(workspace: Workspace, assessed_at: datetime) -> AssessmentInput:
+    """Run the workspace's collectors over evidence/ and freeze everything scoring reads."""
     collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, assessed_at)
-    return assess(assessment_input(workspace, assessed_at, collected))
+    return assessment_input(workspace, assessed_at, collected)

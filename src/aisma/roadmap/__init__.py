@@ -1,0 +1,1 @@
+"""Targets, gap analysis, the ordered roadmap, what-if projections, history, diffs and model migration."""

@@ -1,0 +1,189 @@
+"""Moving a workspace to another version of its maturity model.
+
+An assessment keeps the model version it was made with (the result's ``model`` field, and
+``model_version`` in aisma.yaml). Moving to a newer model maps answers by objective id: an answer
+whose objective still exists is kept, one whose objective is gone is dropped (and kept in the
+migration record under ``history/``, so nothing is lost), and objectives whose level, statement, KPI,
+measurement or applicability changed are listed so their answers get a second look.
+
+The files are edited as text, line by line, so comments and layout in aisma.yaml and answers.yaml
+survive; each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aisma.errors import AismaError, InputError
+from aisma.fileio import write_atomic
+from aisma.maturity.loader import resolve_model
+from aisma.maturity.schema import MaturityModel, Objective
+from aisma.roadmap.history import HISTORY_DIR
+from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE
+from aisma.yamlfile import LineDict, load_yaml
+
+# The fields whose change can change what an answer means.
+COMPARED = ("level", "title", "statement", "kpi", "measurement", "applies_to", "depends_on")
+
+
+@dataclass(frozen=True)
+class ModelChanges:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[tuple[str, tuple[str, ...]], ...]  # id, fields that differ
+
+
+def compare_models(old: MaturityModel, new: MaturityModel) -> ModelChanges:
+    before: dict[str, Objective] = {o.id: o for o in old.objectives()}
+    after: dict[str, Objective] = {o.id: o for o in new.objectives()}
+    changed = []
+    for oid in sorted(set(before) & set(after)):
+        fields = tuple(f for f in COMPARED if getattr(before[oid], f) != getattr(after[oid], f))
+        if fields:
+            changed.append((oid, fields))
+    return ModelChanges(
+        added=tuple(o for o in after if o not in before),
+        removed=tuple(o for o in before if o not in after),
+        changed=tuple(changed),
+    )
+
+
+@dataclass
+class Migration:
+    workspace: Path
+    from_model: str
+    to_model: str
+    to_reference: str
+    changes: ModelChanges
+    kept: list[str] = field(default_factory=list)
+    dropped: dict[str, Any] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
+    record: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "workspace": str(self.workspace),
+            "from": self.from_model,
+            "to": self.to_model,
+            "added": list(self.changes.added),
+            "removed": list(self.changes.removed),
+            "changed": [{"id": oid, "fields": list(fields)} for oid, fields in self.changes.changed],
+            "answers_kept": self.kept,
+            "answers_dropped": self.dropped,
+            "answers_to_review": self.review,
+            "record": str(self.record) if self.record else None,
+        }
+
+
+def _answer_entries(path: Path) -> tuple[list[str], LineDict | None, Any]:
+    if not path.is_file():
+        return [], None, None
+    raw = load_yaml(path)
+    if raw is None:
+        return [], None, None
+    if not isinstance(raw, LineDict) or not isinstance(raw.get("answers") or LineDict(), LineDict):
+        raise InputError(path, 1, "expected a mapping with one key, answers")
+    entries = raw.get("answers") or LineDict()
+    return path.read_text(encoding="utf-8").splitlines(keepends=True), entries, raw
+
+
+def _without(lines: list[str], entries: LineDict, drop: set[str], answers_line: int) -> str:
+    """The answers file with the dropped entries' lines removed (block style) or re-emitted (flow style)."""
+    starts = sorted((line, key) for key, line in entries.key_lines.items())
+    if len({line for line, _ in starts}) != len(starts) or any(line <= answers_line for line, _ in starts):
+        raise AismaError(
+            f"{ANSWERS_FILE}: answers written on one line cannot be migrated in place; put one answer per line"
+        )
+    keep = [True] * len(lines)
+    for index, (line, key) in enumerate(starts):
+        if key not in drop:
+            continue
+        end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(lines)
+        for n in range(line - 1, end):
+            keep[n] = False
+    return "".join(text for text, wanted in zip(lines, keep, strict=True) if wanted)
+
+
+def _config_text(text: str, reference: str, version: str) -> str:
+    quoted = json.dumps(reference)
+    lines = text.splitlines(keepends=True)
+    out = []
+    found = False
+    for line in lines:
+        if re.match(r"^model_version\s*:", line):
+            continue
+        if re.match(r"^model\s*:", line):
+            out.append(f"model: {quoted}\n")
+            out.append(f"model_version: {json.dumps(version)}\n")
+            found = True
+            continue
+        out.append(line)
+    if not found:
+        out.append(f"model: {quoted}\nmodel_version: {json.dumps(version)}\n")
+    return "".join(out)
+
+
+def migrate_workspace(
+    directory: Path, to: str, from_model: str | None = None, dry_run: bool = False, now: datetime | None = None
+) -> Migration:
+    """Map the workspace's answers onto model ``to`` by objective id; write unless ``dry_run``."""
+    config_path = directory / CONFIG_FILE
+    if not config_path.is_file():
+        raise AismaError(f"{directory}: not a workspace, {CONFIG_FILE} is missing")
+    config = load_yaml(config_path)
+    if not isinstance(config, dict):
+        raise InputError(config_path, 1, "expected a mapping with organization, model and targets")
+    old = resolve_model(from_model or str(config.get("model", "aisma-core")), base=directory)
+    new = resolve_model(to, base=directory)
+    changes = compare_models(old, new)
+    migration = Migration(
+        workspace=directory,
+        from_model=f"{old.id} {config.get('model_version') or old.version}",
+        to_model=f"{new.id} {new.version}",
+        to_reference=to,
+        changes=changes,
+    )
+    answers_path = directory / ANSWERS_FILE
+    lines, entries, raw = _answer_entries(answers_path)
+    new_ids = {o.id for o in new.objectives()}
+    changed_ids = {oid for oid, _ in changes.changed}
+    for key, value in (entries or {}).items():
+        oid = str(key)
+        if oid in new_ids:
+            migration.kept.append(oid)
+            if oid in changed_ids:
+                migration.review.append(oid)
+        else:
+            migration.dropped[oid] = value
+    if dry_run:
+        return migration
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H-%M-%SZ")
+    record = directory / HISTORY_DIR / f"migration-{stamp}.json"
+    migration.record = record
+    texts: list[tuple[Path, str]] = [(record, json.dumps(migration.to_dict(), indent=2, ensure_ascii=False) + "\n")]
+    if migration.dropped and entries is not None and isinstance(raw, LineDict):
+        texts.append((answers_path, _without(lines, entries, set(migration.dropped), raw.key_lines["answers"])))
+    texts.append((config_path, _config_text(config_path.read_text(encoding="utf-8"), to, new.version)))
+    for path, text in texts:
+        write_atomic(path, text)
+    return migration
+
+
+def render_migration(m: Migration) -> str:
+    lines = [f"Model {m.from_model} -> {m.to_model} ({m.workspace})"]
+    lines.append(f"Objectives added ({len(m.changes.added)}): {', '.join(m.changes.added) or 'none'}")
+    lines.append(f"Objectives removed ({len(m.changes.removed)}): {', '.join(m.changes.removed) or 'none'}")
+    changed = "; ".join(f"{oid} ({', '.join(fields)})" for oid, fields in m.changes.changed)
+    lines.append(f"Objectives changed ({len(m.changes.changed)}): {changed or 'none'}")
+    lines.append(f"Answers kept: {len(m.kept)}; to review (objective changed): {', '.join(m.review) or 'none'}")
+    lines.append(f"Answers dropped (objective removed): {', '.join(m.dropped) or 'none'}")
+    if m.record is not None:
+        lines.append(f"Record: {m.record}")
+    else:
+        lines.append("Dry run: nothing written.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,249 @@
+"""The roadmap as Markdown and CSV, shared by ``aisma roadmap`` and the Markdown report.
+
+Everything here reads the result's ``roadmap`` and ``targets`` fields only, so a saved result
+renders the same roadmap it was assessed with.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from aisma.roadmap.whatif import WhatIf
+from aisma.scoring.results import AssessmentResult
+
+CSV_COLUMNS = (
+    "order",
+    "phase",
+    "phase_title",
+    "months_min",
+    "months_max",
+    "objective",
+    "category",
+    "level",
+    "title",
+    "reason",
+    "unlocks_level",
+    "gating_changes",
+    "lifts_gates",
+    "regulations",
+    "depends_on",
+    "effort",
+    "impact",
+    "risk_tier",
+)
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _lv(value: object) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def total_months(result: AssessmentResult) -> tuple[int, int]:
+    return sum(int(p["months_min"]) for p in result.roadmap), sum(int(p["months_max"]) for p in result.roadmap)
+
+
+def targets_line(result: AssessmentResult) -> str:
+    t = result.targets or {}
+    parts = [f"preset {t['preset']}" if t.get("preset") else "no preset"]
+    if t.get("from_inventory"):
+        parts.append("raised to what the inventory's deployments need")
+    categories = t.get("categories", [])
+    raised = [c["id"] for c in categories if c["source"] == "inventory"]
+    if raised:
+        parts.append(f"inventory-derived for {', '.join(raised)}")
+    short = [
+        c
+        for c in categories
+        if c.get("inventory_requires") is not None
+        and (c.get("target_level") is None or c["inventory_requires"] > c["target_level"])
+    ]
+    if short:
+        needs = ", ".join(f"{c['id']} {c['inventory_requires']} ({', '.join(c['required_by'])})" for c in short)
+        parts.append(f"the inventory's deployments need more: {needs}; targets.from_inventory plans for it")
+    return "Targets: " + "; ".join(parts) + "."
+
+
+def projection_rows(result: AssessmentResult, evidenced: bool = False) -> list[tuple[str, str, str, list[str]]]:
+    """(category id, title, today, [target, after phase 1, after phase 2, ...]) for the what-if table."""
+    rows = []
+    for c in result.categories:
+        if not c.applicable:
+            continue
+        key = "evidenced_categories" if evidenced else "categories"
+        after = [_lv(p.get("projected", {}).get(key, {}).get(c.id)) for p in result.roadmap]
+        today = c.evidenced_level if evidenced else c.level
+        rows.append((c.id, c.title, _lv(today), [_lv(c.target_level), *after]))
+    return rows
+
+
+def markdown_lines(result: AssessmentResult, heading: str = "##", evidenced: bool = False) -> list[str]:
+    """The roadmap section: targets, the compact what-if table, then each phase's items.
+
+    ``evidenced``: the roadmap was planned on evidenced levels, so today and the projections are evidenced.
+    """
+    basis = "evidenced " if evidenced else ""
+    lines = [f"{heading} Roadmap" + (" to evidenced targets" if evidenced else ""), "", targets_line(result), ""]
+    if not result.roadmap:
+        return [*lines, "Every category is at or above its target: nothing to plan.", ""]
+    low, high = total_months(result)
+    count = sum(len(p["items"]) for p in result.roadmap)
+    lines += [
+        f"{count} objectives in {len(result.roadmap)} phases, about {low}-{high} months at the reference transition "
+        "times (phases run one after another).",
+        "",
+        f"What if: {basis}levels once each phase is done (rescored).",
+        "",
+        "| Category | Today | Target | " + " | ".join(f"After phase {p['phase']}" for p in result.roadmap) + " |",
+        "|---|---|---|" + "---|" * len(result.roadmap),
+    ]
+    for cid, title, today, rest in projection_rows(result, evidenced):
+        lines.append(f"| {cid} {_cell(title)} | {today} | " + " | ".join(rest) + " |")
+    if result.gating:
+        lines += [
+            "",
+            "| Deployment | Today | " + " | ".join(f"After phase {p['phase']}" for p in result.roadmap) + " |",
+        ]
+        lines.append("|---|---|" + "---|" * len(result.roadmap))
+        for g in result.gating:
+            key = "evidenced_gating" if evidenced else "gating"
+            after = [str(p.get("projected", {}).get(key, {}).get(g["system"], "")) for p in result.roadmap]
+            today = g["evidenced_verdict"] if evidenced else g["verdict"]
+            lines.append(
+                f"| {_cell(g['name'])} | {str(today).replace('_', ' ')} | "
+                + " | ".join(v.replace("_", " ") for v in after)
+                + " |"
+            )
+    for phase in result.roadmap:
+        lines += [
+            "",
+            f"{heading}# Phase {phase['phase']}: {_cell(phase['title'])}, "
+            f"{phase['months_min']}-{phase['months_max']} months",
+            "",
+            "| # | Objective | Unlocks | Gating changes | Regulations |",
+            "|---|---|---|---|---|",
+        ]
+        for n, item in enumerate(phase["items"], start=1):
+            unlocks = ", ".join(f"{u['category']} {u['level']}" for u in item.get("unlocks", [])) or ""
+            changes = "; ".join(item["gating_changes"] + [f"lifts gate {g}" for g in item.get("lifts_gates", [])])
+            lines.append(
+                f"| {n} | {item['objective']} {_cell(item.get('title', ''))}{evidence_note(item)} | {unlocks} "
+                f"| {_cell(changes)} "
+                f"| {_cell(', '.join(item['regulations']))} |"
+            )
+    return [*lines, ""]
+
+
+def evidence_note(item: dict[str, Any]) -> str:
+    return " (met by attestation: evidence or measure it)" if item.get("action") == "evidence" else ""
+
+
+def render_roadmap_markdown(result: AssessmentResult, whatif: WhatIf | None = None, evidenced: bool = False) -> str:
+    lines = [f"# Roadmap: {_cell(result.organization)}", "", f"Model {result.model_id} {result.model_version}, "]
+    lines[-1] += f"assessed {result.assessed_at}."
+    lines += ["", *markdown_lines(result, evidenced=evidenced)]
+    if whatif is not None:
+        lines += whatif_markdown(whatif)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def whatif_markdown(whatif: WhatIf) -> list[str]:
+    data = whatif.to_dict()
+    n = len(whatif.done)
+    overall = data["overall"]
+    lines = [
+        f"## What if the first {n} item{'s' if n != 1 else ''} were done",
+        "",
+        f"Done: {', '.join(whatif.done) or 'nothing'}.",
+        "",
+        f"Overall level {_lv(overall['level'][0])} -> {_lv(overall['level'][1])} (score {overall['score'][0]} -> "
+        f"{overall['score'][1]}); evidenced {_lv(overall['evidenced_level'][0])} -> "
+        f"{_lv(overall['evidenced_level'][1])}.",
+        "",
+        "| Category | Today | Projected | Evidenced today | Evidenced projected | Target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in data["categories"]:
+        lines.append(
+            f"| {c['id']} | {_lv(c['level'][0])} | {_lv(c['level'][1])} | {_lv(c['evidenced_level'][0])} "
+            f"| {_lv(c['evidenced_level'][1])} | {_lv(c['target_level'])} |"
+        )
+    if data["gating"]:
+        lines += ["", "| Deployment | Today | Projected |", "|---|---|---|"]
+        for g in data["gating"]:
+            before, after = (str(v).replace("_", " ") for v in g["verdict"])
+            lines.append(f"| {g['system']} | {before} | {after} |")
+    return [*lines, ""]
+
+
+def csv_rows(result: AssessmentResult) -> list[dict[str, Any]]:
+    rows = []
+    order = 0
+    for phase in result.roadmap:
+        for item in phase["items"]:
+            order += 1
+            rows.append(
+                {
+                    "order": order,
+                    "phase": phase["phase"],
+                    "phase_title": phase["title"],
+                    "months_min": phase["months_min"],
+                    "months_max": phase["months_max"],
+                    "objective": item["objective"],
+                    "category": item["category"],
+                    "level": item["level"],
+                    "title": item.get("title", ""),
+                    "reason": item.get("reason", ""),
+                    "unlocks_level": "" if item["unlocks_level"] is None else item["unlocks_level"],
+                    "gating_changes": "; ".join(item["gating_changes"]),
+                    "lifts_gates": "; ".join(item.get("lifts_gates", [])),
+                    "regulations": "; ".join(item["regulations"]),
+                    "depends_on": "; ".join(item.get("depends_on", [])),
+                    "effort": item.get("effort", ""),
+                    "impact": item.get("impact", ""),
+                    "risk_tier": item.get("risk_tier") or "",
+                }
+            )
+    return rows
+
+
+def render_roadmap_csv(result: AssessmentResult) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(csv_rows(result))
+    return out.getvalue()
+
+
+def render_whatif_csv(whatif: WhatIf) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["category", "level_today", "level_projected", "evidenced_today", "evidenced_projected", "target"])
+    for c in whatif.to_dict()["categories"]:
+        writer.writerow([c["id"], *c["level"], *c["evidenced_level"], c["target_level"]])
+    return out.getvalue()
+
+
+def html_view(result: AssessmentResult) -> dict[str, Any]:
+    """What the HTML report's roadmap section shows (the template only lays it out)."""
+    low, high = total_months(result)
+    return {
+        "targets_line": targets_line(result),
+        "phases": list(result.roadmap),
+        "item_count": sum(len(p["items"]) for p in result.roadmap),
+        "months": (low, high),
+        "projection": projection_rows(result),
+        "gating": [
+            (
+                str(g["system"]),
+                str(g["name"]),
+                str(g["verdict"]),
+                [str(p.get("projected", {}).get("gating", {}).get(g["system"], "")) for p in result.roadmap],
+            )
+            for g in result.gating
+        ],
+    }
