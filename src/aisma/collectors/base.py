@@ -6,7 +6,9 @@ returns measurements whose provenance lets an auditor find and re-check the exac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -68,9 +70,32 @@ class Collector(Protocol):
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult: ...
 
 
-def file_source(path: Path, tool: str, version: str, context: CollectContext) -> Source:
-    """Provenance of one input file: tool, tool version, workspace-relative name, sha256."""
-    return Source(tool=tool, version=version, file=context.display_name(path), sha256=sha256_of(path))
+def file_source(
+    path: Path, tool: str, version: str, context: CollectContext, sha256: Future[str] | None = None
+) -> Source:
+    """Provenance of one input file: tool, tool version, workspace-relative name, sha256.
+
+    ``sha256``: the digest already being computed (``hashing_in_background``), else it is computed here.
+    """
+    digest = sha256.result() if sha256 is not None else sha256_of(path)
+    return Source(tool=tool, version=version, file=context.display_name(path), sha256=digest)
+
+
+@contextmanager
+def hashing_in_background(paths: Sequence[Path]) -> Iterator[dict[Path, Future[str]]]:
+    """The sha256 of each file, computed by one thread while the collector reads the files.
+
+    Hashing a multi-gigabyte export costs about as long as reading it; hashlib and file reads release
+    the GIL, so on a second core the digest is ready when the reading is done. Leaving the block
+    waits for the thread (a failed read stops nothing half-way).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aisma-sha256") as pool:
+        digests = {path: pool.submit(sha256_of, path) for path in dict.fromkeys(paths)}
+        try:
+            yield digests
+        finally:
+            for future in digests.values():
+                future.cancel()
 
 
 def file_time(path: Path) -> datetime:
