@@ -489,8 +489,8 @@ def peak_bytes(path: Path) -> tuple[int, CollectionResult]:
 
 @pytest.mark.parametrize("pretty", [True, False], ids=["prowler-layout", "compact"])
 def test_findings_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pretty: bool) -> None:
-    """Four times the findings cost no more memory; four times the resources cost the ledger's bytes per
-    resource and no more. Batches are shrunk so that these small files hold dozens of them, as a
+    """Four times the findings cost no more memory; four times the resources cost a few hundred bytes per
+    resource (its result in the ledger, the asset discovery reports) and no more. Batches are shrunk so that these small files hold dozens of them, as a
     scan of a whole organization holds hundreds of the real size."""
     monkeypatch.setattr(jsonstream, "BATCH_BYTES", 32 << 10)
     monkeypatch.setattr(jsonstream, "DECODE_LIMIT", 64 << 10)
@@ -506,7 +506,8 @@ def test_findings_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.Monk
     )
     distinct = [peak_bytes(write_findings(tmp_path / f"distinct-{k}.json", k * n, k * n, pretty)) for k in (1, 4)]
     per_resource = (distinct[1][0] - distinct[0][0]) / (3 * n)
-    assert per_resource < 300, f"{per_resource:.0f} bytes per resource"
+    # The ledger's ~100 bytes, and the observed asset (an AI resource discovery reports): its ARN, key, tally.
+    assert per_resource < 600, f"{per_resource:.0f} bytes per resource"
     want = {
         "prowler.bedrock.agent_guardrail_ratio": [i for i in counted if i % 4 == 0],
         "prowler.bedrock.agent_role_least_privilege_ratio": [i for i in counted if i % 4 == 1],

@@ -1,10 +1,12 @@
 """Discovery: the models, agents and endpoints that tool output shows, to reconcile with the inventory.
 
-An inventory built from interviews drifts; traces and cloud scans show what really runs. This module
-reads the workspace's evidence (OTLP JSON traces under ``evidence/otel/``, Prowler OCSF findings
-under ``evidence/prowler/``), turns it into ObservedAssets, and measures how much of what was seen
-the inventory knows. Assets that match no active system are reported as unregistered AI by
-``aisma.inventory.shadow``; the measurements here count the same set, so the report and the KPI agree.
+An inventory built from interviews drifts; traces and cloud scans show what really runs. The
+collectors that read that output (``otel`` over traces, ``prowler`` over OCSF findings, ``mcp-config``
+over MCP client configurations) report what they saw as ObservedAssets in the same pass that
+measures (this module's ``span_sightings``, ``finding_sightings`` and ``Sightings``), and this module
+measures how much of what was seen the inventory knows. Assets that match no active system are
+reported as unregistered AI by ``aisma.inventory.shadow``; the measurements here count the same
+set, so the report and the KPI agree.
 
 Matching rules, kept explainable:
 - a model or endpoint in a span belongs to a system when its own identifier matches, or when
@@ -22,22 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
-from aisma.fileio import evidence_files
-from aisma.formats.ocsf import Finding, read_findings
-from aisma.formats.otlp import Span, read_spans
-from aisma.inventory.importers.mcp_config import parse_mcp_config
+from aisma.formats.ocsf import Finding
+from aisma.formats.otlp import Span
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import asset_system, unregistered
 from aisma.scoring.inputs import Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
-OTEL_DIR = "otel"
-PROWLER_DIR = "prowler"
-MCP_DIR = "mcp"
-FILE_PATTERNS = ("*.json", "*.jsonl")
 OTEL_TOOL = "otel"
 PROWLER_TOOL = "prowler"
 MCP_TOOL = "mcp-config"
@@ -77,11 +72,6 @@ Sighting = tuple[Kind, str, tuple[str, ...]]
 class _Tally:
     count: int = 0
     last_seen: datetime | None = None
-
-    def add(self, when: datetime | None) -> None:
-        self.count += 1
-        if when is not None and (self.last_seen is None or when > self.last_seen):
-            self.last_seen = when
 
 
 def _model_id(span: Span) -> str:
@@ -142,42 +132,36 @@ def finding_sightings(finding: Finding) -> list[Sighting]:
     return out
 
 
-def discover(evidence_dir: Path) -> tuple[ObservedAsset, ...]:
-    """Every asset seen in ``evidence_dir`` (otel/ and prowler/, ``*.json`` and ``*.jsonl``), sorted.
+class Sightings:
+    """The assets one tool's files show, tallied: one ObservedAsset per (kind, identifier, file, seen_with).
 
-    One ObservedAsset per (kind, identifier, tool, file, seen_with); ``count`` is the number of
-    spans or findings. File names are relative to the workspace (the parent of ``evidence_dir``).
+    ``count`` is the number of spans or findings; ``last_seen`` the latest of their times.
     """
-    root = evidence_dir.parent
-    tallies: dict[tuple[Kind, str, str, str, tuple[str, ...]], _Tally] = {}
-    for path in evidence_files(evidence_dir / OTEL_DIR, FILE_PATTERNS):
-        name = path.relative_to(root).as_posix()
-        for span in read_spans(path):
-            for kind, identifier, seen_with in span_sightings(span):
-                tallies.setdefault((kind, identifier, OTEL_TOOL, name, seen_with), _Tally()).add(span.start_time)
-    for path in evidence_files(evidence_dir / PROWLER_DIR, FILE_PATTERNS):
-        name = path.relative_to(root).as_posix()
-        for finding in read_findings(path):
-            for kind, identifier, seen_with in finding_sightings(finding):
-                tallies.setdefault((kind, identifier, PROWLER_TOOL, name, seen_with), _Tally()).add(finding.time)
-    for path in evidence_files(evidence_dir / MCP_DIR, FILE_PATTERNS):
-        name = path.relative_to(root).as_posix()
-        if path.suffix != ".json":
-            continue
-        for server in parse_mcp_config(path).servers:
-            tallies.setdefault(("mcp_server", server.name, MCP_TOOL, name, ()), _Tally()).add(None)
-    return tuple(
-        ObservedAsset(
-            kind=kind,
-            identifier=identifier,
-            tool=tool,
-            file=file,
-            count=t.count,
-            seen_with=seen_with,
-            last_seen=t.last_seen,
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        self._tallies: dict[tuple[Kind, str, str, tuple[str, ...]], _Tally] = {}
+
+    def add(self, sighting: Sighting, file: str, when: datetime | None = None, count: int = 1) -> None:
+        kind, identifier, seen_with = sighting
+        tally = self._tallies.setdefault((kind, identifier, file, seen_with), _Tally())
+        tally.count += count
+        if when is not None and (tally.last_seen is None or when > tally.last_seen):
+            tally.last_seen = when
+
+    def assets(self) -> tuple[ObservedAsset, ...]:
+        return tuple(
+            ObservedAsset(
+                kind=kind,
+                identifier=identifier,
+                tool=self.tool,
+                file=file,
+                count=t.count,
+                seen_with=seen_with,
+                last_seen=t.last_seen,
+            )
+            for (kind, identifier, file, seen_with), t in sorted(self._tallies.items())
         )
-        for (kind, identifier, tool, file, seen_with), t in sorted(tallies.items())
-    )
 
 
 def _observed_at(observed: Sequence[ObservedAsset], default: datetime) -> datetime:

@@ -27,6 +27,7 @@ from aisma.collectors.otel.tally import Tally
 from aisma.collectors.registry import read_meta
 from aisma.formats.otlp import ReadStats
 from aisma.formats.otlp_groups import SpanGrouper
+from aisma.inventory.discovery import OTEL_TOOL, Sightings, span_sightings
 
 TOOL = "OpenTelemetry"
 SAMPLING_METRIC = "otel.evaluations.tier_sampling_ratio"
@@ -43,22 +44,27 @@ class OtelCollector:
         tally = Tally(context.inventory.active_systems(), settings, context.assessed_at)
         stats = ReadStats()
         grouper = SpanGrouper(tally.window)
+        sightings = Sightings(OTEL_TOOL)
         with hashing_in_background(paths) as digests:
             for path in paths:
+                name = context.display_name(path)
                 for groups in grouper.read(path, stats):
                     for group in groups:
                         tally.add_group(group, path)
+                        for sighting in span_sightings(group.span):
+                            sightings.add(sighting, name, group.last_seen, group.count)
                 if context.progress:
                     context.progress(path.stat().st_size)
+            observed = sightings.assets()
             if tally.counted == 0:
-                return CollectionResult(warnings=tuple(self._warnings(tally, stats)))
+                return CollectionResult(observed=observed, warnings=tuple(self._warnings(tally, stats)))
             newest = tally.newest_file or paths[-1]
             when = tally.newest or file_time(newest)
             source = file_source(newest, TOOL, tally.newest_sdk_version, context, digests.get(newest))
         found = measurements(tally, when, source)
         if stats.evaluation_log_records:
             found = tuple(m for m in found if m.metric != SAMPLING_METRIC)
-        return CollectionResult(measurements=found, warnings=tuple(self._warnings(tally, stats)))
+        return CollectionResult(measurements=found, observed=observed, warnings=tuple(self._warnings(tally, stats)))
 
     @staticmethod
     def _warnings(tally: Tally, stats: ReadStats) -> list[str]:

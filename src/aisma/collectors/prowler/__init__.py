@@ -35,6 +35,7 @@ from aisma.collectors.prowler.ledger import FAIL, MUTED, PASS, Ledger, Scan, lab
 from aisma.collectors.registry import read_meta
 from aisma.errors import AismaError
 from aisma.formats.ocsf import scan_findings
+from aisma.inventory.discovery import AI_CHECK_PREFIXES, PROWLER_TOOL, Sightings, finding_sightings
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
 from aisma.scoring.inputs import Measurement, Source
@@ -51,20 +52,26 @@ def count_muted_setting(settings: Mapping[str, Any]) -> bool:
     return value
 
 
-def read_scan(path: Path, index: int, count_muted: bool) -> Scan:
+def read_scan(path: Path, index: int, count_muted: bool, sightings: Sightings | None = None, name: str = "") -> Scan:
     """Stream one file of findings into a Scan: the per-resource result of every measured check.
 
+    ``sightings`` (under the file ``name``) also gets the AI resources the findings show, for discovery.
     ``Scan.see`` is inlined: this loop runs once per finding, a million times for a large organization.
     """
     scan = Scan(index=index)
-    for _check_id, when, version, finding in scan_findings(path, _measured):
+    for _check_id, when, version, finding in scan_findings(path, _detailed):
         scan.findings += 1
         if not scan.version and version:
             scan.version = version
         if when is not None and (scan.newest is None or when > scan.newest):
             scan.newest = when
-        status = MEASURED_STATUS.get(finding.status_code) if finding is not None else None
-        if status is None or finding is None:
+        if finding is None:
+            continue
+        if sightings is not None:
+            for sighting in finding_sightings(finding):
+                sightings.add(sighting, name, finding.time)
+        status = MEASURED_STATUS.get(finding.status_code)
+        if status is None or not metrics_for(finding.check_id):
             continue
         scan.measured += 1
         if finding.muted:
@@ -76,8 +83,9 @@ def read_scan(path: Path, index: int, count_muted: bool) -> Scan:
     return scan
 
 
-def _measured(check_id: str) -> bool:
-    return bool(metrics_for(check_id))
+def _detailed(check_id: str) -> bool:
+    """The findings read whole: those of measured checks, and of AI checks (their resources are assets)."""
+    return bool(metrics_for(check_id)) or check_id.startswith(AI_CHECK_PREFIXES)
 
 
 def _count(n: int, noun: str) -> str:
@@ -132,8 +140,9 @@ class ProwlerCollector:
         warnings: list[str],
         digests: Mapping[Path, Future[str]],
     ) -> CollectionResult:
+        sightings = Sightings(PROWLER_TOOL)
         for index, path in enumerate(paths):
-            scan = read_scan(path, index, count_muted)
+            scan = read_scan(path, index, count_muted, sightings, context.display_name(path))
             ledger.add(scan, scan.newest or file_time(path))
             scans.append((path, scan))
             name = context.display_name(path)
@@ -153,7 +162,7 @@ class ProwlerCollector:
             if ledger.superseded[scan.index]:
                 replaced = _count(ledger.superseded[scan.index], "resource result")
                 warnings.append(f"{context.display_name(path)}: {replaced} also in a newer file, counted there")
-        return CollectionResult(measurements=tuple(measurements), warnings=tuple(warnings))
+        return CollectionResult(measurements=tuple(measurements), observed=sightings.assets(), warnings=tuple(warnings))
 
 
 def collector() -> ProwlerCollector:
