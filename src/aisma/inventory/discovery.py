@@ -22,9 +22,8 @@ Matching rules, kept explainable:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from aisma.formats.ocsf import Finding
 from aisma.formats.otlp import Span
@@ -66,12 +65,6 @@ AI_RESOURCE_KINDS: dict[tuple[str, str], Kind] = {
 }
 
 Sighting = tuple[Kind, str, tuple[str, ...]]
-
-
-@dataclass
-class _Tally:
-    count: int = 0
-    last_seen: datetime | None = None
 
 
 def _model_id(span: Span) -> str:
@@ -135,33 +128,47 @@ def finding_sightings(finding: Finding) -> list[Sighting]:
 class Sightings:
     """The assets one tool's files show, tallied: one ObservedAsset per (kind, identifier, file, seen_with).
 
-    ``count`` is the number of spans or findings; ``last_seen`` the latest of their times.
+    ``count`` is the number of spans or findings; ``last_seen`` the latest of their times. A cloud scan
+    names a resource per finding, so the tally is kept lean (by kind, then file and ``seen_with``, then
+    identifier, to ``[count, last_seen]``): a few hundred bytes per distinct asset, including its name.
     """
 
     def __init__(self, tool: str) -> None:
         self.tool = tool
-        self._tallies: dict[tuple[Kind, str, str, tuple[str, ...]], _Tally] = {}
+        self._tallies: dict[tuple[Kind, str, tuple[str, ...]], dict[str, list[Any]]] = {}
 
     def add(self, sighting: Sighting, file: str, when: datetime | None = None, count: int = 1) -> None:
         kind, identifier, seen_with = sighting
-        tally = self._tallies.setdefault((kind, identifier, file, seen_with), _Tally())
-        tally.count += count
-        if when is not None and (tally.last_seen is None or when > tally.last_seen):
-            tally.last_seen = when
+        where = (kind, file, seen_with)
+        assets = self._tallies.get(where)
+        if assets is None:
+            assets = self._tallies[where] = {}
+        tally = assets.get(identifier)
+        if tally is None:
+            assets[identifier] = [count, when]
+        else:
+            tally[0] += count
+            if when is not None and (tally[1] is None or when > tally[1]):
+                tally[1] = when
+
+    def __len__(self) -> int:
+        return sum(len(assets) for assets in self._tallies.values())
 
     def assets(self) -> tuple[ObservedAsset, ...]:
-        return tuple(
+        found = [
             ObservedAsset(
                 kind=kind,
                 identifier=identifier,
                 tool=self.tool,
                 file=file,
-                count=t.count,
+                count=count,
                 seen_with=seen_with,
-                last_seen=t.last_seen,
+                last_seen=last_seen,
             )
-            for (kind, identifier, file, seen_with), t in sorted(self._tallies.items())
-        )
+            for (kind, file, seen_with), assets in self._tallies.items()
+            for identifier, (count, last_seen) in assets.items()
+        ]
+        return tuple(sorted(found, key=lambda a: (a.kind, a.identifier, a.file, a.seen_with)))
 
 
 def _observed_at(observed: Sequence[ObservedAsset], default: datetime) -> datetime:
