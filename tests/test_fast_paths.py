@@ -113,7 +113,7 @@ finding_rows = st.fixed_dictionaries(
         "message": st.text(max_size=30),
     },
 )
-layouts = st.sampled_from(["prowler", "indent2", "compact", "spaced", "lines"])
+layouts = st.sampled_from(["prowler", "indent2", "blank-comma", "compact", "spaced", "lines"])
 
 
 def write_rows(path: Path, rows: list[Any], layout: str) -> Path:
@@ -121,6 +121,8 @@ def write_rows(path: Path, rows: list[Any], layout: str) -> Path:
         path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     elif layout == "prowler":  # Prowler's own: indent 4, joined by "," so items meet as "\n},{"
         path.write_text("[" + ",".join(json.dumps(row, indent=4) for row in rows) + "]")
+    elif layout == "blank-comma":  # a blank between an item's "}" and the comma: "\n} ,\n{"
+        path.write_text("[" + " ,\n".join(json.dumps(row, indent=1) for row in rows) + "]")
     elif layout == "indent2":
         path.write_text(json.dumps(rows, indent=2))
     else:

@@ -306,6 +306,7 @@ class JsonLines:
 # reference. Memory: one block and one decoded batch.
 BATCH_BYTES = 4 << 20
 CUT_ATTEMPTS = 4
+OPEN, CLOSE = ord("["), ord("]")
 _ITEM_BREAK = re.compile(rb"\n([ \t]*)\}[ \t]*,[ \t]*(?:\r?\n[ \t]*)?\{")
 _COMPACT_BREAK = re.compile(rb"\}[ \t]*,[ \t]*\{")
 
@@ -323,18 +324,27 @@ class _Refused(Exception):
     """The typed decoder refused the batch: the general path takes over from there."""
 
 
-def _decode_head(data: bytes, cut_at: bytes, decoder: msgspec.json.Decoder[list[Any]]) -> tuple[list[Any], int]:
-    """The items before the last cut ``decoder`` accepts, and where the next item starts (-1: none yet)."""
+def _decode_head(data: bytearray, cut_at: bytes, decoder: msgspec.json.Decoder[list[Any]]) -> tuple[list[Any], int]:
+    """The items before the last cut ``decoder`` accepts, and where the byte before the next item is
+    (-1: no cut yet). ``data[0]`` is free for the opening bracket; the closing one is written over the
+    byte after the cut's ``}`` for the decoding and put back: the batch is decoded in place, not copied."""
     end = len(data)
     close = cut_at.index(b"}") + 1
+    data[0] = OPEN
     for _ in range(CUT_ATTEMPTS):
-        cut = data.rfind(cut_at, 0, end)
+        cut = data.rfind(cut_at, 1, end)
         if cut < 0:
             return [], -1
+        after = cut + close  # the comma, or a blank before it
+        saved, data[after] = data[after], CLOSE
         try:
-            return decoder.decode(b"[" + data[: cut + close] + b"]"), cut + len(cut_at) - 1
+            items = decoder.decode(memoryview(data)[: after + 1])
         except msgspec.MsgspecError:
             end = cut
+            continue
+        finally:
+            data[after] = saved
+        return items, cut + len(cut_at) - 2
     raise _Refused
 
 
@@ -347,30 +357,34 @@ def array_batches(
     it refuses a batch, every later item comes as ``(False, [item])`` from ``array_items``.
     """
     limit = DECODE_LIMIT if limit is None else limit
-    data = handle.read(BATCH_BYTES).lstrip(WHITESPACE)
-    if not data.startswith(b"["):
-        yield from ((False, [item]) for item in array_items(cast(BinaryIO, _Rest(data, handle)), limit))
+    head = handle.read(BATCH_BYTES).lstrip(WHITESPACE)
+    if not head.startswith(b"["):
+        yield from ((False, [item]) for item in array_items(cast(BinaryIO, _Rest(head, handle)), limit))
         return
-    pending = data[1:]
+    pending = bytearray(head)  # pending[0]: the byte before the next item, free for "["
     cut_at: bytes | None = None
     while True:
         more = handle.read(BATCH_BYTES)
-        data = pending + more if more else pending
+        data = pending
+        data += more
         if cut_at is None:
-            cut_at = _item_break(data[: limit + BATCH_BYTES])
+            cut_at = _item_break(bytes(data[: limit + BATCH_BYTES]))
         try:
             if not more:  # the last items and the closing bracket (or an error array_items will name)
+                data[0] = OPEN
                 try:
-                    items = decoder.decode(b"[" + data)
+                    items = decoder.decode(data)
                 except msgspec.MsgspecError:
                     raise _Refused from None
             else:
                 items, start = _decode_head(data, cut_at, decoder) if cut_at is not None else ([], -1)
                 if start < 0 and len(data) > limit:
                     raise _Refused
-                pending = data[start:] if start >= 0 else data
+                # A copy either way: decoded values may still hold a view of ``data``, which then cannot grow.
+                pending = data[start:] if start >= 0 else bytearray(data)
         except _Refused:
-            yield from ((False, [item]) for item in array_items(cast(BinaryIO, _Rest(b"[" + data, handle)), limit))
+            rest = _Rest(b"[" + bytes(data[1:]), handle)
+            yield from ((False, [item]) for item in array_items(cast(BinaryIO, rest), limit))
             return
         if items:
             yield True, items
