@@ -13,6 +13,7 @@ muted FAIL still shows that the resource exists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from aisma.formats.jsonstream import JsonLines, array_batches, open_json, shape_
 
 EXPECTED = "Prowler OCSF findings (a JSON array of Detection Findings, or JSON Lines of them)"
 SUPPRESSED_STATUS_ID = 3  # OCSF status_id of a finding Prowler muted
+MAX_CHECK_IDS = 4096
 
 
 class Resource(msgspec.Struct, frozen=True, gc=False):
@@ -218,42 +220,68 @@ def read_findings(path: Path) -> Iterator[Finding]:
             yield parsed
 
 
-Stamp = tuple[str, datetime | None, str, Finding | None]  # check id, time, Prowler version, the finding
+@dataclass
+class ScanTally:
+    """What every finding of a file says, read or not: how many, the Prowler version, the newest time."""
+
+    findings: int = 0
+    version: str = ""  # the first non-empty metadata.product.version
+    newest: datetime | None = None
+
+    def see(self, when: datetime | None, version: str) -> None:
+        self.findings += 1
+        if not self.version and version:
+            self.version = version
+        if when is not None and (self.newest is None or when > self.newest):
+            self.newest = when
 
 
-def scan_findings(path: Path, detailed: Callable[[str], bool]) -> Iterator[Stamp]:
-    """Every finding's check id, time and Prowler version, and the whole Finding where ``detailed(check)``.
+def scan_findings(path: Path, detailed: Callable[[str], bool], tally: ScanTally) -> Iterator[Finding]:
+    """The findings of the checks ``detailed`` names; every finding is counted and dated in ``tally``.
 
     For a collector that measures a few checks out of hundreds: with typed decoding, building the
-    Finding is most of what a finding costs, and the others need only counting and dating.
-    The same items, errors and values as ``read_findings``.
+    Finding is most of what a finding costs, and the others need only counting and dating, which is
+    done here without handing them over. The same findings, errors and values as ``read_findings``.
     """
     last: tuple[object, object, type] | None = None
     when: datetime | None = None
+    decided: dict[str, bool] = {}
     with open_json(path, EXPECTED) as (handle, first):
         for index, raw in enumerate(_raw_findings(handle, first, path), start=1):
             if type(raw) is not _RawFinding:
                 parsed = finding(raw)
                 if parsed is None:
                     raise _not_a_finding(path, index, raw)
-                yield parsed.check_id, parsed.time, parsed.product_version, parsed
+                tally.see(parsed.time, parsed.product_version)
+                if detailed(parsed.check_id):
+                    yield parsed
                 continue
             metadata = raw.metadata
             check_id = metadata.event_code if metadata is not None else None
             check_id = check_id.strip() if type(check_id) is str else ""
             if not check_id or raw.status_code is _ABSENT:
                 raise _not_a_finding(path, index, raw)
-            if detailed(check_id):
+            wanted = decided.get(check_id)
+            if wanted is None:
+                wanted = detailed(check_id)
+                if len(decided) < MAX_CHECK_IDS:  # bounded: a file may carry any number of made-up ids
+                    decided[check_id] = wanted
+            if wanted:
                 parsed = _from_typed(raw)
                 if parsed is not None:  # always: the same test passed above
-                    yield check_id, parsed.time, parsed.product_version, parsed
+                    tally.see(parsed.time, parsed.product_version)
+                    yield parsed
                 continue
             key = (raw.time_dt, raw.time, type(raw.time))  # the type: 1 and True are equal keys, not times
             if key != last:
                 last, when = key, _parse_time(raw.time_dt, raw.time)
-            product = metadata.product if metadata is not None else None
-            version = product.version if product is not None else None
-            yield check_id, when, version.strip() if type(version) is str else "", None
+            tally.findings += 1
+            if when is not None and (tally.newest is None or when > tally.newest):
+                tally.newest = when
+            if not tally.version:
+                product = metadata.product if metadata is not None else None
+                version = product.version if product is not None else None
+                tally.version = version.strip() if type(version) is str else ""
 
 
 def _not_a_finding(path: Path, index: int, raw: object) -> AismaError:

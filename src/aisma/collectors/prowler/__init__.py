@@ -34,7 +34,7 @@ from aisma.collectors.prowler.checks import METRIC_CHECKS, metrics_for
 from aisma.collectors.prowler.ledger import FAIL, MUTED, PASS, Ledger, Scan, label, resource_ids
 from aisma.collectors.registry import read_meta
 from aisma.errors import AismaError
-from aisma.formats.ocsf import scan_findings
+from aisma.formats.ocsf import ScanTally, scan_findings
 from aisma.inventory.discovery import AI_CHECK_PREFIXES, PROWLER_TOOL, Sightings, finding_sightings
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
@@ -56,17 +56,11 @@ def read_scan(path: Path, index: int, count_muted: bool, sightings: Sightings | 
     """Stream one file of findings into a Scan: the per-resource result of every measured check.
 
     ``sightings`` (under the file ``name``) also gets the AI resources the findings show, for discovery.
-    ``Scan.see`` is inlined: this loop runs once per finding, a million times for a large organization.
+    Only the findings of measured and AI checks come out of the reader; it counts and dates the others.
     """
     scan = Scan(index=index)
-    for _check_id, when, version, finding in scan_findings(path, _detailed):
-        scan.findings += 1
-        if not scan.version and version:
-            scan.version = version
-        if when is not None and (scan.newest is None or when > scan.newest):
-            scan.newest = when
-        if finding is None:
-            continue
+    tally = ScanTally()
+    for finding in scan_findings(path, _detailed, tally):
         if sightings is not None:
             for sighting in finding_sightings(finding):
                 sightings.add(sighting, name, finding.time)
@@ -80,6 +74,7 @@ def read_scan(path: Path, index: int, count_muted: bool, sightings: Sightings | 
                 status = MUTED
         for uid, region in resource_ids(finding):
             scan.record(finding.check_id, uid, region, status)
+    scan.findings, scan.version, scan.newest = tally.findings, tally.version, tally.newest
     return scan
 
 
