@@ -57,21 +57,15 @@ _EVALUATED = (SpanEvent(name=EVALUATION_EVENT, time=None),)
 
 
 # ----------------------------------------------------------------------------------------- typed
-# Leaves are ``Any``: they decode as the json module would, and the same conversion applies. Arrays
-# and key-value lists stay raw until a group needs them. Structs are frozen where a group key holds them.
-class _Value(msgspec.Struct, frozen=True, gc=False):
-    stringValue: Any = msgspec.UNSET
-    intValue: Any = msgspec.UNSET
-    doubleValue: Any = msgspec.UNSET
-    boolValue: Any = msgspec.UNSET
-    arrayValue: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
-    kvlistValue: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
-    bytesValue: Any = msgspec.UNSET
+# An attribute's value stays raw JSON (msgspec keeps a view of the line: no object is built for the
+# values of the ~10 attributes per span that are not facts); a group decodes its facts' values once, as
+# the json module would, and ``otlp.any_value`` reads them. A group key holds the raw bytes of the facts.
+_NULL = msgspec.Raw(b"null")  # "value" missing: otlp.attributes reads it as None too
 
 
-class _KeyValue(msgspec.Struct, frozen=True, gc=False):
+class _KeyValue(msgspec.Struct, gc=False):
     key: str
-    value: _Value | None = None
+    value: msgspec.Raw = _NULL
 
 
 class _Event(msgspec.Struct, gc=False):
@@ -112,22 +106,13 @@ class _Document(msgspec.Struct, gc=False):
 
 _DOCUMENT = msgspec.json.Decoder(_Document)
 _KEY = attrgetter("key")
+_VALUE = attrgetter("value")
 _IS_FACT = FACTS.__contains__
 
 
-def _value(value: _Value | None) -> object:
-    """What ``otlp.attributes`` makes of this value."""
-    if value is None:
-        return None
-    text = value.stringValue
-    if text is not msgspec.UNSET:
-        return text if type(text) is str else str(text)
-    plain = {
-        name: decode_line(bytes(field)) if isinstance(field, msgspec.Raw) else field
-        for name in value.__struct_fields__
-        if (field := getattr(value, name)) is not msgspec.UNSET
-    }
-    return otlp.any_value(plain)
+def _value(value: msgspec.Raw) -> object:
+    """What ``otlp.attributes`` makes of this raw value."""
+    return otlp.any_value(decode_line(bytes(value)))
 
 
 def _scope(scope: _Scope | None) -> tuple[str, str]:
@@ -260,13 +245,14 @@ class SpanGrouper:
                     events = span.events
                     evaluated = any(e.name == EVALUATION_EVENT for e in events) if events else False
                     kept = tuple(compress(attributes, map(_IS_FACT, map(_KEY, attributes))))
-                    key: tuple[Any, ...] = (resource_id, scope_id, kept, evaluated)
-                    try:
-                        group = groups.get(key)
-                    except TypeError:  # a fact whose value is an array or a key-value list
-                        pairs = tuple((kv.key, _value(kv.value)) for kv in kept)
-                        key = (resource_id, scope_id, repr(pairs), evaluated)
-                        group = groups.get(key)
+                    key = (
+                        resource_id,
+                        scope_id,
+                        tuple(map(_KEY, kept)),
+                        tuple(map(bytes, map(_VALUE, kept))),
+                        evaluated,
+                    )
+                    group = groups.get(key)
                     if group is None:
                         pairs = tuple((kv.key, _value(kv.value)) for kv in kept)
                         group = groups[key] = self._group(resource_id, scope_id, pairs, evaluated)
