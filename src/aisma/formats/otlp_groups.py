@@ -19,11 +19,10 @@ read so far are handed over and a new set begins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ FACTS = frozenset(
     }
 )
 MAX_GROUPS = 50_000
+MAX_PICKERS = 4096
 _EVALUATED = (SpanEvent(name=EVALUATION_EVENT, time=None),)
 
 
@@ -107,12 +107,15 @@ class _Document(msgspec.Struct, gc=False):
 _DOCUMENT = msgspec.json.Decoder(_Document)
 _KEY = attrgetter("key")
 _VALUE = attrgetter("value")
-_IS_FACT = FACTS.__contains__
 
 
 def _value(value: msgspec.Raw) -> object:
     """What ``otlp.attributes`` makes of this raw value."""
     return otlp.any_value(decode_line(bytes(value)))
+
+
+def _nothing(attributes: Sequence[_KeyValue]) -> tuple[_KeyValue, ...]:
+    return ()
 
 
 def _scope(scope: _Scope | None) -> tuple[str, str]:
@@ -174,6 +177,7 @@ class SpanGrouper:
         self.resource_pairs: list[tuple[tuple[str, object], ...]] = []
         self.scopes: dict[tuple[str, str], int] = {}
         self.scope_names: list[tuple[str, str]] = []
+        self.pickers: dict[tuple[str, ...], Callable[[Sequence[_KeyValue]], tuple[_KeyValue, ...]]] = {}
 
     def read(self, path: Path, stats: ReadStats | None = None) -> Iterator[list[SpanGroup]]:
         """The groups of one file, in sets of at most about ``MAX_GROUPS``; errors as ``otlp.read_spans``."""
@@ -231,9 +235,24 @@ class SpanGrouper:
         facts.update(pairs)
         return SpanGroup(_span_of(facts, self.scope_names[scope], evaluated))
 
+    def _picker(self, names: tuple[str, ...]) -> Callable[[Sequence[_KeyValue]], tuple[_KeyValue, ...]]:
+        """What takes the fact attributes (in order) out of an attribute list with these names."""
+        positions = [i for i, name in enumerate(names) if name in FACTS]
+        pick: Callable[[Sequence[_KeyValue]], tuple[_KeyValue, ...]]
+        if len(positions) > 1:
+            pick = itemgetter(*positions)
+        elif positions:
+            only = positions[0]
+            pick = lambda attributes: (attributes[only],)  # noqa: E731
+        else:
+            pick = _nothing
+        if len(self.pickers) < MAX_PICKERS:  # bounded: made-up attribute names could vary without end
+            self.pickers[names] = pick
+        return pick
+
     def _typed(self, document: _Document) -> None:
         """Every span of a typed document: the hot loop, a few Python operations per span."""
-        low, high, groups = self.low, self.high, self.groups
+        low, high, groups, pickers = self.low, self.high, self.groups, self.pickers
         for resource_spans in document.resourceSpans or ():
             resource = resource_spans.resource
             facts = resource.attributes or () if resource is not None else ()
@@ -244,14 +263,12 @@ class SpanGrouper:
                     attributes = span.attributes or ()
                     events = span.events
                     evaluated = any(e.name == EVALUATION_EVENT for e in events) if events else False
-                    kept = tuple(compress(attributes, map(_IS_FACT, map(_KEY, attributes))))
-                    key = (
-                        resource_id,
-                        scope_id,
-                        tuple(map(_KEY, kept)),
-                        tuple(map(bytes, map(_VALUE, kept))),
-                        evaluated,
-                    )
+                    # Spans of one instrumentation list their attributes in the same order: the positions of
+                    # the facts are worked out once per list of names (``_picker``) and taken in C.
+                    names = tuple(map(_KEY, attributes))
+                    pick = pickers.get(names) or self._picker(names)
+                    kept = pick(attributes)
+                    key = (resource_id, scope_id, names, tuple(map(bytes, map(_VALUE, kept))), evaluated)
                     group = groups.get(key)
                     if group is None:
                         pairs = tuple((kv.key, _value(kv.value)) for kv in kept)
