@@ -252,7 +252,7 @@ class SpanGrouper:
 
     def _typed(self, document: _Document) -> None:
         """Every span of a typed document: the hot loop, a few Python operations per span."""
-        low, high, groups, pickers = self.low, self.high, self.groups, self.pickers
+        low, high, groups, pickers, order = self.low, self.high, self.groups, self.pickers, self.order
         for resource_spans in document.resourceSpans or ():
             resource = resource_spans.resource
             facts = resource.attributes or () if resource is not None else ()
@@ -274,15 +274,17 @@ class SpanGrouper:
                         pairs = tuple((kv.key, _value(kv.value)) for kv in kept)
                         group = groups[key] = self._group(resource_id, scope_id, pairs, evaluated)
                     # What _count does, inlined: this runs once per span.
-                    self.order += 1
+                    order += 1
                     group.count += 1
                     raw = span.startTimeUnixNano
                     if type(raw) is str:
                         try:
-                            nanos = int(raw)
+                            start: int | None = int(raw) // 1000
                         except ValueError:
-                            nanos = 0
-                        start = nanos // 1000 if nanos > 0 and nanos // 1000 <= MAX_MICROS else None
+                            start = None
+                        else:
+                            if not 0 < start <= MAX_MICROS:  # type: ignore[operator]
+                                start = unix_micros(raw)  # 1 to 999 ns is 0 us: a time, not unset
                     else:
                         start = unix_micros(raw)
                     if start is None:
@@ -295,9 +297,12 @@ class SpanGrouper:
                         continue
                     group.in_window += 1
                     end = unix_micros(span.endTimeUnixNano)
-                    ended = min(start if end is None else end, high)
+                    ended = start if end is None else end
+                    if ended > high:
+                        ended = high
                     if group.newest_end is None or ended > group.newest_end:
-                        group.newest_end, group.newest_order = ended, self.order
+                        group.newest_end, group.newest_order = ended, order
+        self.order = order
 
     def _plain(self, spans: Iterable[Span]) -> None:
         """Spans read by ``otlp``'s general path (their attributes already merged)."""
