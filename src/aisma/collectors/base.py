@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from threading import Event
 from typing import Any, Protocol
 
 from aisma.fileio import sha256_of as sha256_of  # re-exported for collectors
@@ -85,14 +86,15 @@ def file_source(
 HASH_BLOCK = 16 << 20
 
 
-def _sha256_in_large_blocks(path: Path) -> str:
+def _sha256_in_large_blocks(path: Path, stop: Event) -> str:
     """``sha256_of`` for a thread beside a decoder: the GIL is needed twice a block, and the decoder holds
-    it for a whole batch at a time, so blocks are large (16 MiB, read into one reused buffer)."""
+    it for a whole batch at a time, so blocks are large (16 MiB, read into one reused buffer).
+    ``stop`` ends it early (the collector failed: nobody wants the digest)."""
     digest = hashlib.sha256()
     buffer = bytearray(HASH_BLOCK)
     view = memoryview(buffer)
     with path.open("rb", buffering=0) as handle:
-        while read := handle.readinto(buffer):
+        while (read := handle.readinto(buffer)) and not stop.is_set():
             digest.update(view[:read])
     return digest.hexdigest()
 
@@ -103,13 +105,15 @@ def hashing_in_background(paths: Sequence[Path]) -> Iterator[dict[Path, Future[s
 
     Hashing a multi-gigabyte export costs about as long as reading it; hashlib and file reads release
     the GIL, so on a second core the digest is ready when the reading is done. Leaving the block
-    waits for the thread (a failed read stops nothing half-way).
+    stops the hashing still under way (its digests are wanted only by a collection that completed).
     """
+    stop = Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aisma-sha256") as pool:
-        digests = {path: pool.submit(_sha256_in_large_blocks, path) for path in dict.fromkeys(paths)}
+        digests = {path: pool.submit(_sha256_in_large_blocks, path, stop) for path in dict.fromkeys(paths)}
         try:
             yield digests
         finally:
+            stop.set()
             for future in digests.values():
                 future.cancel()
 
