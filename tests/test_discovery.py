@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 
 from aisma.cli.main import run
+from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.formats.ocsf import read_findings
 from aisma.formats.otlp import read_spans
-from aisma.inventory.discovery import discover, discovery_measurements
+from aisma.inventory.discovery import discovery_measurements
+from aisma.inventory.schema import Inventory
 from aisma.reports import render
 from aisma.scoring.engine import assess
 from aisma.scoring.inputs import ObservedAsset, Source
@@ -348,6 +350,12 @@ def write_workspace(root: Path) -> Path:
     return root
 
 
+def discover(evidence: Path) -> tuple[ObservedAsset, ...]:
+    """What the otel, prowler and mcp-config collectors saw under ``evidence``: discovery's input."""
+    observed = collect_workspace(evidence.parent, {}, Inventory(), AT).observed
+    return tuple(sorted(observed, key=lambda a: (a.kind, a.identifier, a.tool, a.file, a.seen_with)))
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return write_workspace(tmp_path / "ws")
@@ -386,8 +394,8 @@ def test_discover_without_evidence_is_empty(tmp_path: Path) -> None:
 
 def test_discovery_measurements(workspace: Path) -> None:
     ws = open_workspace(workspace)
-    inputs = assessment_input(ws, AT)
-    assert inputs.observed == ws.observed and ws.observed
+    inputs = assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT))
+    assert inputs.observed == discover(workspace / "evidence") and inputs.observed
     by_metric = {m.metric: m for m in inputs.measurements if m.source.tool == "discovery"}
     assert set(by_metric) == {
         "inventory.discovery.registered_ratio",
@@ -422,7 +430,8 @@ def test_no_measurements_when_nothing_observed() -> None:
 
 
 def test_unregistered_ai_in_result_and_reports(workspace: Path) -> None:
-    result = assess(assessment_input(open_workspace(workspace), AT))
+    ws = open_workspace(workspace)
+    result = assess(assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT)))
     entries = {u["identifier"]: u for u in result.unregistered_ai}
     assert sorted(entries) == sorted(["llm.hackday.example", "legacy-model-v2", POC_ARN, "rogue-agent"])
     assert entries["legacy-model-v2"] == {
@@ -488,7 +497,6 @@ def test_cli_reports_a_bad_trace_file_in_one_line(workspace: Path, capsys: pytes
 
 def test_mcp_servers_in_client_configs_are_discovered(tmp_path: Path) -> None:
     """Servers found in evidence/mcp client configs count as inventoried when a system lists them."""
-    from aisma.inventory.discovery import discover, discovery_measurements
     from aisma.inventory.schema import AISystem
     from aisma.scoring.inputs import Source
 

@@ -315,15 +315,17 @@ def test_another_tools_file_is_one_line(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------- streaming
-def test_two_hundred_thousand_servers_stream_in_flat_memory(tmp_path: Path) -> None:
-    """20,000 developer machines' configurations of ten servers each, from a pool of 40 server names."""
-    configs, per_config, pool = 20_000, 10, 40
+# The path and verdict kept per configuration (about 220 bytes); 15 bytes more per server result is over.
+PER_CONFIG_BYTES = 350
+
+
+def write_fleet(path: Path, configs: int, per_config: int = 10, pool: int = 40) -> Path:
+    """``configs`` developer machines' configurations of ten servers each, from a pool of 40 server names."""
     real = signature("weather")
     sig = {
         "metadata": {"serverInfo": real["metadata"]["serverInfo"]},
         "tools": [{"name": "weather", "description": "Get weather for a city."}],
     }
-    path = tmp_path / "fleet-scan.json"
     with path.open("w") as handle:
         handle.write("{")
         for c in range(configs):
@@ -337,11 +339,23 @@ def test_two_hundred_thousand_servers_stream_in_flat_memory(tmp_path: Path) -> N
                 ("," if c else "") + json.dumps(key) + ":" + json.dumps(path_result("cursor", key, servers, issues))
             )
         handle.write("}")
-    assert path.stat().st_size > 50_000_000
-    tracemalloc.start()
-    result = collect([path])
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    toxic = (configs + 3) // 4
-    assert measured(result) == {SCANNED: (pool, pool), CLEAN: (pool, pool), TOXIC_FREE: (configs - toxic, configs)}
-    assert peak < 50_000_000, f"peak {peak} bytes for {configs * per_config} server results"
+    return path
+
+
+def test_server_results_stream_in_flat_memory(tmp_path: Path) -> None:
+    """Four times the machines: the server results (ten per machine, 40 names) cost nothing more; what
+    grows is the one small record kept per client configuration for the toxic-flow ratio."""
+    n, pool = 1500, 40
+    peaks = []
+    for k in (1, 4):
+        path = write_fleet(tmp_path / f"fleet-{k}.json", k * n)
+        tracemalloc.start()
+        try:
+            result = collect([path])
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        toxic = (k * n + 3) // 4
+        assert measured(result) == {SCANNED: (pool, pool), CLEAN: (pool, pool), TOXIC_FREE: (k * n - toxic, k * n)}
+    per_config = (peaks[1] - peaks[0]) / (3 * n)
+    assert per_config < PER_CONFIG_BYTES, f"{per_config:.0f} bytes per configuration (peaks {peaks})"

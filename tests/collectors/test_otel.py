@@ -21,6 +21,7 @@ from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.otel import collector
 from aisma.collectors.otel import spans as span_rules
 from aisma.errors import AismaError
+from aisma.formats import jsonstream
 from aisma.inventory.schema import AISystem, Inventory
 from aisma.scoring.inputs import Measurement
 
@@ -470,8 +471,8 @@ def test_truncated_empty_and_other_tools_files(tmp_path: Path, traces: Path) -> 
 
 
 # ----------------------------------------------------------------------------------------- streaming
-def test_two_hundred_thousand_spans_in_flat_memory(tmp_path: Path) -> None:
-    """200,000 spans (lean ones: tracemalloc slows every allocation of the parser) with a flat peak."""
+def write_spans(path: Path, count: int, one_document: bool) -> Path:
+    """``count`` lean spans in batches of 100: JSON Lines of export requests, or one document holding them all."""
     when = nanos(AT - timedelta(days=1))
     tool = {
         "startTimeUnixNano": when,
@@ -481,29 +482,39 @@ def test_two_hundred_thousand_spans_in_flat_memory(tmp_path: Path) -> None:
         "startTimeUnixNano": when,
         "attributes": kv({"gen_ai.operation.name": "chat", "gen_ai.request.max_tokens": 9}),
     }
-    batch = ",".join(json.dumps(tool if i % 4 == 0 else chat) for i in range(1000))
-    path = tmp_path / "big.json"
-    count = 200_000
+    batch = ",".join(json.dumps(tool if i % 4 == 0 else chat) for i in range(100))
     with path.open("w") as handle:
-        handle.write('{"resourceSpans": [')
-        for number in range(count // 1000):
+        handle.write('{"resourceSpans": [' if one_document else "")
+        for number in range(count // 100):
             service = "chatbot-api" if number % 2 else "agent-svc"
             resource = json.dumps({"attributes": kv({"service.name": service})})
-            handle.write(
-                ("," if number else "") + f'{{"resource": {resource}, "scopeSpans": [{{"spans": [{batch}]}}]}}'
-            )
-        handle.write("]}")
-    size = path.stat().st_size
-    tracemalloc.start()
-    result = collect([path])
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    got = by_metric(result)
-    tools = count // 4
-    assert fraction(got["otel.tool_calls.agent_identity_ratio"]) == (tools, tools)
-    # Chat spans count only in the chatbot-api batches (half the file); agent-svc ties to no active system.
-    chats = (count - tools) // 2
-    assert fraction(got["otel.inference.max_tokens_ratio"]) == (chats, chats)
-    assert fraction(got["otel.systems.logged_ratio"]) == (2, 5)
-    assert peak < 50_000_000, f"peak {peak} bytes for a {size} byte file"
-    assert peak < size / 5
+            item = f'{{"resource": {resource}, "scopeSpans": [{{"spans": [{batch}]}}]}}'
+            handle.write(("," if number else "") + item if one_document else f'{{"resourceSpans": [{item}]}}\n')
+        handle.write("]}" if one_document else "")
+    return path
+
+
+@pytest.mark.parametrize("one_document", [False, True], ids=["json-lines", "one-document"])
+def test_spans_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_document: bool) -> None:
+    """Four times the spans cost no more memory, in JSON Lines (decoded a line at a time) and in one
+    document too long to decode whole (the limit is shrunk so that a small file is one: streamed by ijson)."""
+    monkeypatch.setattr(jsonstream, "DECODE_LIMIT", 64 << 10)
+    n = 6000  # over 1 MiB, the block the file's sha256 is read in (in a thread, traced too)
+    peaks = []
+    for k in (1, 4):
+        path = write_spans(tmp_path / f"spans-{k}.json", k * n, one_document)
+        tracemalloc.start()
+        try:
+            result = collect([path])
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        got = by_metric(result)
+        tools = k * n // 4
+        assert fraction(got["otel.tool_calls.agent_identity_ratio"]) == (tools, tools)
+        # Chat spans count only in the chatbot-api batches (half the file); agent-svc ties to no active system.
+        chats = (k * n - tools) // 2
+        assert fraction(got["otel.inference.max_tokens_ratio"]) == (chats, chats)
+        assert fraction(got["otel.systems.logged_ratio"]) == (2, 5)
+    # 18,000 more spans: 20 bytes kept per span would be 360 KB.
+    assert peaks[1] < peaks[0] * 1.1 + 100_000, f"peaks {peaks[0]} and {peaks[1]} bytes"

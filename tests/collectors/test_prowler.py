@@ -25,6 +25,7 @@ from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.prowler import collector
 from aisma.collectors.prowler.checks import METRIC_CHECKS
 from aisma.errors import AismaError
+from aisma.formats import jsonstream
 from aisma.inventory.schema import AISystem, Inventory
 from aisma.maturity.catalogs import metric_catalog
 from aisma.maturity.loader import builtin_model_path, load_model_file
@@ -450,44 +451,70 @@ def test_another_tools_file_is_one_line(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------- streaming
-def test_two_hundred_thousand_findings_stream_in_flat_memory(tmp_path: Path) -> None:
-    """Every finding a distinct resource of a measured check: the worst case for the per-resource ledger."""
-    checks = [
-        "bedrock_agent_guardrail_enabled",
-        "bedrock_agent_role_least_privilege",
-        "iam_role_access_not_stale_to_bedrock",
-        "sagemaker_notebook_instance_root_access_disabled",
-    ]
-    count = 200_000
-    path = tmp_path / "organization.ocsf.json"
+STREAM_CHECKS = (
+    "bedrock_agent_guardrail_enabled",
+    "bedrock_agent_role_least_privilege",
+    "iam_role_access_not_stale_to_bedrock",
+    "sagemaker_notebook_instance_root_access_disabled",
+)
+
+
+def write_findings(path: Path, count: int, resources: int, pretty: bool) -> Path:
+    """``count`` findings of four measured checks over ``resources`` distinct resources, as Prowler or compact."""
     with path.open("w") as handle:
         handle.write("[")
         for i in range(count):
             # Only the fields the reader uses, so the test spends its time streaming, not allocating.
             row = {
-                "metadata": {"event_code": checks[i % 4], "product": {"version": VERSION}},
+                "metadata": {"event_code": STREAM_CHECKS[i % 4], "product": {"version": VERSION}},
                 "status_code": "FAIL" if i % 7 == 0 else "PASS",
                 "status_id": 3 if i % 100 == 1 else 1,
                 "time": int(SCAN.timestamp()) + i % 3600,
-                "resources": [{"uid": f"arn:aws:bedrock:eu-central-1:{ACCOUNT}:agent/A{i:09}"}],
+                "resources": [{"uid": f"arn:aws:bedrock:eu-central-1:{ACCOUNT}:agent/A{i % resources:09}"}],
             }
-            handle.write(("," if i else "") + json.dumps(row))
+            # Prowler's layout joins findings indented by 4 with "," (``\n},{``); compact has no newline at all.
+            handle.write(("," if i else "") + json.dumps(row, indent=4 if pretty else None))
         handle.write("]")
+    return path
+
+
+def peak_bytes(path: Path) -> tuple[int, CollectionResult]:
+    tracemalloc.start()
+    try:
+        result = collect([path])
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("pretty", [True, False], ids=["prowler-layout", "compact"])
+def test_findings_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pretty: bool) -> None:
+    """Four times the findings cost no more memory; four times the resources cost a few hundred bytes per
+    resource (its result in the ledger, the asset discovery reports) and no more. Batches are shrunk so that these small files hold dozens of them, as a
+    scan of a whole organization holds hundreds of the real size."""
+    monkeypatch.setattr(jsonstream, "BATCH_BYTES", 32 << 10)
+    monkeypatch.setattr(jsonstream, "DECODE_LIMIT", 64 << 10)
+    n = 5000
+    flat = [peak_bytes(write_findings(tmp_path / f"same-{k}.json", k * n, 400, pretty)) for k in (1, 4)]
+    # Where batches happen to be cut moves the peak by a few hundred KB; 40 bytes kept per finding is 600 KB.
+    assert flat[1][0] < flat[0][0] * 1.2 + 200_000, f"peaks {flat[0][0]} and {flat[1][0]} bytes"
+    count = 4 * n
     counted = [i for i in range(count) if i % 100 != 1]
+    result = flat[1][1]
+    assert result.warnings == (
+        f"{tmp_path / 'same-4.json'}: {count // 100} muted findings of measured checks excluded",
+    )
+    distinct = [peak_bytes(write_findings(tmp_path / f"distinct-{k}.json", k * n, k * n, pretty)) for k in (1, 4)]
+    per_resource = (distinct[1][0] - distinct[0][0]) / (3 * n)
+    # The ledger's ~100 bytes, and the observed asset (an AI resource discovery reports): its ARN, key, tally.
+    assert per_resource < 500, f"{per_resource:.0f} bytes per resource"
     want = {
         "prowler.bedrock.agent_guardrail_ratio": [i for i in counted if i % 4 == 0],
         "prowler.bedrock.agent_role_least_privilege_ratio": [i for i in counted if i % 4 == 1],
         "prowler.ai_iam.pass_ratio": [i for i in counted if i % 4 in (1, 2)],
         "prowler.ai_workspace.hardening_ratio": [i for i in counted if i % 4 == 3],
     }
-    tracemalloc.start()
-    result = collect([path])
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    assert measured(result) == {m: (sum(1 for i in ids if i % 7), len(ids)) for m, ids in want.items()}
-    assert result.warnings == (f"{path}: {count // 100} muted findings of measured checks excluded",)
-    assert path.stat().st_size > 40_000_000
-    assert peak < 50_000_000, f"peak {peak} bytes for {count} findings"
+    assert measured(distinct[1][1]) == {m: (sum(1 for i in ids if i % 7), len(ids)) for m, ids in want.items()}
 
 
 # ----------------------------------------------------------------------------------------- demo

@@ -6,10 +6,14 @@ returns measurements whose provenance lets an auditor find and re-check the exac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from threading import Event
 from typing import Any, Protocol
 
 from aisma.fileio import sha256_of as sha256_of  # re-exported for collectors
@@ -68,9 +72,50 @@ class Collector(Protocol):
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult: ...
 
 
-def file_source(path: Path, tool: str, version: str, context: CollectContext) -> Source:
-    """Provenance of one input file: tool, tool version, workspace-relative name, sha256."""
-    return Source(tool=tool, version=version, file=context.display_name(path), sha256=sha256_of(path))
+def file_source(
+    path: Path, tool: str, version: str, context: CollectContext, sha256: Future[str] | None = None
+) -> Source:
+    """Provenance of one input file: tool, tool version, workspace-relative name, sha256.
+
+    ``sha256``: the digest already being computed (``hashing_in_background``), else it is computed here.
+    """
+    digest = sha256.result() if sha256 is not None else sha256_of(path)
+    return Source(tool=tool, version=version, file=context.display_name(path), sha256=digest)
+
+
+HASH_BLOCK = 16 << 20
+
+
+def _sha256_in_large_blocks(path: Path, stop: Event) -> str:
+    """``sha256_of`` for a thread beside a decoder: the GIL is needed twice a block, and the decoder holds
+    it for a whole batch at a time, so blocks are large (16 MiB, read into one reused buffer).
+    ``stop`` ends it early (the collector failed: nobody wants the digest)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(HASH_BLOCK)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as handle:
+        while (read := handle.readinto(buffer)) and not stop.is_set():
+            digest.update(view[:read])
+    return digest.hexdigest()
+
+
+@contextmanager
+def hashing_in_background(paths: Sequence[Path]) -> Iterator[dict[Path, Future[str]]]:
+    """The sha256 of each file, computed by one thread while the collector reads the files.
+
+    Hashing a multi-gigabyte export costs about as long as reading it; hashlib and file reads release
+    the GIL, so on a second core the digest is ready when the reading is done. Leaving the block
+    stops the hashing still under way (its digests are wanted only by a collection that completed).
+    """
+    stop = Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aisma-sha256") as pool:
+        digests = {path: pool.submit(_sha256_in_large_blocks, path, stop) for path in dict.fromkeys(paths)}
+        try:
+            yield digests
+        finally:
+            stop.set()
+            for future in digests.values():
+                future.cancel()
 
 
 def file_time(path: Path) -> datetime:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import ijson  # type: ignore[import-untyped]
+import msgspec
 
 from aisma.errors import AismaError
 
@@ -86,6 +87,28 @@ def _reject_constant(name: str) -> object:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def decode_line(line: bytes) -> Any:
+    """One JSON value from UTF-8 bytes with the json module (NaN and Infinity refused); ValueError if not."""
+    return _DECODER.decode(line.decode("utf-8"))
+
+
+def typed_or_plain(decoder: msgspec.json.Decoder[Any]) -> Callable[[bytes], Any]:
+    """Decode with ``decoder`` (msgspec, typed); what it refuses is decoded plainly, to the same result.
+
+    msgspec refuses what the json module refuses (invalid JSON, NaN, 1e400, lone surrogates) and, through
+    the type, any value of a shape the typed readers do not expect; the plain decoding then gives the
+    readers' general path the value, or the ValueError that hands the rest of the file to ijson.
+    """
+
+    def decode(line: bytes) -> Any:
+        try:
+            return decoder.decode(line)
+        except msgspec.MsgspecError:
+            return decode_line(line)
+
+    return decode
 
 
 class _Rest:
@@ -223,9 +246,12 @@ class JsonLines:
     so where each line's value ends is known before decoding it, and no decoding is wasted.
     """
 
-    def __init__(self, handle: BinaryIO, limit: int | None = None) -> None:
+    def __init__(
+        self, handle: BinaryIO, limit: int | None = None, decode: Callable[[bytes], Any] = decode_line
+    ) -> None:
         self.handle = handle
         self.limit = DECODE_LIMIT if limit is None else limit
+        self.decode = decode
         self.rest: BinaryIO | None = None
 
     def __iter__(self) -> Iterator[Any]:
@@ -240,7 +266,7 @@ class JsonLines:
                 line = handle.read(length)
             if not line.isspace():
                 try:
-                    value = _DECODER.decode(line.decode("utf-8"))
+                    value = self.decode(line)
                 except ValueError:  # not one JSON value (UnicodeDecodeError is a ValueError too)
                     break
                 offset += len(line)
@@ -264,3 +290,103 @@ class JsonLines:
                 return read + newline + 1
             read += len(chunk)
         return None
+
+
+# ----------------------------------------------------------------------------------------- typed batches
+# An array of objects is cut into batches of whole items without parsing it, then each batch is
+# decoded whole by msgspec into the caller's types (fields it does not declare are skipped in C).
+# The cut: the bytes that close one item and open the next are learnt from the first block: in a
+# pretty-printed array (Prowler's ``-M json-ocsf``: ``\n},{``; ``json.dumps(indent=2)``:
+# ``\n  },\n  {``) the least indented such line, which is exact (a raw newline never occurs in a JSON
+# string and a nested object closes on a more indented line); in a compact array ``},{``, which may
+# also close a nested object or sit in a string. Either way a batch cut anywhere but between two items
+# is unbalanced, so msgspec refuses it (it cannot decode as items): the cut moves back to the previous
+# candidate, a few times, and after that, or for any other refusal (a value of an unexpected type,
+# invalid JSON), everything from that batch on goes to ``array_items``, whose items and errors are the
+# reference. Memory: one block and one decoded batch.
+BATCH_BYTES = 4 << 20
+CUT_ATTEMPTS = 4
+OPEN, CLOSE = ord("["), ord("]")
+_ITEM_BREAK = re.compile(rb"\n([ \t]*)\}[ \t]*,[ \t]*(?:\r?\n[ \t]*)?\{")
+_COMPACT_BREAK = re.compile(rb"\}[ \t]*,[ \t]*\{")
+
+
+def _item_break(data: bytes) -> bytes | None:
+    """The bytes between two top-level items, learnt from the first block of the array."""
+    lines = list(_ITEM_BREAK.finditer(data))
+    if lines:
+        return min(lines, key=lambda m: len(m.group(1))).group(0)
+    compact = _COMPACT_BREAK.search(data)
+    return compact.group(0) if compact else None
+
+
+class _Refused(Exception):
+    """The typed decoder refused the batch: the general path takes over from there."""
+
+
+def _decode_head(data: bytearray, cut_at: bytes, decoder: msgspec.json.Decoder[list[Any]]) -> tuple[list[Any], int]:
+    """The items before the last cut ``decoder`` accepts, and where the byte before the next item is
+    (-1: no cut yet). ``data[0]`` is free for the opening bracket; the closing one is written over the
+    byte after the cut's ``}`` for the decoding and put back: the batch is decoded in place, not copied."""
+    end = len(data)
+    close = cut_at.index(b"}") + 1
+    data[0] = OPEN
+    for _ in range(CUT_ATTEMPTS):
+        cut = data.rfind(cut_at, 1, end)
+        if cut < 0:
+            return [], -1
+        after = cut + close  # the comma, or a blank before it
+        saved, data[after] = data[after], CLOSE
+        try:
+            items = decoder.decode(memoryview(data)[: after + 1])
+        except msgspec.MsgspecError:
+            end = cut
+            continue
+        finally:
+            data[after] = saved
+        return items, cut + len(cut_at) - 2
+    raise _Refused
+
+
+def array_batches(
+    handle: BinaryIO, decoder: msgspec.json.Decoder[list[Any]], limit: int | None = None
+) -> Iterator[tuple[bool, list[Any]]]:
+    """The items of the JSON array at ``handle``'s position, in order, as ``(typed, items)`` batches.
+
+    ``typed`` batches come from ``decoder`` (a msgspec decoder of a list of the caller's types); once
+    it refuses a batch, every later item comes as ``(False, [item])`` from ``array_items``.
+    """
+    limit = DECODE_LIMIT if limit is None else limit
+    head = handle.read(BATCH_BYTES).lstrip(WHITESPACE)
+    if not head.startswith(b"["):
+        yield from ((False, [item]) for item in array_items(cast(BinaryIO, _Rest(head, handle)), limit))
+        return
+    pending = bytearray(head)  # pending[0]: the byte before the next item, free for "["
+    cut_at: bytes | None = None
+    while True:
+        more = handle.read(BATCH_BYTES)
+        data = pending
+        data += more
+        if cut_at is None:
+            cut_at = _item_break(bytes(data[: limit + BATCH_BYTES]))
+        try:
+            if not more:  # the last items and the closing bracket (or an error array_items will name)
+                data[0] = OPEN
+                try:
+                    items = decoder.decode(data)
+                except msgspec.MsgspecError:
+                    raise _Refused from None
+            else:
+                items, start = _decode_head(data, cut_at, decoder) if cut_at is not None else ([], -1)
+                if start < 0 and len(data) > limit:
+                    raise _Refused
+                # A copy either way: decoded values may still hold a view of ``data``, which then cannot grow.
+                pending = data[start:] if start >= 0 else bytearray(data)
+        except _Refused:
+            rest = _Rest(b"[" + bytes(data[1:]), handle)
+            yield from ((False, [item]) for item in array_items(cast(BinaryIO, rest), limit))
+            return
+        if items:
+            yield True, items
+        if not more:
+            return

@@ -8,9 +8,11 @@ JSON Lines (one export batch) is decoded whole by the json module, and a documen
 parsed as ijson events holding only one span at a time. Each span is yielded with its resource's
 attributes merged under its own, because ``service.name`` lives on the resource while the
 ``gen_ai.*`` attributes live on the span. The span's ids, end time, events and instrumentation
-scope come along for the collectors that need them (the scope must precede its spans, as protobuf
-JSON writers emit it). Log records in the same file are not spans; ``ReadStats`` counts them so a
-caller can say what it did not read.
+scope come along for the collectors that need them (a ``scopeSpans`` item's scope applies to all
+its spans, whichever key comes first: spans met before their scope or resource wait for it). Log
+records in the same file are not spans; ``ReadStats`` counts them so a caller can say what it did
+not read. Collectors that only count read the same files through ``otlp_groups``, which decodes
+with msgspec and folds identical spans together; both apply the rules of this module.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ SCOPE = "resourceSpans.item.scopeSpans.item.scope"
 SPAN = "resourceSpans.item.scopeSpans.item.spans.item"
 LOG_RECORD = "resourceLogs.item.scopeLogs.item.logRecords.item"
 EVALUATION_EVENT = "gen_ai.evaluation.result"
-NANOS = 1_000_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_MICROS = (datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -128,15 +130,23 @@ class ReadStats:
     _record_is_evaluation: bool = False
 
 
-def _unix_nanos(raw: object) -> datetime | None:
-    """``*TimeUnixNano`` is a uint64, written as a string by protobuf JSON; 0 means unset."""
+def unix_micros(raw: object) -> int | None:
+    """``*TimeUnixNano`` (a uint64, written as a string by protobuf JSON) in microseconds; 0 means unset.
+
+    None too past year 9999, where a datetime ends.
+    """
     try:
         nanos = int(raw if type(raw) is str else str(raw))
     except (TypeError, ValueError):
         return None
-    if nanos <= 0:
+    if nanos <= 0 or nanos // 1000 > MAX_MICROS:
         return None
-    return EPOCH + timedelta(0, 0, nanos // 1000)
+    return nanos // 1000
+
+
+def _unix_nanos(raw: object) -> datetime | None:
+    micros = unix_micros(raw)
+    return None if micros is None else EPOCH + timedelta(0, 0, micros)
 
 
 def _id(value: object) -> str:
@@ -243,14 +253,12 @@ def _resource_spans(raw: dict[str, Any]) -> Iterator[Span]:
     for item in scope_spans:
         if not isinstance(item, dict):
             continue
-        scope = ("", "")
-        for key, value in item.items():
-            if key == "scope" and isinstance(value, dict):
-                scope = _scope(value)
-            elif key == "spans" and isinstance(value, list):
-                for span in value:
-                    if isinstance(span, dict):
-                        yield _span(span, merged, scope)
+        scope = _scope(item.get("scope"))
+        spans = item.get("spans")
+        if isinstance(spans, list):
+            for span in spans:
+                if isinstance(span, dict):
+                    yield _span(span, merged, scope)
 
 
 def _count_log_records(stats: ReadStats, resource_logs: list[Any]) -> None:
@@ -278,10 +286,10 @@ def _stream_spans(path: Path, handle: BinaryIO, documents: int, stats: ReadStats
     builder: Any = None
     building = ""
     resource: dict[str, object] = {}
-    resource_known = False
-    scope: tuple[str, str] = ("", "")
-    # Spans met before their resource (unusual key order) wait here until it is read.
-    waiting: list[tuple[dict[str, Any], tuple[str, str]]] = []
+    resource_known = scope_known = False
+    scope: list[str] = ["", ""]  # of the current scopeSpans item, filled in when its scope is read
+    # Spans met before their resource or their scope (unusual key order) wait here until both are read.
+    waiting: list[tuple[dict[str, Any], list[str]]] = []
     otlp_document = False
     for prefix, event, value in ijson.parse(handle, use_float=True, multiple_values=True):
         if builder is not None:
@@ -290,25 +298,28 @@ def _stream_spans(path: Path, handle: BinaryIO, documents: int, stats: ReadStats
                 built, builder = builder.value, None
                 if building == RESOURCE:
                     resource, resource_known = attributes(built.get("attributes")), True
-                    yield from (_span(raw, resource, held) for raw, held in waiting)
-                    waiting.clear()
                 elif building == SCOPE:
-                    scope = _scope(built)
-                elif resource_known:
-                    yield _span(built, resource, scope)
+                    scope[:] = _scope(built)
+                    scope_known = True
                 else:
                     waiting.append((built, scope))
+                if resource_known and scope_known:
+                    yield from (_span(raw, resource, (held[0], held[1])) for raw, held in waiting)
+                    waiting.clear()
             continue
         if prefix in (SPAN, RESOURCE, SCOPE) and event == "start_map":
             builder, building = ijson.ObjectBuilder(), prefix
             builder.event(event, value)
-        elif prefix == SCOPE_SPANS and event == "start_map":
-            scope = ("", "")
+        elif prefix == SCOPE_SPANS and event in ("start_map", "end_map"):
+            scope, scope_known = ["", ""], event == "end_map"  # a new item's spans wait for its scope
+            if resource_known and scope_known:
+                yield from (_span(raw, resource, (held[0], held[1])) for raw, held in waiting)
+                waiting.clear()
         elif prefix == RESOURCE_SPAN:
             if event == "start_map":
-                resource, resource_known = {}, False
+                resource, resource_known, scope_known = {}, False, True
             elif event == "end_map":
-                yield from (_span(raw, {}, held) for raw, held in waiting)
+                yield from (_span(raw, resource, (held[0], held[1])) for raw, held in waiting)
                 waiting.clear()
         elif prefix.startswith("resourceLogs."):
             _count_log_record(stats, prefix, event, value)

@@ -1,10 +1,12 @@
 """Discovery: the models, agents and endpoints that tool output shows, to reconcile with the inventory.
 
-An inventory built from interviews drifts; traces and cloud scans show what really runs. This module
-reads the workspace's evidence (OTLP JSON traces under ``evidence/otel/``, Prowler OCSF findings
-under ``evidence/prowler/``), turns it into ObservedAssets, and measures how much of what was seen
-the inventory knows. Assets that match no active system are reported as unregistered AI by
-``aisma.inventory.shadow``; the measurements here count the same set, so the report and the KPI agree.
+An inventory built from interviews drifts; traces and cloud scans show what really runs. The
+collectors that read that output (``otel`` over traces, ``prowler`` over OCSF findings, ``mcp-config``
+over MCP client configurations) report what they saw as ObservedAssets in the same pass that
+measures (this module's ``span_sightings``, ``finding_sightings`` and ``Sightings``), and this module
+measures how much of what was seen the inventory knows. Assets that match no active system are
+reported as unregistered AI by ``aisma.inventory.shadow``; the measurements here count the same
+set, so the report and the KPI agree.
 
 Matching rules, kept explainable:
 - a model or endpoint in a span belongs to a system when its own identifier matches, or when
@@ -20,24 +22,16 @@ Matching rules, kept explainable:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from aisma.fileio import evidence_files
-from aisma.formats.ocsf import Finding, read_findings
-from aisma.formats.otlp import Span, read_spans
-from aisma.inventory.importers.mcp_config import parse_mcp_config
+from aisma.formats.ocsf import Finding
+from aisma.formats.otlp import Span
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import asset_system, unregistered
 from aisma.scoring.inputs import Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
-OTEL_DIR = "otel"
-PROWLER_DIR = "prowler"
-MCP_DIR = "mcp"
-FILE_PATTERNS = ("*.json", "*.jsonl")
 OTEL_TOOL = "otel"
 PROWLER_TOOL = "prowler"
 MCP_TOOL = "mcp-config"
@@ -71,17 +65,6 @@ AI_RESOURCE_KINDS: dict[tuple[str, str], Kind] = {
 }
 
 Sighting = tuple[Kind, str, tuple[str, ...]]
-
-
-@dataclass
-class _Tally:
-    count: int = 0
-    last_seen: datetime | None = None
-
-    def add(self, when: datetime | None) -> None:
-        self.count += 1
-        if when is not None and (self.last_seen is None or when > self.last_seen):
-            self.last_seen = when
 
 
 def _model_id(span: Span) -> str:
@@ -142,42 +125,50 @@ def finding_sightings(finding: Finding) -> list[Sighting]:
     return out
 
 
-def discover(evidence_dir: Path) -> tuple[ObservedAsset, ...]:
-    """Every asset seen in ``evidence_dir`` (otel/ and prowler/, ``*.json`` and ``*.jsonl``), sorted.
+class Sightings:
+    """The assets one tool's files show, tallied: one ObservedAsset per (kind, identifier, file, seen_with).
 
-    One ObservedAsset per (kind, identifier, tool, file, seen_with); ``count`` is the number of
-    spans or findings. File names are relative to the workspace (the parent of ``evidence_dir``).
+    ``count`` is the number of spans or findings; ``last_seen`` the latest of their times. A cloud scan
+    names a resource per finding, so the tally is kept lean (by kind, then file and ``seen_with``, then
+    identifier, to ``[count, last_seen]``): a few hundred bytes per distinct asset, including its name.
     """
-    root = evidence_dir.parent
-    tallies: dict[tuple[Kind, str, str, str, tuple[str, ...]], _Tally] = {}
-    for path in evidence_files(evidence_dir / OTEL_DIR, FILE_PATTERNS):
-        name = path.relative_to(root).as_posix()
-        for span in read_spans(path):
-            for kind, identifier, seen_with in span_sightings(span):
-                tallies.setdefault((kind, identifier, OTEL_TOOL, name, seen_with), _Tally()).add(span.start_time)
-    for path in evidence_files(evidence_dir / PROWLER_DIR, FILE_PATTERNS):
-        name = path.relative_to(root).as_posix()
-        for finding in read_findings(path):
-            for kind, identifier, seen_with in finding_sightings(finding):
-                tallies.setdefault((kind, identifier, PROWLER_TOOL, name, seen_with), _Tally()).add(finding.time)
-    for path in evidence_files(evidence_dir / MCP_DIR, FILE_PATTERNS):
-        name = path.relative_to(root).as_posix()
-        if path.suffix != ".json":
-            continue
-        for server in parse_mcp_config(path).servers:
-            tallies.setdefault(("mcp_server", server.name, MCP_TOOL, name, ()), _Tally()).add(None)
-    return tuple(
-        ObservedAsset(
-            kind=kind,
-            identifier=identifier,
-            tool=tool,
-            file=file,
-            count=t.count,
-            seen_with=seen_with,
-            last_seen=t.last_seen,
-        )
-        for (kind, identifier, tool, file, seen_with), t in sorted(tallies.items())
-    )
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        self._tallies: dict[tuple[Kind, str, tuple[str, ...]], dict[str, list[Any]]] = {}
+
+    def add(self, sighting: Sighting, file: str, when: datetime | None = None, count: int = 1) -> None:
+        kind, identifier, seen_with = sighting
+        where = (kind, file, seen_with)
+        assets = self._tallies.get(where)
+        if assets is None:
+            assets = self._tallies[where] = {}
+        tally = assets.get(identifier)
+        if tally is None:
+            assets[identifier] = [count, when]
+        else:
+            tally[0] += count
+            if when is not None and (tally[1] is None or when > tally[1]):
+                tally[1] = when
+
+    def __len__(self) -> int:
+        return sum(len(assets) for assets in self._tallies.values())
+
+    def assets(self) -> tuple[ObservedAsset, ...]:
+        found = [
+            ObservedAsset(
+                kind=kind,
+                identifier=identifier,
+                tool=self.tool,
+                file=file,
+                count=count,
+                seen_with=seen_with,
+                last_seen=last_seen,
+            )
+            for (kind, file, seen_with), assets in self._tallies.items()
+            for identifier, (count, last_seen) in assets.items()
+        ]
+        return tuple(sorted(found, key=lambda a: (a.kind, a.identifier, a.file, a.seen_with)))
 
 
 def _observed_at(observed: Sequence[ObservedAsset], default: datetime) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -55,6 +55,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Measurement:
+    """One value of a metric from one source.
+
+    ``population`` and ``covered``, when set, are the ids of the entities (systems, servers) the
+    denominator and the numerator count. Two tools measuring the share of the same systems they
+    covered must merge as a union of those ids, not by summing (which averages the two shares and
+    counts a system twice): measurements that carry them on every part merge that way
+    (``scoring.objectives.merge``); ``entity_ratio`` builds them, leaving the ids out past
+    ``MAX_ENTITIES`` so a measurement stays small.
+    """
+
     metric: str
     observed_at: datetime
     numerator: float | None = None
@@ -62,6 +72,8 @@ class Measurement:
     value: float | None = None
     source: Source = Source(tool="unknown")
     details: tuple[str, ...] = ()
+    population: tuple[str, ...] | None = None
+    covered: tuple[str, ...] | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -92,6 +104,37 @@ def ratio(
         denominator=float(denominator),
         source=source,
         details=tuple(details[:MAX_DETAILS]),
+    )
+
+
+MAX_ENTITIES = 5000  # ids a measurement carries for a union merge; past it, its parts merge by summing
+
+
+def entity_ratio(
+    metric: str,
+    covered: Iterable[str],
+    population: Iterable[str],
+    observed_at: datetime,
+    source: Source,
+    details: Sequence[str] = (),
+) -> Measurement:
+    """The share of ``population`` (entity ids) that is ``covered``, carrying the ids for a union merge.
+
+    Details should start with the entity id and ``": "``: a union merge drops the details of entities
+    another source covered.
+    """
+    everyone = sorted(set(population))
+    counted = sorted(set(covered) & set(everyone))
+    keep = len(everyone) <= MAX_ENTITIES
+    return Measurement(
+        metric=metric,
+        observed_at=observed_at,
+        numerator=float(len(counted)),
+        denominator=float(len(everyone)),
+        source=source,
+        details=tuple(details[:MAX_DETAILS]),
+        population=tuple(everyone) if keep else None,
+        covered=tuple(counted) if keep else None,
     )
 
 

@@ -39,13 +39,33 @@ class MergedMeasurement:
     denominator: float | None
     observed_at: datetime
     parts: tuple[Measurement, ...]
+    details: tuple[str, ...] = ()
 
 
 def merge(measurements: Sequence[Measurement]) -> MergedMeasurement | None:
-    """Several sources of one metric add up: numerators and denominators are summed."""
+    """Several sources of one metric add up: numerators and denominators are summed.
+
+    Shares of entities (every part names its ``population`` and ``covered`` ids) merge as a union
+    instead: a system red-teamed by garak and not by promptfoo is covered, once.
+    """
     usable = [m for m in measurements if m.ratio is not None]
     if not usable:
         return None
+    details = tuple(sorted({d for p in usable for d in p.details}))
+    if len(usable) > 1 and all(m.population is not None and m.covered is not None for m in usable):
+        population = {entity for m in usable for entity in m.population or ()}
+        covered = {entity for m in usable for entity in m.covered or ()} & population
+        if population:
+            folded = {entity.casefold() for entity in covered}
+            return MergedMeasurement(
+                metric=usable[0].metric,
+                value=len(covered) / len(population),
+                numerator=float(len(covered)),
+                denominator=float(len(population)),
+                observed_at=min(m.observed_at for m in usable),
+                parts=tuple(usable),
+                details=tuple(d for d in details if d.split(": ", 1)[0].casefold() not in folded),
+            )
     if all(m.numerator is not None and m.denominator is not None for m in usable):
         numerator = sum(m.numerator or 0.0 for m in usable)
         denominator = sum(m.denominator or 0.0 for m in usable)
@@ -62,6 +82,7 @@ def merge(measurements: Sequence[Measurement]) -> MergedMeasurement | None:
         denominator=merged_den,
         observed_at=min(m.observed_at for m in usable),
         parts=tuple(usable),
+        details=details,
     )
 
 
@@ -134,7 +155,7 @@ def score_objective(
                         {(p.source.tool, p.source.version, p.source.file, p.source.sha256) for p in merged_any.parts}
                     )
                 ),
-                details=tuple(sorted({d for p in merged_any.parts for d in p.details}))[:20],
+                details=merged_any.details[:20],
                 fresh=merged_fresh is not None,
                 answer=measured_word,
             )

@@ -14,7 +14,7 @@ from pathlib import Path
 from aisma.collectors.base import CollectionResult
 from aisma.errors import AismaError, InputError
 from aisma.fileio import sha256_of
-from aisma.inventory.discovery import discover, discovery_measurements
+from aisma.inventory.discovery import discovery_measurements
 from aisma.inventory.metrics import inventory_measurements
 from aisma.inventory.providers import (
     InventorySettings,
@@ -126,7 +126,6 @@ def open_workspace(directory: str | Path) -> Workspace:
         inventory_settings=inventory_settings,
         answers=answers,
         warnings=tuple(warnings),
-        observed=discover(root / EVIDENCE_DIR),
     )
 
 
@@ -183,8 +182,13 @@ def assessment_input(
         + provider_measurements(active, settings, assessed_at, source)
         + data_use_measurements(active, settings, assessed_at, source)
     )
-    # Assets seen by discovery and those reported by collectors are one picture of the AI in use.
-    observed = workspace.observed + (collected.observed if collected else ())
+    # Assets the collectors saw (traces, cloud findings, MCP configurations, AI-BOMs): one picture of the AI in use.
+    observed = workspace.observed + tuple(
+        sorted(
+            collected.observed if collected else (),
+            key=lambda a: (a.kind, a.identifier, a.tool, a.file, a.seen_with),
+        )
+    )
     measurements += discovery_measurements(
         workspace.inventory.systems, observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
     )

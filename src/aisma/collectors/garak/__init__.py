@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, file_time
-from aisma.collectors.garak.redteam import FileRuns, check_keys, measure, name_list, window_days
 from aisma.collectors.garak.report import DEFAULT_MULTITURN, read_report
+from aisma.collectors.redteam import FileRuns, check_keys, measure, name_list, window_days
 from aisma.collectors.registry import read_meta
 
 SETTINGS = ("window_days", "multiturn_probes")

@@ -23,7 +23,7 @@ from typing import Any
 import ijson  # type: ignore[import-untyped]
 
 from aisma.collectors.base import parse_time
-from aisma.collectors.garak.redteam import ProgressReader, Run
+from aisma.collectors.redteam import ProgressReader, Run
 from aisma.formats.jsonstream import open_json, shape_error
 
 EXPECTED = "a garak report (report.jsonl: JSON Lines with an entry_type on every line)"

@@ -2,8 +2,9 @@
 
 Each file is one endpoint's or repository's configuration, so each gets its own measurements (its
 own sha256 in the provenance); the scoring merges them by summing numerators and denominators.
-``mcp.servers.inventoried_ratio`` is not produced here: discovery compares the same files with the
-inventory. Settings (``collectors.mcp-config`` in aisma.yaml): ``allowlist``, ``gateway_hosts`` and
+The servers each file configures are reported as observed assets; ``mcp.servers.inventoried_ratio``
+is not produced here: discovery compares those assets with the inventory. Settings
+(``collectors.mcp-config`` in aisma.yaml): ``allowlist``, ``gateway_hosts`` and
 ``sandbox_wrappers``; the allowlist and gateway metrics are produced only when those are set.
 """
 
@@ -17,6 +18,8 @@ from aisma.collectors.base import CollectContext, CollectionResult, CollectorMet
 from aisma.collectors.mcp_config.reader import Options, read_config
 from aisma.collectors.mcp_config.stream import observed_time
 from aisma.collectors.registry import read_meta
+from aisma.inventory.discovery import MCP_TOOL, Sightings
+from aisma.inventory.importers.mcp_config import MAX_CONFIG_BYTES, parse_mcp_config
 from aisma.scoring.inputs import Measurement
 
 TOOL = "aisma mcp-config"
@@ -40,9 +43,17 @@ class McpConfigCollector:
         version = _version()
         out: list[Measurement] = []
         empty: list[str] = []
+        sightings = Sightings(MCP_TOOL)
+        unlisted: list[str] = []
         for path in paths:
             display = context.display_name(path)
             result = read_config(path, display, options)
+            # The servers as the inventory importer reads them (discovery's assets); it reads whole files only.
+            if path.suffix == ".json" and path.stat().st_size <= MAX_CONFIG_BYTES:
+                for server in parse_mcp_config(path).servers:
+                    sightings.add(("mcp_server", server.name, ()), display)
+            elif path.suffix == ".json":
+                unlisted.append(display)
             if not result.tallies:
                 empty.append(display)
             else:
@@ -55,7 +66,11 @@ class McpConfigCollector:
             if context.progress:
                 context.progress(path.stat().st_size)
         warnings = [f"{len(empty)} file(s) configure no MCP server: {', '.join(empty[:5])}"] if empty else []
-        return CollectionResult(measurements=tuple(out), warnings=tuple(warnings))
+        if unlisted:
+            warnings.append(
+                f"{', '.join(unlisted[:5])}: over {MAX_CONFIG_BYTES >> 20} MB, servers not reported to discovery"
+            )
+        return CollectionResult(measurements=tuple(out), observed=sightings.assets(), warnings=tuple(warnings))
 
 
 def collector() -> McpConfigCollector:

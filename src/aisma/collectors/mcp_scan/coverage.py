@@ -16,7 +16,7 @@ from datetime import datetime
 
 from aisma.collectors.base import MAX_DETAILS, ratio
 from aisma.inventory.schema import Inventory
-from aisma.scoring.inputs import Measurement, Source
+from aisma.scoring.inputs import Measurement, Source, entity_ratio
 
 SCANNED = "mcp.servers.scanned_ratio"
 CLEAN = "mcp.servers.clean_ratio"
@@ -59,8 +59,8 @@ def coverage(
         if key not in scanned
     ]
     out: list[Measurement] = []
-    if union:
-        out.append(ratio(SCANNED, len(scanned), len(union), when, source, unscanned))
+    if union:  # ids are case-folded names, so two scanners' shares merge as one union of servers
+        out.append(entity_ratio(SCANNED, scanned, union, when, source, unscanned))
     if scanned:
         dirty = [key for key in scanned if results[key].problems]
         failing = [f"{results[key].name}: {'; '.join(results[key].problems)}" for key in dirty]

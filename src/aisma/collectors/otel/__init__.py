@@ -1,8 +1,9 @@
 """The ``otel`` collector: KPIs from OpenTelemetry GenAI traces exported as OTLP/JSON, streamed.
 
-Spans are read one at a time through ``aisma.formats.otlp.read_spans`` (the reader discovery uses)
-and folded into a Tally; see ``tally.py`` for what is kept and ``spans.py`` for how a span is tied
-to an inventory system. Discovery already measures which models and agents in traces are
+Spans are read through ``aisma.formats.otlp_groups`` (typed decoding, alike spans folded into
+groups) and the groups counted into a Tally; see ``tally.py`` for what is kept and ``spans.py`` for
+how a span is tied to an inventory system. The sha256 of each file for the provenance is computed in
+a thread while the file is read. Discovery already measures which models and agents in traces are
 registered (``otel.models.registered_ratio``, ``otel.agents.registered_ratio``); this collector
 does not measure them again, so the two never add up the same assets twice.
 """
@@ -12,12 +13,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, file_time
+from aisma.collectors.base import (
+    CollectContext,
+    CollectionResult,
+    CollectorMeta,
+    file_source,
+    file_time,
+    hashing_in_background,
+)
 from aisma.collectors.otel.measure import measurements
 from aisma.collectors.otel.settings import parse_settings
 from aisma.collectors.otel.tally import Tally
 from aisma.collectors.registry import read_meta
-from aisma.formats.otlp import ReadStats, read_spans
+from aisma.formats.otlp import ReadStats
+from aisma.formats.otlp_groups import SpanGrouper
+from aisma.inventory.discovery import OTEL_TOOL, Sightings, span_sightings
 
 TOOL = "OpenTelemetry"
 SAMPLING_METRIC = "otel.evaluations.tier_sampling_ratio"
@@ -33,20 +43,28 @@ class OtelCollector:
         settings = parse_settings(context.settings)
         tally = Tally(context.inventory.active_systems(), settings, context.assessed_at)
         stats = ReadStats()
-        for path in paths:
-            for span in read_spans(path, stats):
-                tally.add(span, path)
-            if context.progress:
-                context.progress(path.stat().st_size)
-        if tally.counted == 0:
-            return CollectionResult(warnings=tuple(self._warnings(tally, stats)))
-        newest = tally.newest_file or paths[-1]
-        when = tally.newest or file_time(newest)
-        source = file_source(newest, TOOL, tally.newest_sdk_version, context)
+        grouper = SpanGrouper(tally.window)
+        sightings = Sightings(OTEL_TOOL)
+        with hashing_in_background(paths) as digests:
+            for path in paths:
+                name = context.display_name(path)
+                for groups in grouper.read(path, stats):
+                    for group in groups:
+                        tally.add_group(group, path)
+                        for sighting in span_sightings(group.span):
+                            sightings.add(sighting, name, group.last_seen, group.count)
+                if context.progress:
+                    context.progress(path.stat().st_size)
+            observed = sightings.assets()
+            if tally.counted == 0:
+                return CollectionResult(observed=observed, warnings=tuple(self._warnings(tally, stats)))
+            newest = tally.newest_file or paths[-1]
+            when = tally.newest or file_time(newest)
+            source = file_source(newest, TOOL, tally.newest_sdk_version, context, digests.get(newest))
         found = measurements(tally, when, source)
         if stats.evaluation_log_records:
             found = tuple(m for m in found if m.metric != SAMPLING_METRIC)
-        return CollectionResult(measurements=found, warnings=tuple(self._warnings(tally, stats)))
+        return CollectionResult(measurements=found, observed=observed, warnings=tuple(self._warnings(tally, stats)))
 
     @staticmethod
     def _warnings(tally: Tally, stats: ReadStats) -> list[str]:

@@ -1,8 +1,10 @@
 """One pass over GenAI spans, folded into counters: the state behind every otel measurement.
 
-Memory is bounded by what the organization has, not by how much it logged: counters, one small
-record per inventory system, one entry per distinct data source and per distinct (service,
-provider) pair, and failing-item counters keyed the same way. No span is kept after it is counted.
+The spans come in groups that agree on every attribute read here (``aisma.formats.otlp_groups``), so
+each rule below runs once per group and counts the group's spans at once. Memory is bounded by what
+the organization has, not by how much it logged: counters, one small record per inventory system,
+one entry per distinct data source and per distinct (service, provider) pair, and failing-item
+counters keyed the same way. No span is kept after it is counted.
 
 Two limits follow from reading one span at a time:
 - a tool call's agent identity is read from the ``execute_tool`` span itself; inheriting it from
@@ -35,6 +37,7 @@ from aisma.collectors.otel.spans import (
     version_key,
 )
 from aisma.formats.otlp import Span
+from aisma.formats.otlp_groups import SpanGroup
 from aisma.inventory.schema import AISystem
 
 # Share of outputs an evaluator must score, per risk tier; a system without a tier is held to LOW.
@@ -74,6 +77,7 @@ class Tally:
         # Window bookkeeping
         self.counted = self.outside = self.untimed = self.not_genai = 0
         self.newest: datetime | None = None
+        self.newest_order = 0
         self.newest_file: Path | None = None
         self.newest_sdk_version = ""
         # Per metric
@@ -89,29 +93,37 @@ class Tally:
         self.pairs: dict[tuple[str, str], bool] = {}
         self.per_system: dict[str, SystemTally] = {}
 
-    def add(self, span: Span, path: Path) -> None:
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        return (self.start, self.end)
+
+    def add_group(self, group: SpanGroup, path: Path) -> None:
+        """Count a group of alike spans read from ``path``: what counting each of them would count."""
+        span = group.span
         if not is_genai(span):
-            self.not_genai += 1
+            self.not_genai += group.count
             return
-        when = span.start_time
-        if when is None:
-            self.untimed += 1
+        self.untimed += group.untimed
+        self.outside += group.outside
+        n = group.in_window
+        if not n:
             return
-        if not self.start <= when <= self.end:
-            self.outside += 1
-            return
-        self.counted += 1
-        ended = min(span.end_time or when, self.end)
-        if self.newest is None or ended > self.newest:
-            self.newest, self.newest_file = ended, path
+        self.counted += n
+        ended = group.newest
+        if ended is not None and (
+            self.newest is None
+            or ended > self.newest
+            or (ended == self.newest and group.newest_order < self.newest_order)
+        ):
+            self.newest, self.newest_order, self.newest_file = ended, group.newest_order, path
             self.newest_sdk_version = span.text("telemetry.sdk.version")
         system = self.matcher.system_of(span)
         op = operation(span)
         if op == TOOL_OPERATION:
-            self._tool_call(span, system)
+            self._tool_call(span, system, n)
         if system is not None:
             self.logged.add(system.id)
-            self._system_span(span, system, op)
+            self._system_span(span, system, op, n)
         if op in RETRIEVAL_OPERATIONS:
             source = span.text("gen_ai.data_source.id")
             if source and source not in self.sources:
@@ -123,59 +135,59 @@ class Tally:
             if pair not in self.pairs:
                 self.pairs[pair] = provider_approved(name, self.approved)
 
-    def _tool_call(self, span: Span, system: AISystem | None) -> None:
-        self.tool_calls += 1
+    def _tool_call(self, span: Span, system: AISystem | None, n: int) -> None:
+        self.tool_calls += n
         if span.text("gen_ai.agent.id") or span.text("gen_ai.agent.name"):
-            self.tool_calls_identified += 1
+            self.tool_calls_identified += n
         else:
             service = span.text("service.name") or "(no service.name)"
             tool = span.text("gen_ai.tool.name") or "(unnamed tool)"
-            self.anonymous_tools[f"service.name={service} tool {tool}: no gen_ai.agent.id or gen_ai.agent.name"] += 1
+            self.anonymous_tools[f"service.name={service} tool {tool}: no gen_ai.agent.id or gen_ai.agent.name"] += n
         if system is not None:
             self.traced_tools.add(system.id)
 
-    def _system_span(self, span: Span, system: AISystem, op: str) -> None:
+    def _system_span(self, span: Span, system: AISystem, op: str, n: int) -> None:
         if op in INFERENCE_OPERATIONS:
-            self.inference += 1
+            self.inference += n
             if span.attributes.get("gen_ai.request.max_tokens") is not None:
-                self.capped += 1
+                self.capped += n
             else:
-                self.uncapped[f"{system.id}: no gen_ai.request.max_tokens"] += 1
-            self._pinning(span, system)
+                self.uncapped[f"{system.id}: no gen_ai.request.max_tokens"] += n
+            self._pinning(span, system, n)
         tally = self.per_system.setdefault(system.id, SystemTally())
         if op in SAMPLED_OPERATIONS:
-            tally.sampled += 1
+            tally.sampled += n
             if any(event.name == EVALUATION_EVENT for event in span.events):
-                tally.evaluated += 1
+                tally.evaluated += n
         if self.sdk_scopes:
-            self._sdk(span, tally, op)
+            self._sdk(span, tally, op, n)
 
-    def _pinning(self, span: Span, system: AISystem) -> None:
+    def _pinning(self, span: Span, system: AISystem, n: int) -> None:
         requested, responded = span.text("gen_ai.request.model"), span.text("gen_ai.response.model")
         if not (requested and responded):
             return
         if is_azure_deployment(span):
-            self.azure_deployments += 1
+            self.azure_deployments += n
             return
-        self.pinned_checked += 1
+        self.pinned_checked += n
         if model_name(requested) == model_name(responded):
-            self.pinned += 1
+            self.pinned += n
         else:
-            self.floating[f"{system.id}: {requested} resolved to {responded}"] += 1
+            self.floating[f"{system.id}: {requested} resolved to {responded}"] += n
 
-    def _sdk(self, span: Span, tally: SystemTally, op: str) -> None:
+    def _sdk(self, span: Span, tally: SystemTally, op: str, n: int) -> None:
         under = span.scope_name.casefold() in self.sdk_scopes
         if op in INFERENCE_OPERATIONS or op == TOOL_OPERATION:
-            tally.sdk_checked += 1
-            tally.outside_sdk += 0 if under else 1
+            tally.sdk_checked += n
+            tally.outside_sdk += 0 if under else n
         if not under:
             return
-        tally.sdk_spans += 1
+        tally.sdk_spans += n
         if self.min_key is None:
             return
         key = version_key(span.scope_version)
         if key is None or key < self.min_key:
-            tally.sdk_below_min += 1
+            tally.sdk_below_min += n
             rank = key or ()  # an unreadable version ranks lowest
             if tally.lowest_sdk_key is None or rank < tally.lowest_sdk_key:
                 tally.lowest_sdk_key = rank

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import ijson  # type: ignore[import-untyped]
 
 from aisma.collectors.base import parse_time
-from aisma.collectors.garak.redteam import ProgressReader, Run
+from aisma.collectors.redteam import ProgressReader, Run
 from aisma.formats.jsonstream import open_json, shape_error
 
 EXPECTED_JSON = "promptfoo results JSON (promptfoo eval -o results.json: an object with results.results)"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,15 @@ from aisma.collectors.base import (
     CollectorMeta,
     file_source,
     file_time,
+    hashing_in_background,
     ratio,
 )
 from aisma.collectors.prowler.checks import METRIC_CHECKS, metrics_for
 from aisma.collectors.prowler.ledger import FAIL, MUTED, PASS, Ledger, Scan, label, resource_ids
 from aisma.collectors.registry import read_meta
 from aisma.errors import AismaError
-from aisma.formats.ocsf import read_findings
+from aisma.formats.ocsf import ScanTally, scan_findings
+from aisma.inventory.discovery import AI_CHECK_PREFIXES, PROWLER_TOOL, Sightings, finding_sightings
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
 from aisma.scoring.inputs import Measurement, Source
@@ -49,11 +52,18 @@ def count_muted_setting(settings: Mapping[str, Any]) -> bool:
     return value
 
 
-def read_scan(path: Path, index: int, count_muted: bool) -> Scan:
-    """Stream one file of findings into a Scan: the per-resource result of every measured check."""
+def read_scan(path: Path, index: int, count_muted: bool, sightings: Sightings | None = None, name: str = "") -> Scan:
+    """Stream one file of findings into a Scan: the per-resource result of every measured check.
+
+    ``sightings`` (under the file ``name``) also gets the AI resources the findings show, for discovery.
+    Only the findings of measured and AI checks come out of the reader; it counts and dates the others.
+    """
     scan = Scan(index=index)
-    for finding in read_findings(path):
-        scan.see(finding)
+    tally = ScanTally()
+    for finding in scan_findings(path, _detailed, tally):
+        if sightings is not None:
+            for sighting in finding_sightings(finding):
+                sightings.add(sighting, name, finding.time)
         status = MEASURED_STATUS.get(finding.status_code)
         if status is None or not metrics_for(finding.check_id):
             continue
@@ -64,7 +74,13 @@ def read_scan(path: Path, index: int, count_muted: bool) -> Scan:
                 status = MUTED
         for uid, region in resource_ids(finding):
             scan.record(finding.check_id, uid, region, status)
+    scan.findings, scan.version, scan.newest = tally.findings, tally.version, tally.newest
     return scan
+
+
+def _detailed(check_id: str) -> bool:
+    """The findings read whole: those of measured checks, and of AI checks (their resources are assets)."""
+    return bool(metrics_for(check_id)) or check_id.startswith(AI_CHECK_PREFIXES)
 
 
 def _count(n: int, noun: str) -> str:
@@ -106,8 +122,22 @@ class ProwlerCollector:
         ledger = Ledger()
         scans: list[tuple[Path, Scan]] = []
         warnings: list[str] = []
+        with hashing_in_background(paths) as digests:
+            return self._collect(paths, context, count_muted, ledger, scans, warnings, digests)
+
+    def _collect(
+        self,
+        paths: Sequence[Path],
+        context: CollectContext,
+        count_muted: bool,
+        ledger: Ledger,
+        scans: list[tuple[Path, Scan]],
+        warnings: list[str],
+        digests: Mapping[Path, Future[str]],
+    ) -> CollectionResult:
+        sightings = Sightings(PROWLER_TOOL)
         for index, path in enumerate(paths):
-            scan = read_scan(path, index, count_muted)
+            scan = read_scan(path, index, count_muted, sightings, context.display_name(path))
             ledger.add(scan, scan.newest or file_time(path))
             scans.append((path, scan))
             name = context.display_name(path)
@@ -122,12 +152,12 @@ class ProwlerCollector:
         counts = ledger.counts()
         measurements: list[Measurement] = []
         for path, scan in scans:
-            source = file_source(path, TOOL, scan.version, context)
+            source = file_source(path, TOOL, scan.version, context, digests.get(path))
             measurements.extend(_file_measurements(scan.index, ledger, counts, source, systems))
             if ledger.superseded[scan.index]:
                 replaced = _count(ledger.superseded[scan.index], "resource result")
                 warnings.append(f"{context.display_name(path)}: {replaced} also in a newer file, counted there")
-        return CollectionResult(measurements=tuple(measurements), warnings=tuple(warnings))
+        return CollectionResult(measurements=tuple(measurements), observed=sightings.assets(), warnings=tuple(warnings))
 
 
 def collector() -> ProwlerCollector:

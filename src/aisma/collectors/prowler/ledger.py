@@ -67,14 +67,6 @@ class Scan:
     statuses: dict[str, dict[int, int]] = field(default_factory=dict)  # check -> resource -> result
     failing: dict[str, dict[int, tuple[str, str]]] = field(default_factory=dict)  # check -> resource -> (uid, region)
 
-    def see(self, finding: Finding) -> None:
-        """Note the file-level facts of every finding: the Prowler version and the newest finding time."""
-        self.findings += 1
-        if not self.version and finding.product_version:
-            self.version = finding.product_version
-        if finding.time is not None and (self.newest is None or finding.time > self.newest):
-            self.newest = finding.time
-
     def record(self, check_id: str, uid: str, region: str, status: int) -> None:
         key = resource_key(f"{region}\n{uid}")
         results = self.statuses.setdefault(check_id, {})

@@ -20,7 +20,7 @@ from aisma.collectors.base import MAX_DETAILS, CollectContext, CollectionResult
 from aisma.errors import AismaError
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
-from aisma.scoring.inputs import Measurement, Source, ratio
+from aisma.scoring.inputs import Measurement, Source, entity_ratio, ratio
 
 OVERALL = "redteam.attack_success_rate"
 RECENT = "redteam.systems.recent_ratio"
@@ -251,7 +251,8 @@ def _coverage(
         recent = {p.system.id for p in placed if p.system is not None and p.when >= since}
         missing = [s.id for s in scope if s.id not in recent]
         details = [f"{sid}: no red-team run in the last {window} days" for sid in missing]
-        out.append(ratio(RECENT, len(scope) - len(missing), len(scope), newest.when, newest.file.source, details))
+        everyone = [s.id for s in scope]
+        out.append(entity_ratio(RECENT, recent, everyone, newest.when, newest.file.source, details))
     tested = {
         group[0].system.id: any(p.run.multiturn for p in group)
         for group in latest.values()
@@ -260,5 +261,6 @@ def _coverage(
     if tested:
         single = sorted(sid for sid, multiturn in tested.items() if not multiturn)
         details = [f"{sid}: latest run has no multi-turn attack" for sid in single]
-        out.append(ratio(MULTITURN, len(tested) - len(single), len(tested), newest.when, newest.file.source, details))
+        multi = [sid for sid, multiturn in tested.items() if multiturn]
+        out.append(entity_ratio(MULTITURN, multi, tested, newest.when, newest.file.source, details))
     return out
