@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -20,6 +21,9 @@ from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.errors import install_error_handlers
 from aisma.web.limits import BodySizeLimit
+
+if TYPE_CHECKING:
+    from aisma.web.oidc import OidcClient
 
 WEB_DIR = Path(__file__).parent
 API_PREFIX = "/api/v1"
@@ -33,11 +37,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
     from aisma.web.pages import build_router as build_pages_router
 
     database = Database(settings.database_url)
+    oidc = _oidc_client(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         database.dispose()
+        if oidc is not None:
+            oidc.http.close()
 
     app = FastAPI(
         title="aisma",
@@ -52,12 +59,23 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.database = database
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     install_error_handlers(app)
     app.include_router(build_api_router(), prefix=API_PREFIX)
     app.include_router(build_pages_router(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
     return app
+
+
+def _oidc_client(settings: ServerSettings) -> OidcClient | None:
+    from aisma.web import oidc
+
+    if not oidc.enabled(settings):
+        return None
+    import httpx
+
+    return oidc.OidcClient(settings, httpx.Client(timeout=10.0))
 
 
 def _version() -> str:

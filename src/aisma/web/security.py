@@ -73,8 +73,15 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def db_write_session(request: Request) -> Iterator[Session]:
+    """A write transaction whatever the method: for the rare GET that must write (the OIDC callback)."""
+    with app_database(request).transaction() as session:
+        yield session
+
+
 # scope="function": the transaction ends when the endpoint returns, so a 2xx means committed.
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+DbWriteSession = Annotated[Session, Depends(db_write_session, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
@@ -178,7 +185,7 @@ def set_login_csrf_cookie(request: Request, response: Response) -> None:
     """The pre-login form has no session yet: its CSRF token is a double-submit cookie."""
     token: str | None = getattr(request.state, "aisma_login_csrf", None)
     if token is not None:
-        _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+        set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
 
 
 def check_login_csrf(request: Request, submitted: str) -> None:
@@ -188,7 +195,7 @@ def check_login_csrf(request: Request, submitted: str) -> None:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    _set_cookie(request, response, SESSION_COOKIE, token, max_age=app_settings(request).session_max_age_seconds)
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=app_settings(request).session_max_age_seconds)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
 
 
@@ -197,7 +204,8 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax")
 
 
-def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    """Every cookie the server sets: HttpOnly, SameSite=Lax, Secure when served over TLS."""
     response.set_cookie(
         name,
         value,
