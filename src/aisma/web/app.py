@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.errors import install_error_handlers
-from aisma.web.limits import BodySizeLimit
+from aisma.web.limits import BodySizeLimit, SecurityHeaders
 
 if TYPE_CHECKING:
     from aisma.web.oidc import OidcClient
@@ -60,6 +60,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.state.secret_key = settings.resolved_secret_key()
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     install_error_handlers(app)
     app.include_router(build_api_router(), prefix=API_PREFIX)

@@ -235,3 +235,16 @@ def test_organization_settings_and_audit_trail(client: TestClient, org_a: OrgWit
     assert trail[0]["after"]["answer"] == "fully"
     assert trail[1]["action"] == "organization.update"
     assert trail[1]["before"]["name"] == "Org-A" and trail[1]["after"]["name"] == "Acme AI"
+
+
+def test_streamed_body_without_length_is_cut_off(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    def chunks():  # no Content-Length: the limit must hold while the body streams in
+        yield b'{"measurements": ['
+        for _ in range(UPLOAD_LIMIT // 1000 * 3):
+            yield b" " * 1000
+        yield b"]}"
+
+    headers = {**token_for(org_a), "content-type": "application/json"}
+    response = client.post("/api/v1/orgs/org-a/measurements", headers=headers, content=chunks())
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
