@@ -124,3 +124,17 @@ def test_serve_starts_a_working_server(tmp_path: Path) -> None:
     assert "created the first admin root@example.org" in output
     assert "one-time password" not in output  # the password was given
     assert (tmp_path / "data" / "aisma.db").is_file()
+
+
+def test_serve_with_an_unreachable_database_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setenv("AISMA_DATABASE_URL", f"postgresql://nobody:secret@127.0.0.1:{closed}/aisma")
+    monkeypatch.setenv("AISMA_DATA_DIR", str(tmp_path / "unused"))  # restored after: serve sets it
+    assert run(["serve", "--data-dir", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("aisma: error: database ") and "secret" not in err
+    assert len(err.strip().splitlines()) == 1
