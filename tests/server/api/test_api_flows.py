@@ -248,3 +248,12 @@ def test_streamed_body_without_length_is_cut_off(client: TestClient, org_a: OrgW
     response = client.post("/api/v1/orgs/org-a/measurements", headers=headers, content=chunks())
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
+
+
+def test_evidence_paths_cannot_escape(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    auth = token_for(org_a)
+    for bad in ("../../etc/passwd", "/etc/passwd", "a/../../b", "C:\\x"):
+        response = client.post(
+            "/api/v1/orgs/org-a/evidence", headers=auth, files={"file": ("x", b"data")}, data={"path": bad}
+        )
+        assert response.status_code == 422, (bad, response.status_code, response.text)
