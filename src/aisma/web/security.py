@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from aisma.server.auth import Actor
@@ -92,7 +93,19 @@ def bearer_token(request: Request) -> str | None:
     return value.strip() or None
 
 
-def current_caller(request: Request, session: DbSession) -> Caller:
+# Declared so the OpenAPI document names both ways in; the values are read from the request below.
+_BEARER_SCHEME = HTTPBearer(auto_error=False, description="An API token: Authorization: Bearer aisma_...")
+_COOKIE_SCHEME = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="A browser session (state changes also need X-CSRF-Token)."
+)
+
+
+def current_caller(
+    request: Request,
+    session: DbSession,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER_SCHEME)] = None,
+    _cookie: Annotated[str | None, Depends(_COOKIE_SCHEME)] = None,
+) -> Caller:
     """The user behind the session cookie or the bearer token; ``NotAuthenticated`` when neither is valid."""
     from aisma.server.services import sessions, tokens
 
