@@ -22,6 +22,12 @@ from ..factories import OrgWithMembers
 
 
 @pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> ServerSettings:
+    """Room for the example's tool outputs (the API tests use a tiny upload limit)."""
+    return ServerSettings(data_dir=tmp_path / "data", database_url=database_url, secret_key="k", max_upload_bytes=2**23)
+
+
+@pytest.fixture
 def example_workspace(tmp_path: Path) -> Path:
     target = tmp_path / "ws"
     assert run(["init", str(target), "--example"]) == 0
@@ -47,6 +53,33 @@ def test_push_sends_every_measurement_with_provenance(
         source = example_workspace / provenance["file"]
         assert source.is_file(), provenance  # the file a number came from, relative to the workspace
         assert provenance["sha256"] == sha256_of(source)
+
+
+def test_push_can_upload_the_evidence_it_measured(
+    live_server: str, example_workspace: Path, org_a: OrgWithMembers, token_for, capsys: pytest.CaptureFixture[str]
+) -> None:
+    push_token = token_for(org_a, Role.ASSESSOR, ("push",))["Authorization"].removeprefix("Bearer ")
+    args = ["push", str(example_workspace), "--server", live_server, "--token", push_token, "--upload-evidence"]
+    assert run(args) == 0
+    out = capsys.readouterr().out
+    uploaded = int(out.split(" and ")[1].split(" ")[0])
+    reader = token_for(org_a, Role.VIEWER, ("read",))
+    measurements = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader).json()
+    evidence = httpx.get(f"{live_server}/api/v1/orgs/org-a/evidence", headers=reader).json()
+    assert len(evidence) == uploaded > 5
+    stored = {f"evidence/{e['filename']}": e["sha256"] for e in evidence}
+    for m in measurements:  # every number's source file is on the server, byte for byte
+        if m["provenance"]["file"].startswith("evidence/"):
+            assert stored[m["provenance"]["file"]] == m["provenance"]["sha256"]
+    one = evidence[0]
+    content = httpx.get(f"{live_server}/api/v1/orgs/org-a/evidence/{one['id']}/content", headers=reader).content
+    assert sha256_of_bytes(content) == one["sha256"]
+
+
+def sha256_of_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def test_push_errors_are_one_line(
