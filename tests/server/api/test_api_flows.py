@@ -257,3 +257,13 @@ def test_evidence_paths_cannot_escape(client: TestClient, org_a: OrgWithMembers,
             "/api/v1/orgs/org-a/evidence", headers=auth, files={"file": ("x", b"data")}, data={"path": bad}
         )
         assert response.status_code == 422, (bad, response.status_code, response.text)
+
+
+def test_measurement_listing_is_limited(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    auth = token_for(org_a)
+    item = {"metric": "m.one", "observed_at": "2026-11-01T00:00:00Z", "value": 0.5, "provenance": {"tool": "t"}}
+    assert client.post("/api/v1/orgs/org-a/measurements", headers=auth, json={"measurements": [item] * 3}).json() == {
+        "accepted": 3
+    }
+    assert len(json_of(client.get("/api/v1/orgs/org-a/measurements", headers=auth, params={"limit": 2}))) == 2
+    assert client.get("/api/v1/orgs/org-a/measurements", headers=auth, params={"limit": 0}).status_code == 422
