@@ -56,12 +56,11 @@ def create_organization(
         raise Invalid("name", "must not be empty")
     if orgs_repo.get_by_slug(session, slug) is not None:
         raise Conflict(f"organization {slug} already exists")
-    org = orgs_repo.add(
-        session,
-        Organization(
-            slug=slug, name=name.strip(), model_id=model_id, settings=dict(settings or {"organization": name})
-        ),
+    org = Organization(
+        slug=slug, name=name.strip(), model_id=model_id, settings=dict(settings or {"organization": name})
     )
+    if not orgs_repo.insert(session, org):
+        raise Conflict(f"organization {slug} already exists")
     audit.append(
         session,
         by,
@@ -90,15 +89,14 @@ def create_user(
         check_password_strength(password)
     if users_repo.get_by_email(session, address) is not None:
         raise Conflict(f"user {address} already exists")
-    user = users_repo.add(
-        session,
-        User(
-            email=address,
-            display_name=display_name.strip(),
-            password_hash=passwords.hash_password(password) if password is not None else None,
-            is_admin=is_admin,
-        ),
+    user = User(
+        email=address,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password) if password is not None else None,
+        is_admin=is_admin,
     )
+    if not users_repo.insert(session, user):
+        raise Conflict(f"user {address} already exists")
     audit.append(session, by, "user.create", "user", address, None, {"email": address, "is_admin": is_admin})
     return user
 
