@@ -14,6 +14,7 @@ import typer
 from aisma.cli import (
     assess_cmd,
     collect_cmd,
+    db_cmd,
     evidence_pack_cmd,
     history_cmd,
     inventory_assess_cmd,
@@ -23,6 +24,8 @@ from aisma.cli import (
     model_cmd,
     quickcheck_cmd,
     roadmap_cmd,
+    serve_cmd,
+    server_cmd,
     workbook_cmd,
 )
 from aisma.errors import AismaError
@@ -53,6 +56,10 @@ def build_app() -> typer.Typer:
     history_cmd.register(app)
     evidence_pack_cmd.register(app)
     app.add_typer(workbook_cmd.build(), name="workbook")
+    app.add_typer(db_cmd.build_db(), name="db")
+    app.add_typer(db_cmd.build_audit(), name="audit")
+    app.add_typer(server_cmd.build(), name="server")
+    serve_cmd.register(app)
     return app
 
 

@@ -1,0 +1,36 @@
+"""User accounts (global; organizations are joined through memberships)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aisma.store.tables import User
+
+
+def get(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def get_by_oidc_subject(session: Session, subject: str) -> User | None:
+    return session.scalar(select(User).where(User.oidc_subject == subject))
+
+
+def insert(session: Session, user: User) -> bool:
+    """Insert; False when the email (or OIDC subject) is taken, e.g. by a concurrent request."""
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
