@@ -14,6 +14,7 @@ import typer
 from aisma.cli import (
     assess_cmd,
     collect_cmd,
+    db_cmd,
     inventory_assess_cmd,
     inventory_cmd,
     metrics_cmd,
@@ -42,6 +43,8 @@ def build_app() -> typer.Typer:
     quickcheck_cmd.register(app)
     metrics_cmd.register(app)
     collect_cmd.register(app)
+    app.add_typer(db_cmd.build_db(), name="db")
+    app.add_typer(db_cmd.build_audit(), name="audit")
     return app
 
 

@@ -1,0 +1,70 @@
+"""Server settings from the environment (prefix ``AISMA_``), built by the caller, never at import."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aisma.errors import AismaError
+
+MIB = 1024 * 1024
+SECRET_FILE = "secret.key"  # noqa: S105 - a file name
+
+
+class ServerSettings(BaseSettings):
+    """Where the data lives and how the server behaves; every field can be set as ``AISMA_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="AISMA_", extra="ignore")
+
+    data_dir: Path = Path("./aisma-data")
+    database_url: str = ""
+    evidence_dir: Path | None = None
+    max_upload_bytes: int = Field(default=25 * MIB, gt=0)
+    secret_key: str = ""
+    secure_cookies: bool = False
+    session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
+    login_max_failures: int = Field(default=5, gt=0)
+    login_window_seconds: int = Field(default=15 * 60, gt=0)
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_redirect_url: str | None = None
+
+    @model_validator(mode="after")
+    def _defaults(self) -> ServerSettings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'aisma.db'}"
+        if self.evidence_dir is None:
+            self.evidence_dir = self.data_dir / "evidence"
+        return self
+
+    @property
+    def evidence_path(self) -> Path:
+        """``evidence_dir``, always set after validation (typed without the Optional)."""
+        return self.evidence_dir if self.evidence_dir is not None else self.data_dir / "evidence"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else one generated once and kept in ``<data_dir>/secret.key`` (0600).
+
+        Several workers must sign with the same key, so it is stored rather than made per process.
+        """
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / SECRET_FILE
+        try:
+            if path.is_file():
+                return path.read_text(encoding="utf-8").strip()
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_urlsafe(48)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise AismaError(f"{path}: cannot create the secret key ({exc.strerror})") from None
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+        return key

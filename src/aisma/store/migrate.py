@@ -1,0 +1,65 @@
+"""Upgrade and downgrade the server database with the migrations shipped inside the package."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from aisma.errors import AismaError
+from aisma.store.db import Database, connection_errors_reported
+
+SCRIPT_LOCATION = "aisma.store:migrations"
+
+
+def _config(database: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    return config
+
+
+def _run(url: str, action: str, revision: str) -> None:
+    database = Database(url)
+    try:
+        config = _config(database)
+        with connection_errors_reported(url), database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            try:
+                if action == "upgrade":
+                    command.upgrade(config, revision)
+                else:
+                    command.downgrade(config, revision)
+            except Exception as exc:
+                if type(exc).__module__.startswith("alembic"):
+                    raise AismaError(f"database {action} to {revision}: {exc}") from None
+                raise
+    finally:
+        database.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision`` (default: the newest)."""
+    _run(url, "upgrade", revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database back to ``revision`` (``base`` removes every table)."""
+    _run(url, "downgrade", revision)
+
+
+def current(url: str) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    database = Database(url)
+    try:
+        with connection_errors_reported(url), database.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        database.dispose()
+
+
+def head() -> str:
+    """The newest revision shipped with this version of aisma."""
+    revision = ScriptDirectory.from_config(_config(Database("sqlite://"))).get_current_head()
+    assert revision is not None
+    return revision

@@ -1,0 +1,56 @@
+"""Answers. Updates are one ``UPDATE ... WHERE version = :expected``: a concurrent writer can never be lost."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aisma.store.repositories._result import rowcount
+from aisma.store.tables import AnswerRow
+
+
+def list_for_org(session: Session, org_id: int) -> Sequence[AnswerRow]:
+    return session.scalars(
+        select(AnswerRow).where(AnswerRow.organization_id == org_id).order_by(AnswerRow.objective_id)
+    ).all()
+
+
+def get(session: Session, org_id: int, objective_id: str) -> AnswerRow | None:
+    return session.scalar(
+        select(AnswerRow).where(AnswerRow.organization_id == org_id, AnswerRow.objective_id == objective_id)
+    )
+
+
+def insert(session: Session, row: AnswerRow) -> bool:
+    """Insert a new answer; False when another writer created it first (the unique key caught it)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def update_if_version(session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]) -> bool:
+    """Apply ``values`` and bump the version only if the stored version is ``expected``."""
+    result = session.execute(
+        update(AnswerRow)
+        .where(
+            AnswerRow.organization_id == org_id,
+            AnswerRow.objective_id == objective_id,
+            AnswerRow.version == expected,
+        )
+        .values(**values, version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result) == 1
+
+
+def refresh(session: Session, row: AnswerRow) -> AnswerRow:
+    session.refresh(row)
+    return row

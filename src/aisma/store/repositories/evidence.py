@@ -1,0 +1,43 @@
+"""Evidence file records (the bytes are on disk, see ``aisma.server.services.evidence``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aisma.store.tables import EvidenceFile
+
+
+def list_for_org(session: Session, org_id: int) -> Sequence[EvidenceFile]:
+    return session.scalars(
+        select(EvidenceFile).where(EvidenceFile.organization_id == org_id).order_by(EvidenceFile.filename)
+    ).all()
+
+
+def get(session: Session, org_id: int, evidence_id: int) -> EvidenceFile | None:
+    return session.scalar(
+        select(EvidenceFile).where(EvidenceFile.organization_id == org_id, EvidenceFile.id == evidence_id)
+    )
+
+
+def get_by_filename(session: Session, org_id: int, filename: str) -> EvidenceFile | None:
+    return session.scalar(
+        select(EvidenceFile).where(EvidenceFile.organization_id == org_id, EvidenceFile.filename == filename)
+    )
+
+
+def get_by_sha256(session: Session, org_id: int, sha256: str) -> EvidenceFile | None:
+    return session.scalar(
+        select(EvidenceFile)
+        .where(EvidenceFile.organization_id == org_id, EvidenceFile.sha256 == sha256)
+        .order_by(EvidenceFile.id)
+        .limit(1)
+    )
+
+
+def add(session: Session, row: EvidenceFile) -> EvidenceFile:
+    session.add(row)
+    session.flush()
+    return row

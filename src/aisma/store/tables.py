@@ -1,0 +1,216 @@
+"""The server's tables (SQLAlchemy 2 ORM). Only portable types; relationships are ``lazy="raise"``.
+
+Every tenant-owned table carries ``organization_id`` and every repository query filters on it: that
+is the per-organization isolation. The ``audit_log`` has no foreign keys on purpose: its rows are
+hash-chained and must never change, not even by a cascading delete.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from aisma.store.types import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+def _org_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    model_id: Mapped[str] = mapped_column(String(200), default="aisma-core")
+    # The workspace's aisma.yaml content (targets, collectors, description), kept as one document.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    # None for accounts that sign in only through OIDC.
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="raise")
+    organization: Mapped[Organization] = relationship(lazy="raise")
+
+
+class LoginSession(Base):
+    """A server-side login session: the cookie holds a random token, the table only its sha256."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginAttempt(Base):
+    """A failed login, kept in the database so every stateless worker sees the same count."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so a user can tell tokens apart
+    organization_id: Mapped[int] = _org_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scopes: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AISystemRow(Base):
+    """One ``inventory.yaml`` system as its document; ``owner`` is copied out for permission checks."""
+
+    __tablename__ = "ai_systems"
+    __table_args__ = (UniqueConstraint("organization_id", "system_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    system_id: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)  # keeps the inventory's order on export
+    owner: Mapped[str | None] = mapped_column(String(320), index=True, default=None)
+    document: Mapped[dict[str, Any]] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(320), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("organization_id", "objective_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    objective_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    justification: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    answered_by: Mapped[str] = mapped_column(String(320), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    expires: Mapped[date | None] = mapped_column(Date, default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class EvidenceFile(Base):
+    """An uploaded or imported file; the bytes live under the evidence directory, named by sha256."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (UniqueConstraint("organization_id", "filename"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(1000))  # path relative to the workspace's evidence/
+    size: Mapped[int] = mapped_column(Integer)
+    storage_path: Mapped[str] = mapped_column(String(1000))  # relative to settings.evidence_dir
+    uploaded_by: Mapped[str] = mapped_column(String(320), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeasurementRow(Base):
+    __tablename__ = "measurements"
+    __table_args__ = (Index("ix_measurements_org_metric", "organization_id", "metric"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    metric: Mapped[str] = mapped_column(String(200))
+    numerator: Mapped[float | None] = mapped_column(Float, default=None)
+    denominator: Mapped[float | None] = mapped_column(Float, default=None)
+    value: Mapped[float | None] = mapped_column(Float, default=None)
+    observed_at: Mapped[datetime] = mapped_column()
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)  # tool, version, file, sha256
+    details: Mapped[list[Any]] = mapped_column(default=list)
+    pushed_by: Mapped[str] = mapped_column(String(320), default="")
+    pushed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssessmentRow(Base):
+    """A stored result (``aisma.result/v1`` dict) plus the few numbers the trend reads without parsing it."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_org_assessed_at", "organization_id", "assessed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    assessed_at: Mapped[datetime] = mapped_column()
+    model_id: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(50))
+    level: Mapped[int | None] = mapped_column(Integer, default=None)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    evidenced_level: Mapped[int | None] = mapped_column(Integer, default=None)
+    result: Mapped[dict[str, Any]] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change: who, when, what, before and after; ``hash`` chains it to the previous row."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    organization_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
+    actor: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column()
+    action: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(100))
+    entity_id: Mapped[str] = mapped_column(String(400))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

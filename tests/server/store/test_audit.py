@@ -1,0 +1,94 @@
+"""The audit trail: every change is recorded, and verify names a changed or deleted row."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from aisma.server.auth import Role
+from aisma.server.services import answers, audit
+from aisma.store.db import Database
+
+from ..factories import OrgWithMembers
+
+
+def _some_history(database: Database, org: OrgWithMembers) -> None:
+    assessor = org.actors[Role.ASSESSOR]
+    with database.transaction() as s:
+        answers.save_answer(s, assessor, "GOV-1.1", "not")
+    for version, word in ((1, "partially"), (2, "largely"), (3, "fully")):
+        with database.transaction() as s:
+            answers.save_answer(s, assessor, "GOV-1.1", word, expected_version=version)
+
+
+def test_changes_are_recorded_with_before_and_after(database: Database, org_a: OrgWithMembers) -> None:
+    _some_history(database, org_a)
+    with database.transaction(readonly=True) as s:
+        entries = audit.recent(s, org_a.actors[Role.VIEWER])
+        report = audit.verify(s)
+    last = entries[0]
+    assert last.action == "answer.save" and last.actor == org_a.emails[Role.ASSESSOR]
+    assert last.before is not None and last.before["answer"] == "largely"
+    assert last.after is not None and last.after["answer"] == "fully" and last.after["version"] == 4
+    assert report.ok and report.checked >= len(entries)
+
+
+def test_verify_detects_a_changed_row(database: Database, org_a: OrgWithMembers) -> None:
+    _some_history(database, org_a)
+    with database.transaction() as s:
+        assert audit.verify(s).ok
+        target = s.execute(
+            text("SELECT seq FROM audit_log WHERE action = 'answer.save' ORDER BY seq LIMIT 1 OFFSET 1")
+        ).scalar_one()
+        s.execute(
+            text("UPDATE audit_log SET after = :after WHERE seq = :seq"),
+            {"after": '{"answer": "fully", "version": 2}', "seq": target},
+        )
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+    assert not report.ok and report.seq == target
+    assert f"seq {target} was changed" in report.problem
+
+
+def test_verify_detects_a_deleted_row(database: Database, org_a: OrgWithMembers) -> None:
+    _some_history(database, org_a)
+    with database.transaction() as s:
+        total = s.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+        s.execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": total - 2})
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+    assert not report.ok and report.seq == total - 2 and "missing" in report.problem
+    assert report.checked == total - 3
+
+
+def test_verify_detects_a_recomputed_row_hash(database: Database, org_a: OrgWithMembers) -> None:
+    """Rewriting a row AND its own hash still breaks the link from the next row."""
+    _some_history(database, org_a)
+    with database.transaction() as s:
+        row = s.execute(text("SELECT seq, prev_hash FROM audit_log ORDER BY seq LIMIT 1 OFFSET 2")).one()
+        s.execute(
+            text("UPDATE audit_log SET actor = 'mallory', hash = :h WHERE seq = :seq"), {"h": "f" * 64, "seq": row.seq}
+        )
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+    assert not report.ok and report.seq == row.seq
+
+
+def test_hash_chain_has_no_forks_under_concurrent_appends(database: Database, org_a: OrgWithMembers) -> None:
+    import threading
+
+    barrier = threading.Barrier(6)
+
+    def append(index: int) -> None:
+        barrier.wait()
+        with database.transaction() as s:
+            audit.append(s, org_a.actors[Role.OWNER], "test.append", "test", index, None, {"i": index})
+
+    threads = [threading.Thread(target=append, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+        count = s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'test.append'")).scalar_one()
+    assert report.ok and count == 6
