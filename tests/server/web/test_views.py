@@ -175,3 +175,12 @@ def test_when_formats_timestamps_in_utc():
     assert fmt_when(datetime(2026, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=2)))) == "2026-01-02 01:04"
     assert fmt_when("2026-01-02T03:04:05+00:00") == "2026-01-02 03:04"
     assert fmt_when(None) == "" and fmt_when(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01 00:00"
+
+
+def test_contributors_get_forms_only_for_objectives_they_may_answer(env):
+    model = resolve_model("aisma-core")
+    context = questionnaire_view(model, "MCP", {}, lambda o: o.id == "MCP-1.1")
+    html = render_template(env, "questionnaire.html", layout(base="/q", api_base="/api", can_answer=True, **context))
+    n_objectives = len(context["category"].objectives)
+    assert html.count("<fieldset disabled>") == n_objectives - 1
+    assert re.search(r'id="obj-MCP-1\.1".*?<fieldset>', html, re.S)

@@ -3,7 +3,7 @@ and the organization's current answer (with the version a save must carry)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,9 +71,17 @@ def _answer_word(record: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def questionnaire_view(model: MaturityModel, category_id: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+def questionnaire_view(
+    model: MaturityModel,
+    category_id: str,
+    answers: Mapping[str, Any],
+    answerable: Callable[[Objective], bool] | None = None,
+) -> dict[str, Any]:
+    """``answerable`` says which objectives this user may answer (contributors: only their systems')."""
     category = find_category(model, category_id)
+    allowed = {o.id for o in category.objectives if answerable is None or answerable(o)}
     return {
+        "answerable": allowed,
         "model": model,
         "category": category,
         "categories": categories(model),

@@ -6,19 +6,13 @@ marked safe where they are made.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from aisma.reports.viewmodel import fmt_level, fmt_pct, fmt_score
-
-STATIC_PREFIX = "/static"
-
-
-def static_url(name: str) -> str:
-    return f"{STATIC_PREFIX}/{name}"
 
 
 def fmt_when(value: object) -> str:
@@ -35,7 +29,7 @@ def fmt_when(value: object) -> str:
     return text[:16].replace("T", " ")
 
 
-def build_environment(static: Callable[[str], str] = static_url) -> Environment:
+def build_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("aisma.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -43,7 +37,6 @@ def build_environment(static: Callable[[str], str] = static_url) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(score=fmt_score, level=fmt_level, pct=fmt_pct, when=fmt_when)
-    env.globals.update(static_url=static)
     return env
 
 

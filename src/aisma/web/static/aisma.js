@@ -168,7 +168,7 @@
     var next = wizard.querySelector(".wizard-next");
     var submit = wizard.querySelector(".wizard-submit");
     var index = 0;
-    function show(i) {
+    function show(i, moveFocus) {
       index = i;
       steps.forEach(function (step, k) { step.hidden = k !== i; });
       progress.textContent = "Question " + (i + 1) + " of " + steps.length;
@@ -176,19 +176,19 @@
       next.hidden = i === steps.length - 1;
       submit.hidden = i !== steps.length - 1;
       var legend = steps[i].querySelector("legend");
-      if (legend) { legend.setAttribute("tabindex", "-1"); legend.focus(); }
+      if (legend && moveFocus) { legend.setAttribute("tabindex", "-1"); legend.focus(); }
     }
-    back.addEventListener("click", function () { show(Math.max(0, index - 1)); });
+    back.addEventListener("click", function () { show(Math.max(0, index - 1), true); });
     next.addEventListener("click", function () {
       if (!steps[index].querySelector("input:checked")) {
         progress.textContent = "Choose yes or no to continue (question " + (index + 1) + " of " + steps.length + ").";
         return;
       }
-      show(Math.min(steps.length - 1, index + 1));
+      show(Math.min(steps.length - 1, index + 1), true);
     });
     wizard.classList.add("is-wizard");
     var firstOpen = steps.findIndex(function (step) { return !step.querySelector("input:checked"); });
-    show(firstOpen === -1 ? 0 : firstOpen);
+    show(firstOpen === -1 ? 0 : firstOpen, false);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
