@@ -1,0 +1,67 @@
+"""The application factory: everything the server needs is built here, from settings, never at import.
+
+``create_app(settings)`` wires the database, the REST API under ``/api/v1`` (its OpenAPI document at
+``/api/v1/openapi.json``), the server-rendered pages and ``/static``. Service errors become HTTP
+answers in one place (``errors.py``), so every route maps them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import metadata
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from aisma.server.settings import ServerSettings
+from aisma.store.db import Database
+from aisma.web.errors import install_error_handlers
+from aisma.web.limits import BodySizeLimit
+
+WEB_DIR = Path(__file__).parent
+API_PREFIX = "/api/v1"
+# A multipart upload carries headers and boundaries besides the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """A ready ASGI app; the caller owns the settings (and runs migrations before serving)."""
+    from aisma.web.api import build_api_router
+    from aisma.web.pages import build_router as build_pages_router
+
+    database = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="aisma",
+        version=_version(),
+        summary="AI Security Maturity Assessment: team server API",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: the server works offline
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    app.state.secret_key = settings.resolved_secret_key()
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
+    install_error_handlers(app)
+    app.include_router(build_api_router(), prefix=API_PREFIX)
+    app.include_router(build_pages_router(), include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
+    return app
+
+
+def _version() -> str:
+    try:
+        return metadata.version("aisma")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "0"

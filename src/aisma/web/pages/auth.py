@@ -1,0 +1,137 @@
+"""Sign in, sign out and change password: the pages that open and close a login session.
+
+The sign-in form has no session yet, so its CSRF token is a double-submit cookie; failures are
+counted per account and per client address (in the database, so every worker sees them) and a
+burst of them locks sign-in for the window the settings name. The first admin signs in with the
+one-time password ``aisma serve`` printed and sets their own at ``/account/password``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from aisma.server.errors import Invalid
+from aisma.web.security import (
+    SESSION_COOKIE,
+    CurrentCaller,
+    DbSession,
+    app_settings,
+    check_login_csrf,
+    clear_session_cookie,
+    login_rate_keys,
+    require_csrf,
+    safe_next,
+    set_login_csrf_cookie,
+    set_session_cookie,
+)
+from aisma.web.security import (
+    csrf_token as form_csrf_token,
+)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("csrf_token", form_csrf_token(request))
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status
+    )
+    return response
+
+
+def build_auth_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str = "/") -> Response:
+        response = render(request, "auth/login.html", next=safe_next(next), email="", error="")
+        set_login_csrf_cookie(request, response)
+        return response
+
+    @router.post("/login", response_class=HTMLResponse)
+    def login(
+        request: Request,
+        session: DbSession,
+        email: Annotated[str, Form(max_length=320)],
+        password: Annotated[str, Form(max_length=1024)],
+        csrf_token: Annotated[str, Form(max_length=200)] = "",
+        next: Annotated[str, Form(max_length=2000)] = "/",
+    ) -> Response:
+        from aisma.server.services import accounts, ratelimit, sessions
+
+        check_login_csrf(request, csrf_token)
+        settings = app_settings(request)
+        keys = login_rate_keys(request, email)
+        if not all(
+            ratelimit.check_login_allowed(session, key, settings.login_max_failures, settings.login_window_seconds)
+            for key in keys
+        ):
+            minutes = max(1, settings.login_window_seconds // 60)
+            error = f"Too many failed sign-ins. Wait {minutes} minutes and try again."
+            response = render(request, "auth/login.html", 429, next=safe_next(next), email=email, error=error)
+            set_login_csrf_cookie(request, response)
+            return response
+        user = accounts.authenticate(session, email, password)
+        if user is None:
+            for key in keys:
+                ratelimit.record_failure(session, key)
+            response = render(
+                request, "auth/login.html", 401, next=safe_next(next), email=email, error="Wrong email or password."
+            )
+            set_login_csrf_cookie(request, response)
+            return response
+        for key in keys:
+            ratelimit.record_success(session, key)
+        created = sessions.create_session(session, user, settings.session_max_age_seconds)
+        redirect = RedirectResponse(safe_next(next), status_code=303)
+        set_session_cookie(request, redirect, created.token)
+        return redirect
+
+    @router.post("/logout", dependencies=[Depends(require_csrf)])
+    def logout(request: Request, session: DbSession) -> Response:
+        from aisma.server.services import sessions
+
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            sessions.revoke(session, cookie)
+        redirect = RedirectResponse("/login", status_code=303)
+        clear_session_cookie(request, redirect)
+        return redirect
+
+    @router.get("/account/password", response_class=HTMLResponse)
+    def password_form(request: Request, caller: CurrentCaller) -> Response:
+        return render(request, "auth/password.html", error="", done=False, email=caller.user.email)
+
+    @router.post("/account/password", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
+    def change_password(
+        request: Request,
+        session: DbSession,
+        caller: CurrentCaller,
+        current_password: Annotated[str, Form(max_length=1024)],
+        new_password: Annotated[str, Form(max_length=1024)],
+        confirm_password: Annotated[str, Form(max_length=1024)],
+    ) -> Response:
+        from aisma.server.services import accounts, sessions
+
+        email = caller.user.email
+        error = ""
+        if accounts.authenticate(session, email, current_password) is None:
+            error = "The current password is wrong."
+        elif new_password != confirm_password:
+            error = "The two new passwords differ."
+        else:
+            try:
+                accounts.check_password_strength(new_password)
+            except Invalid as exc:
+                error = f"The new password {exc.detail}."
+        if error:
+            return render(request, "auth/password.html", 422, error=error, done=False, email=email)
+        accounts.set_password(session, caller.user, new_password, by=email)
+        sessions.revoke_all(session, caller.user.id)  # other devices signed in with the old password
+        created = sessions.create_session(session, caller.user, app_settings(request).session_max_age_seconds)
+        response = render(request, "auth/password.html", error="", done=True, email=email, csrf_token=created.csrf)
+        set_session_cookie(request, response, created.token)
+        return response
+
+    return router

@@ -1,0 +1,152 @@
+"""Sessions, cookies, CSRF, login rate limiting and redirects: the browser side of security."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from aisma.server.auth import Role
+from aisma.server.settings import ServerSettings
+from aisma.web.app import create_app
+
+from ..factories import PASSWORD, OrgWithMembers
+from .conftest import sign_in
+
+ANSWER_URL = "/api/v1/orgs/org-a/answers/GOV-1.1"
+
+
+def _cookie_header(response, name: str) -> str:  # type: ignore[no-untyped-def]
+    for value in response.headers.get_list("set-cookie"):
+        if value.startswith(f"{name}="):
+            return str(value)
+    raise AssertionError(f"no Set-Cookie for {name}")
+
+
+def test_session_cookie_flags(client: TestClient, org_a: OrgWithMembers) -> None:
+    client.get("/login")
+    answer = client.post(
+        "/login",
+        data={
+            "email": org_a.emails[Role.OWNER],
+            "password": PASSWORD,
+            "csrf_token": client.cookies["aisma_login_csrf"],
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    cookie = _cookie_header(answer, "aisma_session").lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+    assert "secure" not in cookie  # plain http in development
+
+
+def test_secure_cookies_over_tls(settings: ServerSettings, org_a: OrgWithMembers) -> None:
+    app = create_app(settings.model_copy(update={"secure_cookies": True}))
+    with TestClient(app, base_url="https://testserver") as client:
+        form = client.get("/login")
+        assert "secure" in _cookie_header(form, "aisma_login_csrf").lower()
+        answer = client.post(
+            "/login",
+            data={
+                "email": org_a.emails[Role.OWNER],
+                "password": PASSWORD,
+                "csrf_token": client.cookies["aisma_login_csrf"],
+            },
+            follow_redirects=False,
+        )
+        assert "secure" in _cookie_header(answer, "aisma_session").lower()
+
+
+def test_login_form_needs_its_csrf_token(client: TestClient, org_a: OrgWithMembers) -> None:
+    client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"email": org_a.emails[Role.OWNER], "password": PASSWORD, "csrf_token": "forged"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 403
+    assert "aisma_session" not in client.cookies
+
+
+def test_wrong_password_then_rate_limited(client: TestClient, settings: ServerSettings, org_a: OrgWithMembers) -> None:
+    email = org_a.emails[Role.VIEWER]
+    client.get("/login")
+    csrf = client.cookies["aisma_login_csrf"]
+    for _ in range(settings.login_max_failures):
+        wrong = client.post("/login", data={"email": email, "password": "not the password", "csrf_token": csrf})
+        assert wrong.status_code == 401
+        assert "Wrong email or password" in wrong.text
+    # Locked now, even with the right password: guessing gets nowhere.
+    locked = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert locked.status_code == 429
+    assert "aisma_session" not in client.cookies
+    # Another account from another address still signs in.
+    other = TestClient(client.app, client=("10.0.0.9", 50000))
+    sign_in(other, org_a.emails[Role.OWNER])
+
+
+def test_cookie_state_change_needs_csrf_header(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.OWNER])
+    assert client.get("/api/v1/orgs/org-a/answers").status_code == 200  # reads need no token
+    missing = client.put(ANSWER_URL, json={"answer": "fully"})
+    assert missing.status_code == 403
+    wrong = client.put(ANSWER_URL, json={"answer": "fully"}, headers={"X-CSRF-Token": "x" + csrf})
+    assert wrong.status_code == 403
+    ok = client.put(ANSWER_URL, json={"answer": "fully"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200, ok.text
+
+
+def test_bearer_calls_need_no_csrf(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    answer = client.put(ANSWER_URL, json={"answer": "fully"}, headers=token_for(org_a))
+    assert answer.status_code == 200
+
+
+def test_logout_ends_the_session(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.OWNER])
+    cookie = client.cookies["aisma_session"]
+    assert client.post("/logout", data={"csrf_token": "wrong"}, follow_redirects=False).status_code == 403
+    out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    client.cookies.set("aisma_session", cookie)  # replaying the old cookie does not work
+    assert client.get("/api/v1/orgs/org-a/answers").status_code == 401
+
+
+def test_pages_redirect_to_login_and_no_open_redirect(client: TestClient, org_a: OrgWithMembers) -> None:
+    page = client.get("/account/password", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/login?next=")
+    client.get("/login")
+    answer = client.post(
+        "/login",
+        data={
+            "email": org_a.emails[Role.OWNER],
+            "password": PASSWORD,
+            "csrf_token": client.cookies["aisma_login_csrf"],
+            "next": "//evil.example/x",
+        },
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/"
+
+
+def test_change_password(client: TestClient, org_a: OrgWithMembers) -> None:
+    email = org_a.emails[Role.ASSESSOR]
+    csrf = sign_in(client, email)
+    new = "a much longer new passphrase"
+    form = {"current_password": PASSWORD, "new_password": new, "confirm_password": new, "csrf_token": csrf}
+    assert client.post("/account/password", data={**form, "current_password": "nope"}).status_code == 422
+    assert client.post("/account/password", data={**form, "csrf_token": "forged"}).status_code == 403
+    changed = client.post("/account/password", data=form)
+    assert changed.status_code == 200 and "Your password is changed" in changed.text
+    fresh = TestClient(client.app)
+    sign_in(fresh, email, new)
+
+
+def test_login_page_escapes_input(client: TestClient) -> None:
+    client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"email": "<script>alert(1)</script>", "password": "x", "csrf_token": client.cookies["aisma_login_csrf"]},
+    )
+    assert "<script>alert(1)</script>" not in answer.text
+    assert "&lt;script&gt;" in answer.text
