@@ -43,3 +43,11 @@ class Invalid(ServiceError):
         self.field = field
         self.detail = message
         super().__init__(f"{field}: {message}")
+
+
+class TooLarge(Invalid):
+    """An upload went over the size limit (the web layer answers 413); nothing of it was kept."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__("file", f"larger than the upload limit of {limit} bytes")

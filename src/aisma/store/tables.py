@@ -192,6 +192,8 @@ class AssessmentRow(Base):
     level: Mapped[int | None] = mapped_column(Integer, default=None)
     score: Mapped[float | None] = mapped_column(Float, default=None)
     evidenced_level: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Per-category levels and the evidenced score, so the trend never parses the result documents.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     result: Mapped[dict[str, Any]] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(320), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

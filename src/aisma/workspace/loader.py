@@ -14,21 +14,16 @@ from pathlib import Path
 from aisma.collectors.base import CollectionResult
 from aisma.errors import AismaError, InputError
 from aisma.fileio import sha256_of
-from aisma.inventory.discovery import discover, discovery_measurements
-from aisma.inventory.metrics import inventory_measurements
-from aisma.inventory.providers import (
-    InventorySettings,
-    data_use_measurements,
-    parse_settings,
-    provider_measurements,
-)
+from aisma.inventory.discovery import discover
+from aisma.inventory.providers import InventorySettings, parse_settings
 from aisma.inventory.schema import Inventory
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.inputs import Answer, AssessmentInput, ObservedAsset, Source, Targets
+from aisma.scoring.inputs import Answer, AssessmentInput, ObservedAsset, Source
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.config import WorkspaceConfig
 from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
+from aisma.workspace.inputs import freeze_inputs
 from aisma.workspace.validate import validated
 from aisma.yamlfile import LineDict, load_yaml
 
@@ -150,34 +145,16 @@ def assessment_input(
     workspace: Workspace, assessed_at: datetime, collected: CollectionResult | None = None
 ) -> AssessmentInput:
     """Freeze a workspace (and what its collectors measured) into the inputs of one assessment."""
-    targets = workspace.config.targets
-    source = Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256)
-    active = workspace.inventory.active_systems()
-    settings = workspace.inventory_settings
-    measurements = (
-        inventory_measurements(workspace.inventory, assessed_at, source)
-        + provider_measurements(active, settings, assessed_at, source)
-        + data_use_measurements(active, settings, assessed_at, source)
-    )
-    # Assets seen by discovery and those reported by collectors are one picture of the AI in use.
-    observed = workspace.observed + (collected.observed if collected else ())
-    measurements += discovery_measurements(
-        workspace.inventory.systems, observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
-    )
-    if collected is not None:
-        measurements += collected.measurements
-    return AssessmentInput(
+    return freeze_inputs(
         organization=workspace.config.organization,
         model=workspace.model,
         assessed_at=assessed_at,
         inventory=workspace.inventory,
+        inventory_source=Source(tool="inventory", version="", file=INVENTORY_FILE, sha256=workspace.inventory_sha256),
+        inventory_settings=workspace.inventory_settings,
         answers=workspace.answers,
-        measurements=measurements,
-        observed=observed,
-        targets=Targets(
-            default=targets.default,
-            categories=tuple(sorted(targets.categories.items())),
-            domains=tuple(sorted(targets.domains.items())),
-        ),
+        targets=workspace.config.targets,
+        observed=workspace.observed + (collected.observed if collected else ()),
+        measurements=collected.measurements if collected else (),
         warnings=workspace.warnings + (collected.warnings if collected else ()),
     )

@@ -32,12 +32,16 @@ def latest(session: Session, org_id: int) -> AssessmentRow | None:
     )
 
 
-def list_for_org(session: Session, org_id: int, with_result: bool = False) -> Sequence[AssessmentRow]:
+def list_for_org(
+    session: Session, org_id: int, with_result: bool = False, with_summary: bool = False
+) -> Sequence[AssessmentRow]:
     """Newest first; without the (large) result document unless asked for."""
     query: Any = select(AssessmentRow).where(AssessmentRow.organization_id == org_id)
     if not with_result:
+        extra = [AssessmentRow.summary] if with_summary else []
         query = query.options(
             load_only(
+                *extra,
                 AssessmentRow.id,
                 AssessmentRow.assessed_at,
                 AssessmentRow.model_id,

@@ -1,0 +1,149 @@
+"""Measurements pushed by collectors that run at the edge (``aisma push``) or at import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.orm import Session
+
+from aisma.scoring.inputs import MAX_DETAILS, Measurement, Source
+from aisma.server.auth import Actor, Permission
+from aisma.server.errors import Invalid
+from aisma.server.services import audit
+from aisma.store.repositories import measurements as repo
+from aisma.store.tables import MeasurementRow
+from aisma.store.types import utcnow
+from aisma.yamlfile import dotted, first_error, plain_message
+
+MAX_PER_PUSH = 10_000
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tool: str = Field(min_length=1, max_length=200)
+    version: str = Field(default="", max_length=100)
+    file: str = Field(default="", max_length=1000)
+    sha256: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+
+
+class MeasurementIn(BaseModel):
+    """One pushed measurement: a ratio (numerator/denominator) or a value, with where it came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: str = Field(min_length=1, max_length=200)
+    observed_at: datetime
+    numerator: float | None = None
+    denominator: float | None = Field(default=None, ge=0)
+    value: float | None = None
+    provenance: Provenance
+    details: tuple[str, ...] = ()
+
+    @field_validator("observed_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("must include a time zone (e.g. 2026-11-16T09:00:00Z)")
+        return value
+
+
+def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
+    """The push form of a collector's measurement (what ``aisma push`` sends)."""
+    return {
+        "metric": measurement.metric,
+        "observed_at": measurement.observed_at.isoformat(),
+        "numerator": measurement.numerator,
+        "denominator": measurement.denominator,
+        "value": measurement.value,
+        "provenance": {
+            "tool": measurement.source.tool,
+            "version": measurement.source.version,
+            "file": measurement.source.file,
+            "sha256": measurement.source.sha256,
+        },
+        "details": list(measurement.details),
+    }
+
+
+def push(session: Session, actor: Actor, items: Iterable[Mapping[str, Any]]) -> int:
+    """Validate and store measurements; all or nothing. Returns how many were stored."""
+    actor.require(Permission.PUSH_MEASUREMENTS)
+    rows: list[MeasurementRow] = []
+    now = utcnow()
+    for index, item in enumerate(items):
+        if index >= MAX_PER_PUSH:
+            raise Invalid("measurements", f"at most {MAX_PER_PUSH} per push")
+        try:
+            m = MeasurementIn.model_validate(item)
+        except ValidationError as exc:
+            error = first_error(exc)
+            raise Invalid(f"measurements[{index}].{dotted(tuple(error['loc']))}", plain_message(error)) from None
+        if m.value is None and (m.numerator is None or m.denominator is None):
+            raise Invalid(f"measurements[{index}]", "needs value, or numerator and denominator")
+        rows.append(
+            MeasurementRow(
+                organization_id=actor.org_id,
+                metric=m.metric,
+                numerator=m.numerator,
+                denominator=m.denominator,
+                value=m.value,
+                observed_at=m.observed_at,
+                provenance=m.provenance.model_dump(),
+                details=list(m.details[:MAX_DETAILS]),
+                pushed_by=actor.label,
+                pushed_at=now,
+            )
+        )
+    repo.add_all(session, rows)
+    tools = sorted({row.provenance["tool"] for row in rows})
+    audit.append(
+        session,
+        actor,
+        "measurements.push",
+        "measurements",
+        ",".join(tools) or "-",
+        None,
+        {"count": len(rows), "tools": tools},
+    )
+    return len(rows)
+
+
+def list_measurements(session: Session, actor: Actor, limit: int | None = 1000) -> list[MeasurementRow]:
+    actor.require(Permission.READ)
+    return list(repo.list_for_org(session, actor.org_id, limit))
+
+
+def current_measurements(session: Session, org_id: int) -> tuple[Measurement, ...]:
+    """The latest measurement per (metric, tool, file): what a collection run over the evidence would give.
+
+    Older pushes of the same metric from the same file are history, not extra evidence.
+    """
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Measurement] = []
+    for row in repo.list_for_org(session, org_id):  # newest first
+        key = (row.metric, str(row.provenance.get("tool", "")), str(row.provenance.get("file", "")))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            Measurement(
+                metric=row.metric,
+                observed_at=row.observed_at,
+                numerator=row.numerator,
+                denominator=row.denominator,
+                value=row.value,
+                source=Source(
+                    tool=str(row.provenance.get("tool", "unknown")),
+                    version=str(row.provenance.get("version", "")),
+                    file=str(row.provenance.get("file", "")),
+                    sha256=str(row.provenance.get("sha256", "")),
+                ),
+                details=tuple(row.details),
+            )
+        )
+    out.sort(key=lambda m: (m.metric, m.source.tool, m.source.file))
+    return tuple(out)

@@ -1,0 +1,62 @@
+"""First-run admin creation and the db / audit / server CLI commands on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aisma.cli.main import run
+from aisma.examples import write_example
+from aisma.server.auth import Role
+from aisma.server.services import accounts, bootstrap
+from aisma.store.db import Database
+
+
+def test_ensure_admin_once(database: Database) -> None:
+    with database.transaction() as s:
+        created = bootstrap.ensure_admin(s)
+    assert created is not None and created.generated_password and created.email == "admin@localhost"
+    with database.transaction() as s:
+        assert bootstrap.ensure_admin(s, "other@example.org", "another long password") is None
+        user = accounts.authenticate(s, "admin@localhost", created.generated_password)
+        assert user is not None and user.is_admin
+        assert accounts.actor_for(s, user, created.org_slug).role == Role.OWNER
+
+
+def test_ensure_admin_with_given_password(database: Database) -> None:
+    with database.transaction() as s:
+        created = bootstrap.ensure_admin(s, "Root@Example.org", "a long enough password", "acme", "Acme")
+    assert created is not None and created.generated_password is None and created.org_slug == "acme"
+
+
+def test_cli_db_audit_import_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AISMA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("AISMA_DATABASE_URL", raising=False)
+    assert run(["db", "current"]) == 0
+    assert "base (empty)" in capsys.readouterr().out
+    assert run(["db", "upgrade"]) == 0
+    assert run(["db", "current"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    write_example(tmp_path / "bank", overwrite_demo=False)
+    assert run(["server", "import", str(tmp_path / "bank"), "--org", "bank", "--no-collect"]) == 0
+    assert "14 systems" in capsys.readouterr().out
+    assert run(["server", "import", str(tmp_path / "bank"), "--org", "bank", "--no-collect"]) == 1
+    assert "already holds data" in capsys.readouterr().err
+    assert run(["server", "export", "bank", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "evidence" / "policies" / "ai-security-policy.md").is_file()
+    assert run(["server", "export", "nope", str(tmp_path / "out2")]) == 1
+    assert "organization nope not found" in capsys.readouterr().err
+    assert run(["audit", "verify"]) == 0
+    assert "audit trail intact" in capsys.readouterr().out
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "data" / "aisma.db") as connection:
+        connection.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 5")
+    assert run(["audit", "verify"]) == 1
+    assert "seq 5 was changed" in capsys.readouterr().err
+    assert run(["db", "downgrade", "base"]) == 0
+    assert run(["db", "upgrade", "--database-url", "postgresql://nobody@127.0.0.1:1/x"]) == 1
+    assert "database postgresql+psycopg://nobody@127.0.0.1:1/x:" in capsys.readouterr().err
