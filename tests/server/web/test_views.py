@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from aisma.maturity.loader import resolve_model
+from aisma.scoring.snapshot import result_from_dict
 from aisma.web.pages.dashboard_view import dashboard_view
 from aisma.web.pages.inventory_view import (
     PAGE_SIZE,
@@ -19,7 +20,6 @@ from aisma.web.pages.inventory_view import (
     wizard_view,
 )
 from aisma.web.pages.questionnaire_view import ANSWER_CHOICES, progress, questionnaire_view
-from aisma.web.pages.snapshot import result_from_dict
 from aisma.web.pages.templating import build_environment, fmt_when, render_template
 from aisma.web.pages.trend import TrendPoint, trend_chart, trend_point
 

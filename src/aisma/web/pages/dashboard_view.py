@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from aisma.reports import charts
 from aisma.reports.viewmodel import headline, level_name
-from aisma.web.pages.snapshot import result_from_dict
+from aisma.scoring.snapshot import result_from_dict
 from aisma.web.pages.trend import TrendPoint, trend_chart
 
 VERDICT_LABELS = {"appropriate": "Appropriate", "marginal": "Marginal", "do_not_proceed": "Do not proceed"}

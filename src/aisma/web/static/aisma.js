@@ -118,7 +118,8 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok) {
-          addEvidence(form, body.ref || ("sha256:" + body.sha256), body.filename + " (sha256 " + String(body.sha256).slice(0, 12) + "…)");
+          // an answer cites an uploaded file as evidence/<name>, as in a files-first workspace
+          addEvidence(form, "evidence/" + body.filename, "evidence/" + body.filename + " (sha256 " + String(body.sha256).slice(0, 12) + "…)");
           input.value = "";
           return save(form);
         }
