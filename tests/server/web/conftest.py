@@ -1,7 +1,7 @@
 """A real server and a real browser for the UI tests.
 
-``live_server`` starts ``aisma serve`` (uvicorn, migrations, first admin) in a subprocess on a random
-free port of 127.0.0.1 with its own data folder and SQLite database. ``browser`` is Debian's chromium
+``live_server`` migrates a fresh SQLite database, creates the first admin as a first start does, and
+runs uvicorn serving ``create_app`` in a subprocess on a random free port of 127.0.0.1. ``browser`` is Debian's chromium
 driven by Playwright; it is never downloaded. Without chromium or Playwright the tests skip locally
 and ERROR under CI=true.
 """
@@ -54,42 +54,45 @@ class LiveServer:
     password: str
 
 
-def start_server(
-    data_dir: Path, database_url: str | None = None, workers: int = 1
-) -> tuple[subprocess.Popen[bytes], str]:
-    """``aisma serve`` as a user runs it; returns the process and its base URL once it answers."""
+SERVE = """
+import sys, uvicorn
+from aisma.server.settings import ServerSettings
+from aisma.web.app import create_app
+uvicorn.run(create_app(ServerSettings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def prepare_database(data_dir: Path, database_url: str | None) -> None:
+    """What a first start does: migrate, then create the first admin (owner of organization ``default``)."""
+    from aisma.server.services import bootstrap
+    from aisma.server.settings import ServerSettings
+    from aisma.store import migrate
+    from aisma.store.db import Database
+
+    settings = ServerSettings(data_dir=data_dir, database_url=database_url or "")
+    migrate.upgrade(settings.database_url, "head")
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            bootstrap.ensure_admin(session, email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    finally:
+        database.dispose()
+
+
+def start_server(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving ``create_app`` in a process of its own; returns it and its base URL once it answers."""
+    prepare_database(data_dir, database_url)
     port = free_port()
-    env = {
-        **os.environ,
-        "AISMA_DATA_DIR": str(data_dir),
-        "AISMA_ADMIN_EMAIL": ADMIN_EMAIL,
-        "AISMA_ADMIN_PASSWORD": ADMIN_PASSWORD,
-    }
+    env = {**os.environ, "AISMA_DATA_DIR": str(data_dir)}
     if database_url:
         env["AISMA_DATABASE_URL"] = database_url
     log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from aisma.cli.main import run; run()",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"aisma serve exited with {process.returncode}: {(data_dir / 'server.log').read_text()}")
+            raise RuntimeError(f"the server exited with {process.returncode}: {(data_dir / 'server.log').read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/login", timeout=2) as response:
                 if response.status == 200:
@@ -97,7 +100,7 @@ def start_server(
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"aisma serve did not answer within 60 s: {(data_dir / 'server.log').read_text()}")
+    raise RuntimeError(f"the server did not answer within 60 s: {(data_dir / 'server.log').read_text()}")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
