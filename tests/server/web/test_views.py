@@ -184,3 +184,19 @@ def test_contributors_get_forms_only_for_objectives_they_may_answer(env):
     n_objectives = len(context["category"].objectives)
     assert html.count("<fieldset disabled>") == n_objectives - 1
     assert re.search(r'id="obj-MCP-1\.1".*?<fieldset>', html, re.S)
+
+
+def test_pages_load_no_asset_from_another_site():
+    """No CDN: every stylesheet, script and image comes from the package's own static folder."""
+    from importlib.resources import files
+
+    web = files("aisma.web")
+    assert (web / "static" / "aisma.css").is_file() and (web / "static" / "aisma.js").is_file()
+    remote = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", re.I)
+    checked = 0
+    for folder in ("templates", "templates/auth", "static"):
+        for item in (web / folder).iterdir():
+            if item.is_file():
+                checked += 1
+                assert not remote.search(item.read_text()), f"{folder}/{item.name} loads something from another site"
+    assert checked >= 10
