@@ -20,6 +20,7 @@ from aisma.cli import (
     metrics_cmd,
     model_cmd,
     quickcheck_cmd,
+    serve_cmd,
     server_cmd,
 )
 from aisma.errors import AismaError
@@ -47,6 +48,7 @@ def build_app() -> typer.Typer:
     app.add_typer(db_cmd.build_db(), name="db")
     app.add_typer(db_cmd.build_audit(), name="audit")
     app.add_typer(server_cmd.build(), name="server")
+    serve_cmd.register(app)
     return app
 
 

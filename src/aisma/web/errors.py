@@ -17,14 +17,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from aisma.errors import AismaError
-from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound, StaleWrite
+from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound, StaleWrite, TooLarge
 from aisma.web.security import CsrfRejected, NotAuthenticated
 
 API_PATH = "/api/"
-
-
-class PayloadTooLarge(AismaError):
-    """A request body or uploaded file over the configured limit."""
 
 
 def is_api(request: Request) -> bool:
@@ -81,5 +77,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StaleWrite, stale_write)
     app.add_exception_handler(Conflict, conflict)
     app.add_exception_handler(Invalid, invalid)
-    app.add_exception_handler(PayloadTooLarge, too_large)
+    app.add_exception_handler(TooLarge, too_large)  # an Invalid, but 413
     app.add_exception_handler(AismaError, user_error)

@@ -11,9 +11,9 @@ from fastapi import APIRouter
 
 
 def build_api_router() -> APIRouter:
-    from aisma.web.api import admin, answers, inventory, orgs
+    from aisma.web.api import admin, answers, assessments, evidence, inventory, measurements, orgs
 
     router = APIRouter()
-    for module in (orgs, inventory, answers, admin):
+    for module in (orgs, inventory, answers, evidence, measurements, assessments, admin):
         router.include_router(module.build_router())
     return router

@@ -152,7 +152,7 @@ class EvidenceOut(Output):
     uploaded_at: datetime
 
 
-class SourceIn(Input):
+class ProvenanceIn(Input):
     tool: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     version: Annotated[str, StringConstraints(max_length=100)] = ""
     file: ShortText = ""
@@ -165,12 +165,12 @@ class MeasurementIn(Input):
     numerator: float | None = None
     denominator: float | None = None
     value: float | None = None
-    source: SourceIn
-    details: list[ShortText] = Field(default_factory=list, max_length=20)
+    provenance: ProvenanceIn = Field(description="Where the number came from: tool, version, file, sha256.")
+    details: list[ShortText] = Field(default_factory=list, max_length=200, description="Failing items (20 kept).")
 
 
 class MeasurementPush(Input):
-    measurements: list[MeasurementIn] = Field(min_length=1, max_length=5000)
+    measurements: list[MeasurementIn] = Field(min_length=1, max_length=10_000)
 
 
 class PushAccepted(BaseModel):
@@ -212,13 +212,21 @@ class AssessmentOut(AssessmentSummary):
     result: dict[str, Any] = Field(description="The frozen aisma.result/v1 snapshot.")
 
 
-class TrendPoint(BaseModel):
+class CategoryPoint(Output):
+    id: str
+    level: int | None
+    score: float | None
+    evidenced_level: int | None
+
+
+class TrendPoint(Output):
+    assessment_id: int
     assessed_at: datetime
     level: int | None
     score: float | None
     evidenced_level: int | None
-    evidenced_score: float | None = None
-    categories: dict[str, Any] = Field(default_factory=dict)
+    evidenced_score: float | None
+    categories: list[CategoryPoint]
 
 
 # --- members and tokens ---------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""``aisma serve`` (the team server) and ``aisma push`` (collectors at the edge feeding it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aisma.cli.assess_cmd import parse_at
+from aisma.errors import AismaError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 only behind a reverse proxy).")] = (
+            DEFAULT_HOST
+        ),
+        port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = DEFAULT_PORT,
+        workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (they share nothing).")] = 1,
+        data_dir: Annotated[
+            Path | None, typer.Option(help="Where the SQLite file, evidence and secret key live (AISMA_DATA_DIR).")
+        ] = None,
+    ) -> None:
+        """Run the team server: migrate the database, create the first admin if none, serve web UI and API.
+
+        Settings come from AISMA_* environment variables (AISMA_DATABASE_URL for PostgreSQL,
+        AISMA_SECURE_COOKIES=true behind TLS, ...); the first admin from AISMA_ADMIN_EMAIL and
+        AISMA_ADMIN_PASSWORD, else a one-time password is printed once.
+        """
+        from aisma.web.serve import prepare, run_server
+
+        if data_dir is not None:
+            os.environ["AISMA_DATA_DIR"] = str(data_dir)  # the workers read the same settings
+        for line in prepare():
+            typer.echo(line)
+        typer.echo(f"aisma: serving on http://{host}:{port} with {workers} worker(s); Ctrl+C stops")
+        run_server(host, port, workers)
+
+    @app.command()
+    def push(
+        directory: Annotated[Path, typer.Argument(help="Workspace folder whose collectors to run.")],
+        server: Annotated[str, typer.Option(help="Server URL, e.g. https://aisma.example.org.")],
+        token: Annotated[
+            str, typer.Option(envvar="AISMA_TOKEN", help="API token with the push scope (or AISMA_TOKEN).")
+        ] = "",
+        org: Annotated[str | None, typer.Option(help="Organization slug (default: the token's).")] = None,
+        at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
+    ) -> None:
+        """Run the workspace's collectors here and push the measurements (with provenance) to a server."""
+        from aisma.web.client import push_workspace
+
+        if not token:
+            raise AismaError("an API token is needed: --token or AISMA_TOKEN")
+        report = push_workspace(directory, server, token, org, parse_at(at))
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"pushed {report.pushed} measurements to {report.organization} at {server.rstrip('/')}")

@@ -1,0 +1,111 @@
+"""The edge side of the server: run a workspace's collectors here, push the measurements there.
+
+Collectors run where the tool output lives (a cloud account, a CI job); only measurements travel,
+each with its provenance (tool, version, file, sha256), so the server can show an auditor exactly
+which file a number came from without ever receiving the file. ``aisma push`` is the CLI face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from aisma.collectors.run import collect_workspace
+from aisma.errors import AismaError
+from aisma.scoring.inputs import Measurement
+from aisma.server.services.measurements import measurement_to_dict
+from aisma.workspace.loader import open_workspace
+
+API_PREFIX = "/api/v1"
+BATCH_SIZE = 500  # measurements per request: well under the server's body limit
+TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class PushReport:
+    organization: str
+    pushed: int
+    warnings: tuple[str, ...]
+
+
+class ApiClient:
+    """A thin httpx client for the REST API that turns every failure into one ``AismaError`` line."""
+
+    def __init__(self, server: str, token: str, transport: httpx.BaseTransport | None = None) -> None:
+        if not server.startswith(("http://", "https://")):
+            raise AismaError(f"--server {server!r}: expected an http:// or https:// URL")
+        if not token:
+            raise AismaError("an API token is needed (--token or AISMA_TOKEN); create one in the server's admin page")
+        self.server = server.rstrip("/")
+        self._http = httpx.Client(
+            base_url=self.server + API_PREFIX,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "aisma-push"},
+            timeout=TIMEOUT_SECONDS,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, json: Any = None) -> Any:
+        try:
+            response = self._http.request(method, path, json=json)
+        except httpx.HTTPError as exc:
+            raise AismaError(f"{self.server}: cannot reach the server ({type(exc).__name__}: {exc})") from None
+        if response.status_code == 401:
+            raise AismaError(f"{self.server}: the API token was rejected (invalid, expired or revoked)")
+        if response.status_code >= 400:
+            raise AismaError(f"{self.server}{API_PREFIX}{path}: {response.status_code} {_detail(response)}")
+        return response.json()
+
+    def token_organization(self) -> str:
+        """The one organization an API token belongs to."""
+        orgs = self.request("GET", "/orgs")
+        if not isinstance(orgs, list) or len(orgs) != 1:
+            raise AismaError(f"{self.server}: the token sees {len(orgs)} organizations; name one with --org")
+        return str(orgs[0]["slug"])
+
+    def push_measurements(self, org: str, measurements: Sequence[Measurement]) -> int:
+        pushed = 0
+        for start in range(0, len(measurements), BATCH_SIZE):
+            batch = [measurement_to_dict(m) for m in measurements[start : start + BATCH_SIZE]]
+            answer = self.request("POST", f"/orgs/{org}/measurements", json={"measurements": batch})
+            pushed += int(answer["accepted"])
+        return pushed
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    detail = body.get("detail") if isinstance(body, dict) else body
+    return str(detail)[:500]
+
+
+def push_workspace(
+    directory: str | Path,
+    server: str,
+    token: str,
+    org: str | None,
+    at: datetime,
+    transport: httpx.BaseTransport | None = None,
+) -> PushReport:
+    """Collect the workspace's evidence locally and push every measurement to one organization."""
+    workspace = open_workspace(directory)
+    collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, at)
+    with ApiClient(server, token, transport=transport) as client:
+        slug = org or client.token_organization()
+        pushed = client.push_measurements(slug, collected.measurements)
+    return PushReport(organization=slug, pushed=pushed, warnings=collected.warnings)

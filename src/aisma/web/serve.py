@@ -1,0 +1,77 @@
+"""Starting the server: migrate, make sure an admin exists, then hand the app factory to uvicorn.
+
+Workers are separate processes that share nothing but the database and the evidence folder, so
+uvicorn gets an import string and a factory: each worker builds its own app from the environment.
+Migrations and the first admin happen once, in the parent, before any worker starts.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from aisma.server.settings import ServerSettings
+
+ADMIN_EMAIL_ENV = "AISMA_ADMIN_EMAIL"
+ADMIN_PASSWORD_ENV = "AISMA_ADMIN_PASSWORD"  # noqa: S105 (the variable name, not a password)
+
+
+def app_from_environment() -> FastAPI:
+    """The uvicorn factory: settings from AISMA_* variables, read when the worker starts."""
+    from aisma.web.app import create_app
+
+    return create_app(ServerSettings())
+
+
+def prepare(settings: ServerSettings | None = None) -> list[str]:
+    """Migrate the database and create the first admin when there is none; returns lines to print."""
+    from aisma.server.services import bootstrap
+    from aisma.store import migrate
+    from aisma.store.db import Database
+
+    settings = settings or ServerSettings()
+    settings.resolved_secret_key()  # created once here, not raced by several workers
+    migrate.upgrade(settings.database_url, "head")
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            created = bootstrap.ensure_admin(
+                session,
+                email=os.environ.get(ADMIN_EMAIL_ENV) or None,
+                password=os.environ.get(ADMIN_PASSWORD_ENV) or None,
+            )
+    finally:
+        database.dispose()
+    lines = [f"aisma: database ready ({_redacted(settings.database_url)})"]
+    if created is not None:
+        lines.append(f"aisma: created the first admin {created.email} in organization {created.org_slug}")
+        if created.generated_password is not None:
+            lines.append(
+                f"aisma: one-time password: {created.generated_password}  (shown once; change it at /account/password)"
+            )
+    return lines
+
+
+def run_server(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "aisma.web.serve:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,  # trusts X-Forwarded-* only from FORWARDED_ALLOW_IPS (default 127.0.0.1)
+        server_header=False,
+    )
+
+
+def _redacted(url: str) -> str:
+    """The database URL without its password, for the startup line."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "configured database"

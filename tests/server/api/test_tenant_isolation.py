@@ -1,0 +1,212 @@
+"""The tenant-isolation matrix: every API route, called by members of organization A on B's objects.
+
+Routes are enumerated from ``app.routes``, and every one must have a request below: a new endpoint
+without an entry fails ``test_every_route_is_in_the_matrix``, so none can escape the matrix. For each
+route, A's owner (all token scopes; and through a session with its CSRF token) gets 404:
+- on B's URL (``/orgs/org-b/...``) with B's real object ids, and
+- on A's own URL with B's numeric object ids (evidence, assessments, members, tokens),
+and B's data is byte-for-byte the same afterwards. A positive control shows each B request is real:
+B's owner gets something other than 404 for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from aisma.server.auth import Role
+
+from ..factories import OrgWithMembers
+from .conftest import sign_in
+
+API = "/api/v1"
+# Routes that name no organization. They must never show another organization's data (checked below).
+GLOBAL_ROUTES = {("GET", "/api/v1/models"), ("GET", "/api/v1/me"), ("GET", "/api/v1/orgs")}
+SYSTEM = {"id": "b-system", "name": "B's system", "track": "build", "deployment_type": "api_saas"}
+MEASUREMENT = {
+    "metric": "inventory.systems.owner_ratio",
+    "observed_at": "2026-11-01T10:00:00Z",
+    "numerator": 1,
+    "denominator": 2,
+    "provenance": {"tool": "aisma"},
+}
+
+
+@dataclass
+class Seeded:
+    """B's objects, created through the API by B's owner."""
+
+    evidence_id: int
+    assessment_id: int
+    token_id: int
+    user_id: int  # a member of B (the viewer)
+    system_id: str = "b-system"
+    objective_id: str = "GOV-1.1"
+
+
+def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
+    """One well-formed request per route (so only the organization check can refuse it)."""
+    return {
+        ("GET", "/api/v1/orgs/{org}"): {},
+        ("GET", "/api/v1/orgs/{org}/model"): {},
+        ("GET", "/api/v1/orgs/{org}/inventory"): {},
+        ("POST", "/api/v1/orgs/{org}/inventory"): {"json": {"document": {**SYSTEM, "id": "new-system"}}},
+        ("GET", "/api/v1/orgs/{org}/inventory/{system_id}"): {},
+        ("PUT", "/api/v1/orgs/{org}/inventory/{system_id}"): {"json": {"document": SYSTEM, "version": 1}},
+        ("DELETE", "/api/v1/orgs/{org}/inventory/{system_id}"): {"params": {"version": 1}},
+        ("GET", "/api/v1/orgs/{org}/answers"): {},
+        ("GET", "/api/v1/orgs/{org}/answers/{objective_id}"): {},
+        ("PUT", "/api/v1/orgs/{org}/answers/{objective_id}"): {"json": {"answer": "not", "version": 1}},
+        ("GET", "/api/v1/orgs/{org}/evidence"): {},
+        ("POST", "/api/v1/orgs/{org}/evidence"): {"files": {"file": ("x.txt", b"planted", "text/plain")}},
+        ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}/content"): {},
+        ("GET", "/api/v1/orgs/{org}/measurements"): {},
+        ("POST", "/api/v1/orgs/{org}/measurements"): {"json": {"measurements": [MEASUREMENT]}},
+        ("GET", "/api/v1/orgs/{org}/assessments"): {},
+        ("POST", "/api/v1/orgs/{org}/assessments"): {"json": {}},
+        ("GET", "/api/v1/orgs/{org}/assessments/{assessment_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/assessments/{assessment_id}/report"): {"params": {"format": "json"}},
+        ("GET", "/api/v1/orgs/{org}/results/latest"): {},
+        ("GET", "/api/v1/orgs/{org}/trend"): {},
+        ("GET", "/api/v1/orgs/{org}/members"): {},
+        ("POST", "/api/v1/orgs/{org}/members"): {"json": {"email": "owner@org-a.example", "role": "owner"}},
+        ("PUT", "/api/v1/orgs/{org}/members/{user_id}"): {"json": {"role": "owner"}},
+        ("DELETE", "/api/v1/orgs/{org}/members/{user_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/tokens"): {},
+        ("POST", "/api/v1/orgs/{org}/tokens"): {"json": {"name": "planted", "scopes": ["admin"]}},
+        ("DELETE", "/api/v1/orgs/{org}/tokens/{token_id}"): {},
+    }
+
+
+def all_routes(app: FastAPI) -> list[tuple[set[str], str, bool]]:
+    """(methods, path, is an endpoint) of every route the app serves, included routers flattened."""
+    try:  # FastAPI >= 0.12x includes routers lazily; this walks them
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: app.routes is already flat
+        return [
+            (set(getattr(r, "methods", None) or ()), getattr(r, "path", ""), isinstance(r, APIRoute))
+            for r in app.routes
+        ]
+    return [
+        (set(c.methods or ()), c.path or "", isinstance(c.original_route, APIRoute))
+        for c in iter_route_contexts(app.routes)
+    ]
+
+
+def api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves under /api/v1, straight from the router."""
+    found: set[tuple[str, str]] = set()
+    for methods, path, is_endpoint in all_routes(app):
+        if not path.startswith(API) or path == f"{API}/openapi.json":
+            continue
+        assert is_endpoint, f"{path} is not an APIRoute: add it to the matrix by hand"
+        found.update((method, path) for method in methods if method != "HEAD")
+    assert len(found) > 20, "route enumeration found too little: has FastAPI changed how it lists routes?"
+    return found
+
+
+def fill(path: str, org: str, ids: Seeded) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return org if name == "org" else str(getattr(ids, name))
+
+    return re.sub(r"\{(\w+)\}", one, path)
+
+
+def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) -> Seeded:
+    base = f"{API}/orgs/org-b"
+
+    def ok(response: Any) -> Any:
+        assert response.status_code < 300, response.text
+        return response.json()
+
+    ok(client.post(f"{base}/inventory", headers=b_auth, json={"document": SYSTEM}))
+    ok(client.put(f"{base}/answers/GOV-1.1", headers=b_auth, json={"answer": "fully", "note": "B's secret"}))
+    evidence = ok(client.post(f"{base}/evidence", headers=b_auth, files={"file": ("b.txt", b"B's evidence")}))
+    ok(client.post(f"{base}/measurements", headers=b_auth, json={"measurements": [MEASUREMENT]}))
+    assessment = ok(client.post(f"{base}/assessments", headers=b_auth, json={}))
+    token = ok(client.post(f"{base}/tokens", headers=b_auth, json={"name": "victim", "scopes": ["read"]}))
+    return Seeded(
+        evidence_id=evidence["id"],
+        assessment_id=assessment["id"],
+        token_id=token["id"],
+        user_id=org_b.user_ids[Role.VIEWER],
+    )
+
+
+def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
+    """Everything B can read about itself."""
+    state: dict[str, Any] = {}
+    for part in ("", "/inventory", "/answers", "/evidence", "/measurements", "/assessments", "/members", "/tokens"):
+        response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)
+        assert response.status_code == 200, response.text
+        state[part] = response.json()
+    for token in state["/tokens"]:
+        token.pop("last_used_at", None)  # B's own snapshot calls touch B's token
+    return state
+
+
+def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
+    routes = api_routes(app)
+    planned = set(requests_for(Seeded(1, 1, 1, 1))) | GLOBAL_ROUTES
+    assert routes - planned == set(), "new API routes must be added to the tenant-isolation matrix"
+    assert planned - routes == set(), "the matrix names routes the app no longer has"
+    assert all("{org}" in path for _method, path in routes - GLOBAL_ROUTES)
+
+
+def test_member_of_a_gets_404_for_everything_of_b(
+    app: FastAPI, client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, token_for
+) -> None:
+    b_auth = token_for(org_b)
+    ids = seed_b(client, b_auth, org_b)
+    before = snapshot(client, b_auth)
+    table = requests_for(ids)
+    assert set(table) | GLOBAL_ROUTES == api_routes(app)
+
+    a_token = token_for(org_a)
+    a_session = TestClient(app)
+    csrf = sign_in(a_session, org_a.emails[Role.OWNER])
+    callers = [("token", client, a_token), ("session", a_session, {"X-CSRF-Token": csrf})]
+    numeric = ("{evidence_id}", "{assessment_id}", "{user_id}", "{token_id}")
+    failures = []
+    for (method, path), kwargs in sorted(table.items()):
+        targets = [fill(path, "org-b", ids)]
+        if any(name in path for name in numeric):
+            targets.append(fill(path, "org-a", ids))  # A's own URL, B's object id
+        for url in targets:
+            for how, http, headers in callers:
+                response = http.request(method, url, headers=headers, **kwargs)
+                if response.status_code != 404:
+                    failures.append(f"{how} {method} {url}: {response.status_code} {response.text[:200]}")
+    assert failures == []
+    assert snapshot(client, b_auth) == before, "a request from A changed B's data"
+
+    # The global routes show A only A.
+    for how, http, headers in callers:
+        orgs = http.get(f"{API}/orgs", headers=headers).json()
+        assert [o["slug"] for o in orgs] == ["org-a"], how
+
+    # Positive control: the same requests are real ones for B's owner (deletes last).
+    b_table = {
+        **table,
+        ("POST", "/api/v1/orgs/{org}/members"): {"json": {"email": org_a.emails[Role.VIEWER], "role": "viewer"}},
+    }
+    for (method, path), kwargs in sorted(b_table.items(), key=lambda item: item[0][0] == "DELETE"):
+        response = client.request(method, fill(path, "org-b", ids), headers=b_auth, **kwargs)
+        assert response.status_code != 404, f"{method} {path}: {response.status_code} {response.text[:200]}"
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.CONTRIBUTOR, Role.ASSESSOR])
+def test_every_role_of_a_is_refused_by_b(
+    client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, token_for, role: Role
+) -> None:
+    auth = token_for(org_a, role)
+    for part in ("", "/inventory", "/answers", "/evidence", "/measurements", "/assessments", "/members"):
+        assert client.get(f"{API}/orgs/org-b{part}", headers=auth).status_code == 404
