@@ -200,3 +200,21 @@ def test_pages_load_no_asset_from_another_site():
                 checked += 1
                 assert not remote.search(item.read_text()), f"{folder}/{item.name} loads something from another site"
     assert checked >= 10
+
+
+def test_view_cache_reuses_until_evicted():
+    from aisma.web.pages.view_cache import ViewCache
+
+    cache = ViewCache(entries=2)
+    built: list[str] = []
+
+    def build(name: str):
+        return lambda: built.append(name) or {"name": name}
+
+    assert cache.get_or_build(("org", 1), build("a"))["name"] == "a"
+    assert cache.get_or_build(("org", 1), build("again"))["name"] == "a"
+    cache.get_or_build(("org", 2), build("b"))
+    cache.get_or_build(("org", 1), build("a2"))  # touch 1: 2 is now the oldest
+    cache.get_or_build(("org", 3), build("c"))
+    assert len(cache) == 2 and built == ["a", "b", "c"]
+    assert cache.get_or_build(("org", 2), build("b2"))["name"] == "b2", "the least recently used entry was evicted"

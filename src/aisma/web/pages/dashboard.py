@@ -11,6 +11,7 @@ from aisma.server.auth import Permission
 from aisma.web.pages.common import org_base, redirect, render_page
 from aisma.web.pages.dashboard_view import dashboard_view
 from aisma.web.pages.trend import TrendPoint
+from aisma.web.pages.view_cache import ViewCache
 from aisma.web.security import CurrentActor, DbSession, require_csrf
 
 REPORT_FORMATS: tuple[tuple[str, str], ...] = (("html", "HTML"), ("md", "Markdown"), ("json", "JSON"))
@@ -29,6 +30,14 @@ def _trend(points: list[Any]) -> list[TrendPoint]:
     ]
 
 
+def view_cache(request: Request) -> ViewCache:
+    cache: ViewCache | None = getattr(request.app.state, "dashboard_views", None)
+    if cache is None:
+        cache = ViewCache()
+        request.app.state.dashboard_views = cache
+    return cache
+
+
 def build_dashboard_router() -> APIRouter:
     from aisma.server.services import accounts, assessments
 
@@ -37,9 +46,17 @@ def build_dashboard_router() -> APIRouter:
     @router.get("/orgs/{org}")
     def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Response:
         organization = accounts.get_organization(session, actor)
-        latest = assessments.latest_assessment(session, actor)
-        history = _trend(assessments.trend(session, actor))
-        context = dashboard_view(latest.result if latest else None, history)
+        points = assessments.trend(session, actor)
+        history = _trend(points)
+        if points:
+            # snapshots are frozen: the view of the newest one is reused until a newer one exists
+            latest_id = points[-1].assessment_id
+            key = (actor.org_id, latest_id, len(points))
+            context = view_cache(request).get_or_build(
+                key, lambda: dashboard_view(assessments.get_assessment(session, actor, latest_id).result, history)
+            )
+        else:
+            context = dashboard_view(None, history)
         base = org_base(actor.org_slug)
         urls = {
             "questionnaire": f"{base}/questionnaire",
