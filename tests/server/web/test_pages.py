@@ -200,3 +200,16 @@ def test_admin_members_roles_and_tokens(client: TestClient, org_a: OrgWithMember
     )
     client.post(f"{base}/members/remove", data={"csrf_token": csrf, "user_id": user_id})
     assert newcomer not in client.get(base).text
+
+
+def test_form_mistakes_come_back_on_the_page(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
+    na = client.post(
+        f"/orgs/{org_a.slug}/questionnaire/GOV/answer",
+        data={"csrf_token": csrf, "objective_id": "GOV-1.1", "version": "", "answer": "na", "justification": ""},
+    )
+    assert na.status_code == 422 and "GOV-1.1 was not saved" in na.text and '<article class="objective"' in na.text
+    system = {"csrf_token": csrf, "id": "dup", "name": "Dup", "track": "build", "deployment_type": "paas"}
+    assert client.post(f"/orgs/{org_a.slug}/inventory", data=system, follow_redirects=False).status_code == 303
+    again = client.post(f"/orgs/{org_a.slug}/inventory", data=system)
+    assert again.status_code == 422 and "Not added" in again.text

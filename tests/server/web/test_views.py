@@ -218,3 +218,34 @@ def test_view_cache_reuses_until_evicted():
     cache.get_or_build(("org", 3), build("c"))
     assert len(cache) == 2 and built == ["a", "b", "c"]
     assert cache.get_or_build(("org", 2), build("b2"))["name"] == "b2", "the least recently used entry was evicted"
+
+
+def test_roadmap_page_renders_phases_or_says_there_is_none(env):
+    phases = [
+        {
+            "phase": 1,
+            "title": "Foundations",
+            "months_min": 3,
+            "months_max": 6,
+            "items": [
+                {
+                    "objective": "AGT-1.1",
+                    "category": "AGT",
+                    "level": 1,
+                    "statement": "Agents are <registered>.",
+                    "unlocks_level": 1,
+                    "gating_changes": ["fraud-agent: do_not_proceed -> marginal"],
+                    "regulations": ["EU AI Act Art. 9"],
+                }
+            ],
+        }
+    ]
+    html = render_template(
+        env, "roadmap.html", layout(assessed=True, assessed_at="2026-11-21T10:00:00Z", phases=phases)
+    )
+    assert "Phase 1: Foundations" in html and "About 3–6 months" in html
+    assert "AGT level 1" in html and "EU AI Act Art. 9" in html and "&lt;registered&gt;" in html
+    empty = render_template(env, "roadmap.html", layout(assessed=True, assessed_at="2026-11-21", phases=[]))
+    assert "No roadmap yet" in empty
+    never = render_template(env, "roadmap.html", layout(assessed=False, assessed_at="", phases=[]))
+    assert "No assessment yet" in never

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from aisma.server.auth import Permission
-from aisma.server.errors import StaleWrite
+from aisma.server.errors import Conflict, Invalid, StaleWrite
 from aisma.web.pages.common import org_base, redirect, render_page
 from aisma.web.pages.inventory_view import (
     inventory_list_view,
@@ -61,7 +61,10 @@ def build_inventory_router() -> APIRouter:
             error = first_error(exc)
             message = f"Not added: {dotted(tuple(error['loc'])) or 'system'}: {plain_message(error)}"
             return _list_page(request, session, actor, [("error", message)], status=422)
-        record = systems.create_system(session, actor, document)
+        try:
+            record = systems.create_system(session, actor, document)
+        except (Invalid, Conflict) as exc:
+            return _list_page(request, session, actor, [("error", f"Not added: {exc.message}")], status=422)
         return redirect(f"{org_base(actor.org_slug)}/inventory/{record.system_id}", "system-added")
 
     @router.get("/orgs/{org}/inventory/{system_id}")

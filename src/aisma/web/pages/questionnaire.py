@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 
 from aisma.errors import AismaError
 from aisma.server.auth import Actor, Permission
-from aisma.server.errors import NotFound, StaleWrite
+from aisma.server.errors import Invalid, NotFound, StaleWrite
 from aisma.web.pages.common import org_base, redirect, render_page
 from aisma.web.pages.questionnaire_view import find_category, progress, questionnaire_view
 from aisma.web.security import CurrentActor, DbSession, app_settings, require_csrf
@@ -97,6 +97,9 @@ def build_questionnaire_router() -> APIRouter:
                 expected_version=int(version_text) if version_text.isdigit() else None,
                 justification=str(form.get("justification", "")),
             )
+        except Invalid as exc:
+            message = f"{objective_id} was not saved: {exc.message}"
+            return _category_page(request, session, actor, category, [("error", message)], status=422)
         except StaleWrite as exc:
             current = getattr(exc, "current", None)
             who = f" by {current.answered_by}" if current is not None and current.answered_by else ""
