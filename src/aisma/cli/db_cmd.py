@@ -71,8 +71,19 @@ def build_audit() -> typer.Typer:
     app = typer.Typer(help="The server's hash-chained audit trail.", no_args_is_help=True)
 
     @app.command()
-    def verify(url: DatabaseUrl = None) -> None:
-        """Check the whole audit chain; exit 1 naming the first changed or missing row."""
+    def verify(
+        url: DatabaseUrl = None,
+        anchor: Annotated[
+            str | None,
+            typer.Option(
+                "--anchor", help="A head hash printed by an earlier verify: fails if rows after it were deleted."
+            ),
+        ] = None,
+    ) -> None:
+        """Check the whole audit chain; exit 1 naming the first changed or missing row.
+
+        Prints the chain's head hash: keep it outside the database and pass it as --anchor next time.
+        """
         from aisma.server.services import audit
         from aisma.store.db import Database, connection_errors_reported
 
@@ -80,11 +91,11 @@ def build_audit() -> typer.Typer:
         database = Database(target)
         try:
             with connection_errors_reported(target), database.transaction(readonly=True) as session:
-                report = audit.verify(session)
+                report = audit.verify(session, anchor)
         finally:
             database.dispose()
         if not report.ok:
             raise AismaError(f"audit trail broken after {report.checked} good rows: {report.problem}")
-        typer.echo(f"audit trail intact: {report.checked} rows verified")
+        typer.echo(f"audit trail intact: {report.checked} rows verified; head {report.head}")
 
     return app

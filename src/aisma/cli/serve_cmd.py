@@ -51,13 +51,17 @@ def register(app: typer.Typer) -> None:
         ] = "",
         org: Annotated[str | None, typer.Option(help="Organization slug (default: the token's).")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
+        upload_evidence: Annotated[
+            bool, typer.Option("--upload-evidence", help="Also upload the tool output files the numbers came from.")
+        ] = False,
     ) -> None:
         """Run the workspace's collectors here and push the measurements (with provenance) to a server."""
         from aisma.web.client import push_workspace
 
         if not token:
             raise AismaError("an API token is needed: --token or AISMA_TOKEN")
-        report = push_workspace(directory, server, token, org, parse_at(at))
+        report = push_workspace(directory, server, token, org, parse_at(at), upload_evidence=upload_evidence)
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)
-        typer.echo(f"pushed {report.pushed} measurements to {report.organization} at {server.rstrip('/')}")
+        files = f" and {report.uploaded} evidence files" if upload_evidence else ""
+        typer.echo(f"pushed {report.pushed} measurements{files} to {report.organization} at {server.rstrip('/')}")

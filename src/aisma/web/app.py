@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -20,7 +21,10 @@ from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
 from aisma.web.errors import install_error_handlers
-from aisma.web.limits import BodySizeLimit
+from aisma.web.limits import BodySizeLimit, SecurityHeaders
+
+if TYPE_CHECKING:
+    from aisma.web.oidc import OidcClient
 
 WEB_DIR = Path(__file__).parent
 API_PREFIX = "/api/v1"
@@ -34,11 +38,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
     from aisma.web.pages import build_router as build_pages_router
 
     database = Database(settings.database_url)
+    oidc = _oidc_client(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         database.dispose()
+        if oidc is not None:
+            oidc.http.close()
 
     app = FastAPI(
         title="aisma",
@@ -53,6 +60,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.database = database
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))
     install_error_handlers(app)
@@ -60,6 +69,16 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(build_pages_router(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
     return app
+
+
+def _oidc_client(settings: ServerSettings) -> OidcClient | None:
+    from aisma.web import oidc
+
+    if not oidc.enabled(settings):
+        return None
+    import httpx
+
+    return oidc.OidcClient(settings, httpx.Client(timeout=10.0))
 
 
 def _version() -> str:

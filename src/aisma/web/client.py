@@ -17,8 +17,10 @@ import httpx
 
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
+from aisma.fileio import sha256_of
 from aisma.scoring.inputs import Measurement
 from aisma.server.services.measurements import measurement_to_dict
+from aisma.workspace.files import EVIDENCE_DIR
 from aisma.workspace.loader import open_workspace
 
 API_PREFIX = "/api/v1"
@@ -31,6 +33,7 @@ class PushReport:
     organization: str
     pushed: int
     warnings: tuple[str, ...]
+    uploaded: int = 0  # evidence files
 
 
 class ApiClient:
@@ -58,9 +61,9 @@ class ApiClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def request(self, method: str, path: str, json: Any = None) -> Any:
+    def request(self, method: str, path: str, json: Any = None, files: Any = None, data: Any = None) -> Any:
         try:
-            response = self._http.request(method, path, json=json)
+            response = self._http.request(method, path, json=json, files=files, data=data)
         except httpx.HTTPError as exc:
             raise AismaError(f"{self.server}: cannot reach the server ({type(exc).__name__}: {exc})") from None
         if response.status_code == 401:
@@ -84,6 +87,27 @@ class ApiClient:
             pushed += int(answer["accepted"])
         return pushed
 
+    def upload_evidence(self, org: str, root: Path, relative: str) -> None:
+        """Upload one evidence file (path relative to the workspace) and check the server's sha256."""
+        local = root / relative
+        name = relative.removeprefix(f"{EVIDENCE_DIR}/")
+        with local.open("rb") as handle:
+            record = self.request(
+                "POST", f"/orgs/{org}/evidence", files={"file": (local.name, handle)}, data={"path": name}
+            )
+        if record.get("sha256") != sha256_of(local):
+            raise AismaError(f"{relative}: the server stored different bytes (sha256 mismatch); push again")
+
+
+def evidence_sources(root: Path, measurements: Sequence[Measurement]) -> list[str]:
+    """The workspace files under evidence/ that the measurements came from, each once."""
+    found = {
+        m.source.file
+        for m in measurements
+        if m.source.file.startswith(f"{EVIDENCE_DIR}/") and (root / m.source.file).is_file()
+    }
+    return sorted(found)
+
 
 def _detail(response: httpx.Response) -> str:
     try:
@@ -101,11 +125,21 @@ def push_workspace(
     org: str | None,
     at: datetime,
     transport: httpx.BaseTransport | None = None,
+    upload_evidence: bool = False,
 ) -> PushReport:
-    """Collect the workspace's evidence locally and push every measurement to one organization."""
+    """Collect the workspace's evidence locally and push every measurement to one organization.
+
+    With ``upload_evidence`` the tool output files the measurements came from are uploaded first,
+    so the server holds the very bytes whose sha256 the provenance names.
+    """
     workspace = open_workspace(directory)
     collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, at)
+    uploaded = 0
     with ApiClient(server, token, transport=transport) as client:
         slug = org or client.token_organization()
+        if upload_evidence:
+            for relative in evidence_sources(workspace.root, collected.measurements):
+                client.upload_evidence(slug, workspace.root, relative)
+                uploaded += 1
         pushed = client.push_measurements(slug, collected.measurements)
-    return PushReport(organization=slug, pushed=pushed, warnings=collected.warnings)
+    return PushReport(organization=slug, pushed=pushed, warnings=collected.warnings, uploaded=uploaded)

@@ -1,4 +1,5 @@
-"""A ceiling on request bodies, enforced while they stream in (not after they are buffered).
+"""Request and response guards: a ceiling on request bodies, enforced while they stream in (not after
+they are buffered), and the security headers every response carries.
 
 A declared ``Content-Length`` over the limit is refused before a byte is read; a chunked body is
 counted as it arrives and cut off with 413 the moment it passes the limit, so an upload can never
@@ -45,3 +46,32 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),  # no page of ours inside another site's frame (clickjacking)
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Headers every response carries, unless a route set its own value."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend((name, value) for name, value in SECURITY_HEADERS if name not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

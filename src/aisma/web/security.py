@@ -17,15 +17,17 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from aisma.server.auth import Actor
 from aisma.server.errors import NotFound
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
+from aisma.store.tables import User
 
 SESSION_COOKIE = "aisma_session"
 LOGIN_CSRF_COOKIE = "aisma_login_csrf"
@@ -46,7 +48,7 @@ class CsrfRejected(Exception):
 class Caller:
     """The authenticated user behind a request, before an organization is chosen."""
 
-    user: Any  # the store's user row (id, email, ...)
+    user: User  # the signed-in user (for a token: the user who made it)
     via: str  # "session" or "token"
     csrf: str = ""  # the session's CSRF secret; empty for tokens
     token_actor: Actor | None = None  # set for API tokens, which belong to one organization
@@ -73,8 +75,15 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def db_write_session(request: Request) -> Iterator[Session]:
+    """A write transaction whatever the method: for the rare GET that must write (the OIDC callback)."""
+    with app_database(request).transaction() as session:
+        yield session
+
+
 # scope="function": the transaction ends when the endpoint returns, so a 2xx means committed.
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+DbWriteSession = Annotated[Session, Depends(db_write_session, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
@@ -85,9 +94,21 @@ def bearer_token(request: Request) -> str | None:
     return value.strip() or None
 
 
-def current_caller(request: Request, session: DbSession) -> Caller:
+# Declared so the OpenAPI document names both ways in; the values are read from the request below.
+_BEARER_SCHEME = HTTPBearer(auto_error=False, description="An API token: Authorization: Bearer aisma_...")
+_COOKIE_SCHEME = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="A browser session (state changes also need X-CSRF-Token)."
+)
+
+
+def current_caller(
+    request: Request,
+    session: DbSession,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER_SCHEME)] = None,
+    _cookie: Annotated[str | None, Depends(_COOKIE_SCHEME)] = None,
+) -> Caller:
     """The user behind the session cookie or the bearer token; ``NotAuthenticated`` when neither is valid."""
-    from aisma.server.services import sessions, tokens
+    from aisma.server.services import accounts, sessions, tokens
 
     cached: Caller | None = getattr(request.state, "aisma_caller", None)
     if cached is not None:
@@ -97,7 +118,7 @@ def current_caller(request: Request, session: DbSession) -> Caller:
         actor = tokens.resolve_token(session, token)
         if actor is None:
             raise NotAuthenticated("invalid, expired or revoked API token")
-        caller = Caller(user=None, via="token", token_actor=actor)
+        caller = Caller(user=accounts.get_user(session, actor.user_id), via="token", token_actor=actor)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
@@ -114,42 +135,20 @@ def current_caller(request: Request, session: DbSession) -> Caller:
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
-def current_actor(request: Request, org: str, session: DbSession, caller: CurrentCaller) -> Actor:
-    """The caller acting in organization ``org`` (the path parameter).
-
-    Not a member, or a token of another organization: ``NotFound``, so nobody learns which
-    organizations exist. A cookie-authenticated state change must carry the CSRF token.
-    """
-    from aisma.server.services import accounts
-
-    if request.method not in SAFE_METHODS:
-        check_csrf(request, caller)
-    if caller.token_actor is not None:
-        if caller.token_actor.org_slug != org:
-            raise NotFound(f"organization {org!r} not found")
-        return caller.token_actor
-    return accounts.actor_for(session, caller.user, org)
-
-
-CurrentActor = Annotated[Actor, Depends(current_actor)]
-
-
-def check_csrf(request: Request, caller: Caller, submitted: str | None = None) -> None:
-    """Token calls pass; a session call must echo the session's CSRF secret (header or form field)."""
+def check_csrf(caller: Caller, submitted: str) -> None:
+    """Token calls pass; a session call must echo the session's CSRF secret."""
     if caller.via == "token":
         return
-    given = submitted if submitted is not None else request.headers.get(CSRF_HEADER, "")
-    if not given:
-        form = getattr(request, "_form", None)  # parsed already by a form endpoint
-        if form is not None:
-            value = form.get(CSRF_FIELD)
-            given = value if isinstance(value, str) else ""
-    if not caller.csrf or not given or not hmac.compare_digest(given.encode(), caller.csrf.encode()):
+    if not caller.csrf or not submitted or not hmac.compare_digest(submitted.encode(), caller.csrf.encode()):
         raise CsrfRejected("missing or wrong CSRF token; reload the page and try again")
 
 
 async def require_csrf(request: Request, caller: CurrentCaller) -> None:
-    """Dependency for form POSTs and cookie-authenticated state changes (token calls are exempt)."""
+    """Dependency for form POSTs and cookie-authenticated state changes (token calls are exempt).
+
+    The token comes from the ``X-CSRF-Token`` header or the form field ``csrf_token`` (the form is
+    parsed once; the endpoint gets the same parsed form).
+    """
     if request.method in SAFE_METHODS or caller.via == "token":
         return
     submitted = request.headers.get(CSRF_HEADER)
@@ -159,7 +158,28 @@ async def require_csrf(request: Request, caller: CurrentCaller) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         submitted = value if isinstance(value, str) else None
-    check_csrf(request, caller, submitted or "")
+    check_csrf(caller, submitted or "")
+
+
+CsrfChecked = Annotated[None, Depends(require_csrf)]
+
+
+def current_actor(org: str, session: DbSession, caller: CurrentCaller, _csrf: CsrfChecked) -> Actor:
+    """The caller acting in organization ``org`` (the path parameter).
+
+    Not a member, or a token of another organization: ``NotFound``, so nobody learns which
+    organizations exist. A cookie-authenticated state change must carry the CSRF token.
+    """
+    from aisma.server.services import accounts
+
+    if caller.token_actor is not None:
+        if caller.token_actor.org_slug != org:
+            raise NotFound(f"organization {org!r} not found")
+        return caller.token_actor
+    return accounts.actor_for(session, caller.user, org)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def csrf_token(request: Request) -> str:
@@ -178,7 +198,7 @@ def set_login_csrf_cookie(request: Request, response: Response) -> None:
     """The pre-login form has no session yet: its CSRF token is a double-submit cookie."""
     token: str | None = getattr(request.state, "aisma_login_csrf", None)
     if token is not None:
-        _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+        set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
 
 
 def check_login_csrf(request: Request, submitted: str) -> None:
@@ -188,7 +208,7 @@ def check_login_csrf(request: Request, submitted: str) -> None:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    _set_cookie(request, response, SESSION_COOKIE, token, max_age=app_settings(request).session_max_age_seconds)
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=app_settings(request).session_max_age_seconds)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
 
 
@@ -197,7 +217,8 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", secure=settings.secure_cookies, httponly=True, samesite="lax")
 
 
-def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    """Every cookie the server sets: HttpOnly, SameSite=Lax, Secure when served over TLS."""
     response.set_cookie(
         name,
         value,

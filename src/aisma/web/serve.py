@@ -28,14 +28,16 @@ def prepare(settings: ServerSettings | None = None) -> list[str]:
     """Migrate the database and create the first admin when there is none; returns lines to print."""
     from aisma.server.services import bootstrap
     from aisma.store import migrate
-    from aisma.store.db import Database
+    from aisma.store.db import Database, connection_errors_reported, display_url
 
     settings = settings or ServerSettings()
     settings.resolved_secret_key()  # created once here, not raced by several workers
-    migrate.upgrade(settings.database_url, "head")
-    database = Database(settings.database_url)
+    url = settings.database_url
+    with connection_errors_reported(url):
+        migrate.upgrade(url, "head")
+    database = Database(url)
     try:
-        with database.transaction() as session:
+        with connection_errors_reported(url), database.transaction() as session:
             created = bootstrap.ensure_admin(
                 session,
                 email=os.environ.get(ADMIN_EMAIL_ENV) or None,
@@ -43,7 +45,7 @@ def prepare(settings: ServerSettings | None = None) -> list[str]:
             )
     finally:
         database.dispose()
-    lines = [f"aisma: database ready ({_redacted(settings.database_url)})"]
+    lines = [f"aisma: database ready ({display_url(url)})"]
     if created is not None:
         lines.append(f"aisma: created the first admin {created.email} in organization {created.org_slug}")
         if created.generated_password is not None:
@@ -65,13 +67,3 @@ def run_server(host: str, port: int, workers: int) -> None:
         proxy_headers=True,  # trusts X-Forwarded-* only from FORWARDED_ALLOW_IPS (default 127.0.0.1)
         server_header=False,
     )
-
-
-def _redacted(url: str) -> str:
-    """The database URL without its password, for the startup line."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "configured database"

@@ -218,3 +218,52 @@ def test_members_and_tokens(client: TestClient, org_a: OrgWithMembers, org_b: Or
     assert token["id"] in [t["id"] for t in listed] and all("token" not in t for t in listed)
     assert client.delete(f"/api/v1/orgs/org-a/tokens/{token['id']}", headers=auth).status_code == 204
     assert client.get("/api/v1/orgs", headers=pushed_with).status_code == 401
+
+
+def test_organization_settings_and_audit_trail(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    auth, assessor = token_for(org_a), token_for(org_a, Role.ASSESSOR)
+    org = json_of(client.get("/api/v1/orgs/org-a", headers=auth))
+    assert org["role"] == "owner" and isinstance(org["settings"], dict)
+    renamed = client.put("/api/v1/orgs/org-a", headers=auth, json={"name": "Acme AI"})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Acme AI"
+    bad = client.put("/api/v1/orgs/org-a", headers=auth, json={"settings": {"targets": {"categories": {"NOPE": 3}}}})
+    assert bad.status_code == 422
+    assert client.put("/api/v1/orgs/org-a", headers=assessor, json={"name": "x"}).status_code == 403
+    client.put(f"/api/v1/orgs/org-a/answers/{OBJECTIVE}", headers=auth, json={"answer": "fully"})
+    trail = json_of(client.get("/api/v1/orgs/org-a/audit", headers=auth, params={"limit": 5}))
+    assert trail[0]["action"] == "answer.save" and trail[0]["entity_id"] == OBJECTIVE
+    assert trail[0]["after"]["answer"] == "fully"
+    assert trail[1]["action"] == "organization.update"
+    assert trail[1]["before"]["name"] == "Org-A" and trail[1]["after"]["name"] == "Acme AI"
+
+
+def test_streamed_body_without_length_is_cut_off(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    def chunks():  # no Content-Length: the limit must hold while the body streams in
+        yield b'{"measurements": ['
+        for _ in range(UPLOAD_LIMIT // 1000 * 3):
+            yield b" " * 1000
+        yield b"]}"
+
+    headers = {**token_for(org_a), "content-type": "application/json"}
+    response = client.post("/api/v1/orgs/org-a/measurements", headers=headers, content=chunks())
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+
+
+def test_evidence_paths_cannot_escape(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    auth = token_for(org_a)
+    for bad in ("../../etc/passwd", "/etc/passwd", "a/../../b", "C:\\x"):
+        response = client.post(
+            "/api/v1/orgs/org-a/evidence", headers=auth, files={"file": ("x", b"data")}, data={"path": bad}
+        )
+        assert response.status_code == 422, (bad, response.status_code, response.text)
+
+
+def test_measurement_listing_is_limited(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    auth = token_for(org_a)
+    item = {"metric": "m.one", "observed_at": "2026-11-01T00:00:00Z", "value": 0.5, "provenance": {"tool": "t"}}
+    assert client.post("/api/v1/orgs/org-a/measurements", headers=auth, json={"measurements": [item] * 3}).json() == {
+        "accepted": 3
+    }
+    assert len(json_of(client.get("/api/v1/orgs/org-a/measurements", headers=auth, params={"limit": 2}))) == 2
+    assert client.get("/api/v1/orgs/org-a/measurements", headers=auth, params={"limit": 0}).status_code == 422

@@ -150,3 +150,18 @@ def test_login_page_escapes_input(client: TestClient) -> None:
     )
     assert "<script>alert(1)</script>" not in answer.text
     assert "&lt;script&gt;" in answer.text
+
+
+def test_cookie_upload_takes_the_csrf_form_field(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.CONTRIBUTOR])
+    files = {"file": ("note.txt", b"evidence", "text/plain")}
+    assert client.post("/api/v1/orgs/org-a/evidence", files=files).status_code == 403
+    uploaded = client.post("/api/v1/orgs/org-a/evidence", files=files, data={"csrf_token": csrf})
+    assert uploaded.status_code == 201, uploaded.text
+
+
+def test_every_response_has_security_headers(client: TestClient) -> None:
+    for response in (client.get("/login"), client.get("/api/v1/me"), client.get("/api/v1/openapi.json")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"

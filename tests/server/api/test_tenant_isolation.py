@@ -54,6 +54,8 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
     """One well-formed request per route (so only the organization check can refuse it)."""
     return {
         ("GET", "/api/v1/orgs/{org}"): {},
+        ("PUT", "/api/v1/orgs/{org}"): {"json": {"name": "Renamed by A"}},
+        ("GET", "/api/v1/orgs/{org}/audit"): {},
         ("GET", "/api/v1/orgs/{org}/model"): {},
         ("GET", "/api/v1/orgs/{org}/inventory"): {},
         ("POST", "/api/v1/orgs/{org}/inventory"): {"json": {"document": {**SYSTEM, "id": "new-system"}}},
@@ -144,7 +146,18 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
 def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
     """Everything B can read about itself."""
     state: dict[str, Any] = {}
-    for part in ("", "/inventory", "/answers", "/evidence", "/measurements", "/assessments", "/members", "/tokens"):
+    parts = (
+        "",
+        "/inventory",
+        "/answers",
+        "/evidence",
+        "/measurements",
+        "/assessments",
+        "/members",
+        "/tokens",
+        "/audit",
+    )
+    for part in parts:
         response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)
         assert response.status_code == 200, response.text
         state[part] = response.json()

@@ -154,3 +154,69 @@ def test_sequential_writers_never_lose_an_update(database: Database, org_a: OrgW
     with database.transaction(readonly=True) as s:
         final = answers.get_answer(s, assessor, ORG_WIDE)
     assert final.note == "20" and final.version == 21
+
+
+def test_concurrent_creators_one_wins(database: Database, org_a: OrgWithMembers) -> None:
+    """Writers that all create the same new answer: one insert wins, the rest get StaleWrite."""
+    assessor = org_a.actors[Role.ASSESSOR]
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def create(index: int) -> None:
+        barrier.wait()
+        try:
+            with database.transaction() as s:
+                answers.save_answer(s, assessor, ORG_WIDE, "partially", note=f"creator {index}")
+            outcomes.append(f"creator {index}")
+        except StaleWrite as exc:
+            assert exc.current is None or exc.current.version == 1
+            outcomes.append("stale")
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [o for o in outcomes if o != "stale"]
+    assert len(winners) == 1 and outcomes.count("stale") == 5
+    with database.transaction(readonly=True) as s:
+        final = answers.get_answer(s, assessor, ORG_WIDE)
+    assert final.version == 1 and final.note == winners[0]
+
+
+def test_versions_count_exactly_the_accepted_writes(database: Database, org_a: OrgWithMembers) -> None:
+    """Property: whatever versions writers claim, the stored version is 1 + accepted updates, and
+    every accepted write (and only those) is in the audit trail."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from aisma.server.services import audit
+
+    assessor = org_a.actors[Role.ASSESSOR]
+    with database.transaction() as s:
+        answers.save_answer(s, assessor, ORG_WIDE, "not")
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.integers(min_value=-1, max_value=2), min_size=1, max_size=8))
+    def run(offsets: list[int]) -> None:
+        with database.transaction(readonly=True) as s:
+            start = answers.get_answer(s, assessor, ORG_WIDE).version
+            audited = len([e for e in audit.recent(s, assessor, 10_000) if e.action == "answer.save"])
+        accepted = 0
+        for offset in offsets:
+            with database.transaction(readonly=True) as s:
+                current = answers.get_answer(s, assessor, ORG_WIDE).version
+            claimed = current + offset  # offset 0: the version read; anything else is stale
+            try:
+                with database.transaction() as s:
+                    answers.save_answer(s, assessor, ORG_WIDE, "largely", expected_version=claimed)
+                accepted += 1
+                assert offset == 0
+            except StaleWrite:
+                assert offset != 0
+        with database.transaction(readonly=True) as s:
+            assert answers.get_answer(s, assessor, ORG_WIDE).version == start + accepted
+            after = len([e for e in audit.recent(s, assessor, 10_000) if e.action == "answer.save"])
+        assert after == audited + accepted
+
+    run()

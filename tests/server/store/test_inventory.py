@@ -62,3 +62,33 @@ def test_isolation(database: Database, org_a: OrgWithMembers, org_b: OrgWithMemb
         with pytest.raises(NotFound):
             inventory.delete_system(s, org_a.actors[Role.OWNER], "chatbot", expected_version=1)
         inventory.create_system(s, org_a.actors[Role.OWNER], SYSTEM)  # the same id is free in org A
+
+
+def test_concurrent_inventory_updates_one_wins(database: Database, org_a: OrgWithMembers) -> None:
+    import threading
+
+    assessor = org_a.actors[Role.ASSESSOR]
+    with database.transaction() as s:
+        inventory.create_system(s, assessor, SYSTEM)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def write(index: int) -> None:
+        barrier.wait()
+        try:
+            with database.transaction() as s:
+                inventory.update_system(s, assessor, "chatbot", {**SYSTEM, "name": f"n{index}"}, expected_version=1)
+            outcomes.append(f"n{index}")
+        except StaleWrite:
+            outcomes.append("stale")
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [o for o in outcomes if o != "stale"]
+    assert len(winners) == 1 and outcomes.count("stale") == 5
+    with database.transaction(readonly=True) as s:
+        stored = inventory.get_system(s, assessor, "chatbot")
+    assert stored.version == 2 and stored.system.name == winners[0]

@@ -47,3 +47,35 @@ def test_postgres_url_is_normalized() -> None:
     assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_data_survives_each_step(empty_database_url: str) -> None:
+    """Rows written at revision 0001 survive 0002 and its downgrade (SQLite rebuilds the table in batch mode)."""
+    from sqlalchemy import text
+
+    migrate.upgrade(empty_database_url, "0001")
+    engine = create_engine(normalize_url(empty_database_url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
+                    "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO assessments (organization_id, assessed_at, model_id, model_version, level, score, "
+                    "evidenced_level, result, created_by, created_at) VALUES (1, '2026-11-16 09:00:00+00:00', "
+                    "'aisma-core', '1.0', 2, 2.5, 1, '{\"schema\": \"aisma.result/v1\"}', 'x', '2026-11-16 09:00:00+00:00')"
+                )
+            )
+        migrate.upgrade(empty_database_url, "head")
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT level, score, summary FROM assessments")).one()
+        assert (row.level, row.score, row.summary) == (2, 2.5, None)
+        migrate.downgrade(empty_database_url, "0001")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM assessments")).scalar_one() == 1
+    finally:
+        engine.dispose()

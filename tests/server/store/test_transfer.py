@@ -93,3 +93,29 @@ def test_export_needs_an_owner_and_an_empty_folder(database: Database, org_a: Or
         with pytest.raises(AismaError, match="not empty"):
             transfer.export_workspace(s, org_a.actors[Role.OWNER], tmp_path / "full", tmp_path / "store")
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+
+
+def test_export_of_server_made_data_is_a_valid_workspace(
+    database: Database, org_a: OrgWithMembers, tmp_path: Path
+) -> None:
+    """Answers citing an upload by sha256 export as a path into evidence/, and the workspace reads clean."""
+    import io
+
+    from aisma.server.services import evidence, inventory
+
+    owner, store = org_a.actors[Role.OWNER], tmp_path / "store"
+    system = {"id": "bot", "name": "Bot", "track": "copilot", "deployment_type": "api_saas", "owner": "a@b.example"}
+    with database.transaction() as s:
+        record = evidence.store_evidence(s, owner, store, "uploads/policy.pdf", io.BytesIO(b"%PDF-1.7"), 100)
+        inventory.create_system(s, owner, system)
+        answers.save_answer(s, owner, "GOV-1.1", "fully", note="signed", evidence=[f"sha256:{record.sha256}"])
+        answers.save_answer(s, owner, "GOV-1.2", "na", justification="no such function here")
+        transfer.export_workspace(s, owner, tmp_path / "out", store)
+    workspace = open_workspace(tmp_path / "out")
+    assert workspace.warnings == ()
+    by_id = {a.objective_id: a for a in workspace.answers}
+    assert [e.ref for e in by_id["GOV-1.1"].evidence] == ["evidence/uploads/policy.pdf"]
+    assert by_id["GOV-1.1"].evidence[0].sha256 == record.sha256 and by_id["GOV-1.1"].by == owner.email
+    assert by_id["GOV-1.2"].answer == "na" and by_id["GOV-1.2"].justification == "no such function here"
+    assert [s.id for s in workspace.inventory.systems] == ["bot"]
+    assert workspace.config.organization == "Org-A"

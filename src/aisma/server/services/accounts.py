@@ -56,12 +56,11 @@ def create_organization(
         raise Invalid("name", "must not be empty")
     if orgs_repo.get_by_slug(session, slug) is not None:
         raise Conflict(f"organization {slug} already exists")
-    org = orgs_repo.add(
-        session,
-        Organization(
-            slug=slug, name=name.strip(), model_id=model_id, settings=dict(settings or {"organization": name})
-        ),
+    org = Organization(
+        slug=slug, name=name.strip(), model_id=model_id, settings=dict(settings or {"organization": name})
     )
+    if not orgs_repo.insert(session, org):
+        raise Conflict(f"organization {slug} already exists")
     audit.append(
         session,
         by,
@@ -90,15 +89,14 @@ def create_user(
         check_password_strength(password)
     if users_repo.get_by_email(session, address) is not None:
         raise Conflict(f"user {address} already exists")
-    user = users_repo.add(
-        session,
-        User(
-            email=address,
-            display_name=display_name.strip(),
-            password_hash=passwords.hash_password(password) if password is not None else None,
-            is_admin=is_admin,
-        ),
+    user = User(
+        email=address,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password) if password is not None else None,
+        is_admin=is_admin,
     )
+    if not users_repo.insert(session, user):
+        raise Conflict(f"user {address} already exists")
     audit.append(session, by, "user.create", "user", address, None, {"email": address, "is_admin": is_admin})
     return user
 
@@ -245,3 +243,44 @@ def remove_member(session: Session, actor: Actor, user_id: int) -> None:
     before = {"email": user.email, "role": membership.role}
     orgs_repo.delete_membership(session, membership)
     audit.append(session, actor, "member.remove", "membership", user.email, before, None)
+
+
+def user_for_oidc(session: Session, subject: str, email: str, display_name: str = "") -> User:
+    """The account of an OIDC sign-in: by subject, else the account with that (verified) email, linked now,
+    else a new password-less account. It belongs to no organization until an owner adds it."""
+    if not subject:
+        raise Invalid("sub", "the identity provider sent no subject")
+    user = users_repo.get_by_oidc_subject(session, subject)
+    if user is not None:
+        return user
+    address = normalize_email(email)
+    user = users_repo.get_by_email(session, address)
+    if user is None:
+        user = create_user(session, address, None, display_name, by="oidc")
+    elif user.oidc_subject is not None:
+        raise Conflict(f"{address} is linked to another identity")
+    user.oidc_subject = subject
+    session.flush()
+    audit.append(session, "oidc", "user.oidc_link", "user", address, None, {"email": address})
+    return user
+
+
+def update_organization(
+    session: Session, actor: Actor, name: str | None = None, settings: dict[str, object] | None = None
+) -> Organization:
+    """Rename the organization or replace its settings (the aisma.yaml content: targets, collectors, ...)."""
+    from aisma.server.services.settings_check import checked_settings
+
+    actor.require(Permission.MANAGE_MEMBERS)
+    org = get_organization(session, actor)
+    before = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
+    if name is not None:
+        if not name.strip():
+            raise Invalid("name", "must not be empty")
+        org.name = name.strip()
+    if settings is not None:
+        org.settings, org.model_id = checked_settings(settings)
+    session.flush()
+    after = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
+    audit.append(session, actor, "organization.update", "organization", org.slug, before, after)
+    return org

@@ -86,17 +86,25 @@ class VerifyReport:
     checked: int
     problem: str = ""
     seq: int | None = None
+    head: str = GENESIS  # the last row's hash: record it elsewhere to detect a truncated tail later
 
 
-def verify(session: Session) -> VerifyReport:
-    """Walk the chain in order; name the first row that was changed, or the place a row is missing."""
+def verify(session: Session, anchor: str | None = None) -> VerifyReport:
+    """Walk the chain in order; name the first row that was changed, or the place a row is missing.
+
+    Deleting the newest rows leaves a shorter chain that is still consistent; ``anchor`` (a head
+    hash printed by an earlier verify and kept outside the database) catches that: it must still
+    be in the chain.
+    """
     prev_hash = GENESIS
     expected_seq = 1
     checked = 0
+    anchor_seen = anchor is None or anchor == GENESIS
     for entry in repo.iterate(session):
         if entry.seq != expected_seq:
             missing = f"{expected_seq}" if entry.seq == expected_seq + 1 else f"{expected_seq}-{entry.seq - 1}"
-            return VerifyReport(False, checked, f"audit row seq {missing} is missing (deleted)", expected_seq)
+            problem = f"audit row seq {missing} is missing (deleted)"
+            return VerifyReport(False, checked, problem, expected_seq, prev_hash)
         if entry.prev_hash != prev_hash:
             return VerifyReport(
                 False, checked, f"audit row seq {entry.seq}: prev_hash does not match row {entry.seq - 1}", entry.seq
@@ -106,9 +114,13 @@ def verify(session: Session) -> VerifyReport:
                 False, checked, f"audit row seq {entry.seq} was changed (its hash does not match)", entry.seq
             )
         prev_hash = entry.hash
+        anchor_seen = anchor_seen or entry.hash == anchor
         expected_seq += 1
         checked += 1
-    return VerifyReport(True, checked)
+    if not anchor_seen:
+        problem = f"the anchored row {anchor} is gone: rows after seq {expected_seq - 1} were deleted"
+        return VerifyReport(False, checked, problem, expected_seq, prev_hash)
+    return VerifyReport(True, checked, head=prev_hash)
 
 
 def recent(session: Session, actor: Actor, limit: int = 100) -> list[AuditEntry]:

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from aisma.server.auth import Actor, Permission
-from aisma.server.errors import Invalid, NotFound, TooLarge
+from aisma.server.errors import Conflict, Invalid, NotFound, TooLarge
 from aisma.server.services import audit
 from aisma.store.repositories import evidence as repo
 from aisma.store.tables import EvidenceFile
@@ -108,15 +108,19 @@ def store_evidence(
     actor.require(Permission.UPLOAD_EVIDENCE)
     name = clean_filename(filename)
     sha256, size, relative = _write_blob(evidence_dir, actor.org_id, fileobj, max_bytes)
-    row = repo.get_by_filename(session, actor.org_id, name)
-    before = None
-    if row is None:
-        row = EvidenceFile(organization_id=actor.org_id, filename=name)
+    for _attempt in range(2):  # a concurrent first upload of the same name: the second becomes an update
+        row = repo.get_by_filename(session, actor.org_id, name)
+        before = None
+        if row is None:
+            row = EvidenceFile(organization_id=actor.org_id, filename=name)
+        else:
+            before = {"filename": name, "sha256": row.sha256, "size": row.size}
+        row.sha256, row.size, row.storage_path = sha256, size, relative
+        row.uploaded_by, row.uploaded_at = actor.label, utcnow()
+        if repo.save(session, row):
+            break
     else:
-        before = {"filename": name, "sha256": row.sha256, "size": row.size}
-    row.sha256, row.size, row.storage_path = sha256, size, relative
-    row.uploaded_by, row.uploaded_at = actor.label, utcnow()
-    repo.add(session, row)
+        raise Conflict(f"evidence {name} is being uploaded by someone else; try again")
     audit.append(
         session, actor, "evidence.store", "evidence", name, before, {"filename": name, "sha256": sha256, "size": size}
     )

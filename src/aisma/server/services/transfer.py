@@ -150,17 +150,22 @@ def import_workspace(
     if collect:
         collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, utcnow())
         items = [measurements.measurement_to_dict(m) for m in collected.measurements]
-        pushed = measurements.push(session, actor, items) if items else 0
+        step = measurements.MAX_PER_PUSH
+        for start in range(0, len(items), step):
+            pushed += measurements.push(session, actor, items[start : start + step])
     return ImportSummary(org.slug, len(raw_systems), len(workspace.answers), len(files), pushed)
 
 
-def _answer_entry(row: AnswerRow) -> str | dict[str, Any]:
+def _answer_entry(row: AnswerRow, stored: dict[str, evidence.EvidenceRecord]) -> str | dict[str, Any]:
     entry: dict[str, Any] = {"answer": row.answer}
     for key, value in (("note", row.note), ("justification", row.justification)):
         if value:
             entry[key] = value
     if row.evidence:
-        entry["evidence"] = list(row.evidence)
+        # Files cited by sha256 (server uploads) are cited by their path in the exported evidence/.
+        entry["evidence"] = [
+            stored[ref].ref if ref.startswith("sha256:") and ref in stored else ref for ref in row.evidence
+        ]
     if row.answered_by:
         entry["by"] = row.answered_by
     if row.answered_at:
@@ -219,7 +224,9 @@ def export_workspace(session: Session, actor: Actor, directory: str | Path, evid
             raise AismaError(f"{evidence_dir / row.storage_path}: evidence file {row.filename} is missing on disk")
     write_atomic(target / CONFIG_FILE, _dump(settings))
     write_atomic(target / INVENTORY_FILE, _dump({"systems": systems}))
-    write_atomic(target / ANSWERS_FILE, _dump({"answers": {row.objective_id: _answer_entry(row) for row in rows}}))
+    stored = evidence.resolve_refs(session, org.id)
+    entries = {row.objective_id: _answer_entry(row, stored) for row in rows}
+    write_atomic(target / ANSWERS_FILE, _dump({"answers": entries}))
     (target / EVIDENCE_DIR).mkdir(parents=True, exist_ok=True)
     for row in files:
         _copy(evidence_dir / row.storage_path, target / EVIDENCE_DIR / row.filename)

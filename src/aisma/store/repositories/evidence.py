@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aisma.store.tables import EvidenceFile
@@ -37,7 +38,12 @@ def get_by_sha256(session: Session, org_id: int, sha256: str) -> EvidenceFile | 
     )
 
 
-def add(session: Session, row: EvidenceFile) -> EvidenceFile:
-    session.add(row)
-    session.flush()
-    return row
+def save(session: Session, row: EvidenceFile) -> bool:
+    """Insert or update; False when a new row's filename was taken meanwhile (a concurrent upload)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aisma.store.tables import Membership, Organization, User
@@ -18,10 +19,15 @@ def get(session: Session, org_id: int) -> Organization | None:
     return session.get(Organization, org_id)
 
 
-def add(session: Session, org: Organization) -> Organization:
-    session.add(org)
-    session.flush()
-    return org
+def insert(session: Session, org: Organization) -> bool:
+    """Insert; False when the slug is taken, e.g. by a concurrent request."""
+    try:
+        with session.begin_nested():
+            session.add(org)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def for_user(session: Session, user_id: int) -> Sequence[tuple[Organization, str]]:

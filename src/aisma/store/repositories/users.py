@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aisma.store.tables import User
@@ -20,10 +21,15 @@ def get_by_oidc_subject(session: Session, subject: str) -> User | None:
     return session.scalar(select(User).where(User.oidc_subject == subject))
 
 
-def add(session: Session, user: User) -> User:
-    session.add(user)
-    session.flush()
-    return user
+def insert(session: Session, user: User) -> bool:
+    """Insert; False when the email (or OIDC subject) is taken, e.g. by a concurrent request."""
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def count(session: Session) -> int:

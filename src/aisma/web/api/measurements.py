@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from aisma.web.api.common import WRITE_ERRORS
 from aisma.web.api.schemas import MeasurementOut, MeasurementPush, PushAccepted
@@ -13,10 +15,13 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix="/orgs/{org}/measurements", tags=["measurements"], responses=WRITE_ERRORS)
 
     @router.get("", response_model=list[MeasurementOut], summary="Stored measurements, newest first")
-    def list_measurements(session: DbSession, actor: CurrentActor) -> list[MeasurementOut]:
+    def list_measurements(
+        session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
+    ) -> list[MeasurementOut]:
         from aisma.server.services import measurements
 
-        return [MeasurementOut.model_validate(row) for row in measurements.list_measurements(session, actor)]
+        rows = measurements.list_measurements(session, actor, limit=limit)
+        return [MeasurementOut.model_validate(row) for row in rows]
 
     @router.post("", response_model=PushAccepted, summary="Push measurements with their provenance")
     def push_measurements(body: MeasurementPush, session: DbSession, actor: CurrentActor) -> PushAccepted:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
+from aisma.server.auth import Actor
 from aisma.server.errors import NotFound
-from aisma.web.api.common import ERRORS
-from aisma.web.api.schemas import MeOut, ModelInfo, OrganizationOut
+from aisma.web.api.common import ERRORS, WRITE_ERRORS
+from aisma.web.api.schemas import AuditOut, MeOut, ModelInfo, OrganizationDetail, OrganizationOut, OrganizationUpdate
 from aisma.web.security import CurrentActor, CurrentCaller, DbSession
 
 
@@ -28,6 +29,12 @@ def model_document(model_id: str) -> dict[str, Any]:
         if source.id == model_id:
             return _model_document(source.id, str(source.path), source.path.stat().st_mtime)
     raise NotFound(f"model {model_id} is not installed on this server")
+
+
+def detail(org: Any, actor: Actor) -> OrganizationDetail:
+    return OrganizationDetail(
+        slug=org.slug, name=org.name, model_id=org.model_id, role=actor.role.value, settings=org.settings
+    )
 
 
 def build_router() -> APIRouter:
@@ -63,12 +70,32 @@ def build_router() -> APIRouter:
             for org, role in accounts.organizations_of(session, caller.user.id)
         ]
 
-    @router.get("/orgs/{org}", response_model=OrganizationOut, summary="One organization")
-    def get_organization(session: DbSession, actor: CurrentActor) -> OrganizationOut:
+    @router.get("/orgs/{org}", response_model=OrganizationDetail, summary="One organization and its settings")
+    def get_organization(session: DbSession, actor: CurrentActor) -> OrganizationDetail:
         from aisma.server.services import accounts
 
-        org = accounts.get_organization(session, actor)
-        return OrganizationOut(slug=org.slug, name=org.name, model_id=org.model_id, role=actor.role.value)
+        return detail(accounts.get_organization(session, actor), actor)
+
+    @router.put(
+        "/orgs/{org}",
+        response_model=OrganizationDetail,
+        summary="Rename the organization or replace its settings (owners)",
+        responses=WRITE_ERRORS,
+    )
+    def update_organization(body: OrganizationUpdate, session: DbSession, actor: CurrentActor) -> OrganizationDetail:
+        from aisma.server.services import accounts
+
+        return detail(accounts.update_organization(session, actor, body.name, body.settings), actor)
+
+    @router.get(
+        "/orgs/{org}/audit", response_model=list[AuditOut], summary="The organization's audit trail, newest first"
+    )
+    def audit_trail(
+        session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> list[AuditOut]:
+        from aisma.server.services import audit
+
+        return [AuditOut.model_validate(entry) for entry in audit.recent(session, actor, limit)]
 
     @router.get("/orgs/{org}/model", summary="The organization's maturity model (categories, objectives)")
     def get_model(session: DbSession, actor: CurrentActor) -> dict[str, Any]:

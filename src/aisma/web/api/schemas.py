@@ -82,6 +82,27 @@ class OrganizationOut(Output):
     role: Role
 
 
+class OrganizationDetail(OrganizationOut):
+    settings: dict[str, Any] = Field(description="The aisma.yaml content: model, targets, collectors.")
+
+
+class OrganizationUpdate(Input):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    settings: dict[str, Any] | None = Field(default=None, description="Replaces the aisma.yaml content.")
+
+
+class AuditOut(Output):
+    seq: int
+    actor: str
+    at: datetime
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str
+
+
 # --- inventory ------------------------------------------------------------------------------
 
 

@@ -13,17 +13,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aisma.server.errors import Invalid
+from aisma.server.errors import Invalid, ServiceError
 from aisma.web.security import (
     SESSION_COOKIE,
     CurrentCaller,
     DbSession,
+    DbWriteSession,
     app_settings,
     check_login_csrf,
     clear_session_cookie,
     login_rate_keys,
     require_csrf,
     safe_next,
+    set_cookie,
     set_login_csrf_cookie,
     set_session_cookie,
 )
@@ -34,6 +36,7 @@ from aisma.web.security import (
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("csrf_token", form_csrf_token(request))
+    context.setdefault("oidc_enabled", request.app.state.oidc is not None)
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status
     )
@@ -86,6 +89,50 @@ def build_auth_router() -> APIRouter:
         created = sessions.create_session(session, user, settings.session_max_age_seconds)
         redirect = RedirectResponse(safe_next(next), status_code=303)
         set_session_cookie(request, redirect, created.token)
+        return redirect
+
+    @router.get("/auth/oidc/login", include_in_schema=False)
+    def oidc_login(request: Request, next: str = "/") -> Response:
+        from aisma.web.oidc import FLOW_COOKIE, FLOW_MAX_AGE_SECONDS, sign_flow
+
+        client = request.app.state.oidc
+        if client is None:
+            return render(request, "auth/login.html", 404, next="/", email="", error="Single sign-on is not set up.")
+        url, flow = client.start(safe_next(next))
+        redirect = RedirectResponse(url, status_code=303)
+        # SameSite=Lax: the provider sends the browser back with a top-level GET, which carries it.
+        set_cookie(request, redirect, FLOW_COOKIE, sign_flow(request.app.state.secret_key, flow), FLOW_MAX_AGE_SECONDS)
+        return redirect
+
+    @router.get("/auth/oidc/callback", include_in_schema=False)
+    def oidc_callback(
+        request: Request, session: DbWriteSession, code: str = "", state: str = "", error: str = ""
+    ) -> Response:
+        from aisma.server.services import accounts, sessions
+        from aisma.web.oidc import FLOW_COOKIE, OidcError, read_flow
+
+        client = request.app.state.oidc
+        if client is None:
+            return render(request, "auth/login.html", 404, next="/", email="", error="Single sign-on is not set up.")
+        try:
+            if error:
+                raise OidcError(f"the identity provider answered: {error[:100]}")
+            flow = read_flow(request.app.state.secret_key, request.cookies.get(FLOW_COOKIE))
+            identity = client.finish(flow, code, state)
+        except OidcError as exc:
+            response = render(request, "auth/login.html", 401, next="/", email="", error=f"Sign-in failed: {exc}")
+            set_login_csrf_cookie(request, response)
+            return response
+        try:
+            user = accounts.user_for_oidc(session, identity.subject, identity.email, identity.name)
+        except ServiceError as exc:  # e.g. the email is linked to another identity
+            return render(request, "auth/login.html", 409, next="/", email="", error=f"Sign-in failed: {exc}")
+        if not user.is_active:
+            return render(request, "auth/login.html", 403, next="/", email="", error="This account is disabled.")
+        created = sessions.create_session(session, user, app_settings(request).session_max_age_seconds)
+        redirect = RedirectResponse(safe_next(flow.get("next")), status_code=303)
+        set_session_cookie(request, redirect, created.token)
+        redirect.delete_cookie(FLOW_COOKIE, path="/")
         return redirect
 
     @router.post("/logout", dependencies=[Depends(require_csrf)])
