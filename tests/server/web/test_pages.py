@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
 from aisma.server.settings import ServerSettings
+from aisma.store.db import Database
 from aisma.web.app import create_app
 
 from ..factories import PASSWORD, OrgWithMembers
@@ -213,3 +214,20 @@ def test_form_mistakes_come_back_on_the_page(client: TestClient, org_a: OrgWithM
     assert client.post(f"/orgs/{org_a.slug}/inventory", data=system, follow_redirects=False).status_code == 303
     again = client.post(f"/orgs/{org_a.slug}/inventory", data=system)
     assert again.status_code == 422 and "Not added" in again.text
+
+
+def test_contributors_answer_only_for_the_systems_they_own(
+    client: TestClient, org_a: OrgWithMembers, database: Database
+) -> None:
+    from aisma.server.services import inventory
+
+    sign_in(client, org_a.emails[Role.CONTRIBUTOR])
+    before = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
+    assert "<fieldset>" not in before, "owning nothing, a contributor answers nothing"
+    with database.transaction() as session:
+        system = {"id": "ide-mcp", "name": "IDE with MCP", "track": "coding_tool", "deployment_type": "api_saas"}
+        system |= {"owner": org_a.emails[Role.CONTRIBUTOR], "mcp_servers": ["github"]}
+        inventory.create_system(session, org_a.actors[Role.ASSESSOR], system)
+    after = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
+    assert after.count("<fieldset>") >= 1, "MCP objectives concern the MCP system the contributor owns"
+    assert "<fieldset>" not in client.get(f"/orgs/{org_a.slug}/questionnaire/GOV").text
