@@ -231,3 +231,24 @@ def test_contributors_answer_only_for_the_systems_they_own(
     after = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
     assert after.count("<fieldset>") >= 1, "MCP objectives concern the MCP system the contributor owns"
     assert "<fieldset>" not in client.get(f"/orgs/{org_a.slug}/questionnaire/GOV").text
+
+
+def test_start_page_lists_several_organizations(
+    client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, database: Database
+) -> None:
+    from aisma.server.services import accounts
+
+    with database.transaction() as session:
+        accounts.add_member(session, org_a.actors[Role.OWNER], org_b.emails[Role.VIEWER], Role.VIEWER)
+    client.get("/login")
+    client.post(
+        "/login",
+        data={
+            "email": org_b.emails[Role.VIEWER],
+            "password": PASSWORD,
+            "csrf_token": client.cookies.get("aisma_login_csrf"),
+        },
+    )
+    start = client.get("/", follow_redirects=False)
+    assert start.status_code == 200
+    assert 'href="/orgs/org-a"' in start.text and 'href="/orgs/org-b"' in start.text
