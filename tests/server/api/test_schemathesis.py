@@ -1,4 +1,5 @@
-"""Property-based tests of the REST API from its own OpenAPI document: no input makes it fail (5xx).
+"""Property-based tests of the REST API from its own OpenAPI document: no input makes it fail (5xx),
+and every documented answer matches its documented schema.
 
 Schemathesis generates requests for every operation in /api/v1/openapi.json, valid ones and
 invalid ones, and sends them in-process to the real app on SQLite and PostgreSQL as org-a's owner
@@ -16,7 +17,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from ..factories import OrgWithMembers
 
@@ -46,7 +47,9 @@ def test_no_input_makes_the_api_fail(app: FastAPI, org_a: OrgWithMembers, token_
             def run(case: Any) -> None:
                 if case.path_parameters and "org" in case.path_parameters:
                     case.path_parameters["org"] = org_a.slug
-                case.call_and_validate(headers=token_for(org_a), checks=[not_a_server_error])
+                case.call_and_validate(
+                    headers=token_for(org_a), checks=[not_a_server_error, response_schema_conformance]
+                )
 
             try:
                 run()

@@ -10,7 +10,7 @@ from fastapi import Path
 from pydantic import BaseModel
 
 from aisma.server.errors import StaleWrite
-from aisma.web.api.schemas import ID_PATTERN, MAX_INT, ErrorOut
+from aisma.web.api.schemas import ID_PATTERN, MAX_INT, ErrorOut, InvalidOut
 
 ObjectId = Annotated[str, Path(pattern=ID_PATTERN, description="An objective or system id.")]
 RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
@@ -22,7 +22,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
-    422: {"model": ErrorOut, "description": "A field is invalid."},
+    422: {"model": InvalidOut, "description": "A field is invalid."},
 }
 
 

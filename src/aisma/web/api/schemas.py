@@ -125,7 +125,7 @@ class SystemUpdate(Input):
 
 class StaleSystem(BaseModel):
     detail: str
-    current: SystemOut
+    current: SystemOut | None = Field(description="What is stored now (null if it was deleted).")
 
 
 # --- answers --------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class AnswerIn(Input):
 
 class StaleAnswer(BaseModel):
     detail: str
-    current: AnswerOut
+    current: AnswerOut | None = Field(description="What is stored now (null if it was deleted).")
 
 
 # --- evidence and measurements --------------------------------------------------------------
@@ -292,6 +292,11 @@ class TokenCreated(TokenOut):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class InvalidOut(BaseModel):
+    detail: str | list[dict[str, Any]] = Field(description="One line, or the request validation errors.")
+    field: str | None = Field(default=None, description="The field that is wrong.")
 
 
 def stale_current(current: Any) -> Any:
