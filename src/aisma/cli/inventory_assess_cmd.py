@@ -11,20 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from aisma.errors import AismaError
-from aisma.inventory.autonomy import autonomy_result
+from aisma.inventory.autonomy import QUESTIONS, autonomy_result
 from aisma.inventory.edit import InventoryDocument
 from aisma.inventory.risk import assess_risk, consistent
 from aisma.inventory.schema import AutonomyAnswers
 from aisma.workspace.loader import INVENTORY_FILE, open_workspace
-
-QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("chooses_actions", "Does it choose its own actions or tools?"),
-    ("side_effects", "Does it take actions with side effects (writes, payments, messages, changes)?"),
-    ("multi_step_unapproved", "Does it run several steps without a person approving each one?"),
-    ("own_identity", "Does it act under its own non-human identity or credentials?"),
-    ("untrusted_input", "Does it take in untrusted external content (web, email, documents, users)?"),
-    ("acts_on_agent_output", "Does it act on other agents' output?"),
-)
 
 Flag = Annotated[bool | None, typer.Option(show_default=False)]
 

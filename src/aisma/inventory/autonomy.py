@@ -11,6 +11,16 @@ from dataclasses import dataclass
 
 from aisma.inventory.schema import AutonomyAnswers, AutonomyLevel
 
+# The six questions in the order they are asked (CLI prompts and the web wizard share the wording).
+QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("chooses_actions", "Does it choose its own actions or tools?"),
+    ("side_effects", "Does it take actions with side effects (writes, payments, messages, changes)?"),
+    ("multi_step_unapproved", "Does it run several steps without a person approving each one?"),
+    ("own_identity", "Does it act under its own non-human identity or credentials?"),
+    ("untrusted_input", "Does it take in untrusted external content (web, email, documents, users)?"),
+    ("acts_on_agent_output", "Does it act on other agents' output?"),
+)
+
 
 @dataclass(frozen=True)
 class AutonomyResult:

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
+from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
 from aisma.web.errors import install_error_handlers
 from aisma.web.limits import BodySizeLimit, SecurityHeaders
 
@@ -62,6 +63,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
+    app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))
     install_error_handlers(app)
     app.include_router(build_api_router(), prefix=API_PREFIX)
     app.include_router(build_pages_router(), include_in_schema=False)

@@ -1,0 +1,142 @@
+"""Dashboard, roadmap and reports: the pages that read stored assessment snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from aisma.server.auth import Permission
+from aisma.web.pages.common import org_base, redirect, render_page
+from aisma.web.pages.dashboard_view import dashboard_view
+from aisma.web.pages.trend import TrendPoint
+from aisma.web.pages.view_cache import ViewCache
+from aisma.web.security import CurrentActor, DbSession, require_csrf
+
+REPORT_FORMATS: tuple[tuple[str, str], ...] = (("html", "HTML"), ("md", "Markdown"), ("json", "JSON"))
+
+
+def _trend(points: list[Any]) -> list[TrendPoint]:
+    return [
+        TrendPoint(
+            assessed_at=p.assessed_at.isoformat() if hasattr(p.assessed_at, "isoformat") else str(p.assessed_at),
+            score=p.score,
+            evidenced_score=p.evidenced_score,
+            level=p.level,
+            evidenced_level=p.evidenced_level,
+        )
+        for p in points
+    ]
+
+
+def view_cache(request: Request) -> ViewCache:
+    cache: ViewCache | None = getattr(request.app.state, "dashboard_views", None)
+    if cache is None:
+        cache = ViewCache()
+        request.app.state.dashboard_views = cache
+    return cache
+
+
+def build_dashboard_router() -> APIRouter:
+    from aisma.server.services import accounts, assessments
+
+    router = APIRouter()
+
+    @router.get("/orgs/{org}")
+    def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+        organization = accounts.get_organization(session, actor)
+        points = assessments.trend(session, actor)
+        history = _trend(points)
+        if points:
+            # snapshots are frozen: the view of the newest one is reused until a newer one exists
+            latest_id = points[-1].assessment_id
+            key = (actor.org_id, latest_id, len(points))
+            context = view_cache(request).get_or_build(
+                key, lambda: dashboard_view(assessments.get_assessment(session, actor, latest_id).result, history)
+            )
+        else:
+            context = dashboard_view(None, history)
+        base = org_base(actor.org_slug)
+        urls = {
+            "questionnaire": f"{base}/questionnaire",
+            "inventory": f"{base}/inventory",
+            "run_assessment": f"{base}/assessments",
+        }
+        return render_page(
+            request,
+            actor,
+            "dashboard.html",
+            active="dashboard",
+            title="Dashboard",
+            org_name=organization.name,
+            urls=urls,
+            can_assess=actor.can(Permission.RUN_ASSESSMENT),
+            **context,
+        )
+
+    @router.post("/orgs/{org}/assessments", dependencies=[Depends(require_csrf)])
+    def run_assessment(session: DbSession, actor: CurrentActor) -> Response:
+        assessments.run_assessment(session, actor)
+        return redirect(org_base(actor.org_slug), "assessed")
+
+    @router.get("/orgs/{org}/roadmap")
+    def roadmap(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+        organization = accounts.get_organization(session, actor)
+        latest = assessments.latest_assessment(session, actor)
+        result = latest.result if latest else {}
+        return render_page(
+            request,
+            actor,
+            "roadmap.html",
+            active="roadmap",
+            title="Roadmap",
+            org_name=organization.name,
+            assessed=latest is not None,
+            assessed_at=str(result.get("assessed_at", "")),
+            phases=list(result.get("roadmap") or []),
+        )
+
+    @router.get("/orgs/{org}/reports")
+    def reports(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+        organization = accounts.get_organization(session, actor)
+        base = org_base(actor.org_slug)
+        return render_page(
+            request,
+            actor,
+            "reports.html",
+            active="reports",
+            title="Reports",
+            org_name=organization.name,
+            assessments=[
+                {
+                    "id": p.assessment_id,
+                    "assessed_at": p.assessed_at,
+                    "level": p.level,
+                    "score": p.score,
+                    "evidenced_level": p.evidenced_level,
+                    "evidenced_score": p.evidenced_score,
+                }
+                for p in reversed(assessments.trend(session, actor))
+            ],
+            formats=REPORT_FORMATS,
+            download_base=f"{base}/reports",
+            run_url=f"{base}/assessments",
+            can_assess=actor.can(Permission.RUN_ASSESSMENT),
+        )
+
+    @router.get("/orgs/{org}/reports/{assessment_id}/report.{fmt}")
+    def download(assessment_id: int, fmt: str, session: DbSession, actor: CurrentActor) -> Response:
+        from aisma.server.errors import NotFound
+        from aisma.server.services import reports as report_service
+
+        if fmt not in dict(REPORT_FORMATS):
+            raise NotFound(f"no report format {fmt!r}")
+        report = report_service.render_report(session, actor, assessment_id, fmt)
+        return Response(
+            report.content,
+            media_type=report.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
+        )
+
+    return router

@@ -1,0 +1,155 @@
+"""A real server and a real browser for the UI tests.
+
+``live_server`` migrates a fresh SQLite database, creates the first admin as a first start does, and
+runs uvicorn serving ``create_app`` in a subprocess on a random free port of 127.0.0.1. ``browser`` is Debian's chromium
+driven by Playwright; it is never downloaded. Without chromium or Playwright the tests skip locally
+and ERROR under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("AISMA_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ADMIN_EMAIL = "owner@example.test"
+ADMIN_PASSWORD = "correct horse battery staple 42"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests need it under CI=true: {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    data_dir: Path
+    email: str
+    password: str
+
+
+SERVE = """
+import sys, uvicorn
+from aisma.server.settings import ServerSettings
+from aisma.web.app import create_app
+uvicorn.run(create_app(ServerSettings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def prepare_database(data_dir: Path, database_url: str | None) -> None:
+    """What a first start does: migrate, then create the first admin (owner of organization ``default``)."""
+    from aisma.server.services import bootstrap
+    from aisma.server.settings import ServerSettings
+    from aisma.store import migrate
+    from aisma.store.db import Database
+
+    settings = ServerSettings(data_dir=data_dir, database_url=database_url or "")
+    migrate.upgrade(settings.database_url, "head")
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            bootstrap.ensure_admin(session, email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    finally:
+        database.dispose()
+
+
+def start_server(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving ``create_app`` in a process of its own; returns it and its base URL once it answers."""
+    prepare_database(data_dir, database_url)
+    port = free_port()
+    env = {**os.environ, "AISMA_DATA_DIR": str(data_dir)}
+    if database_url:
+        env["AISMA_DATABASE_URL"] = database_url
+    log = (data_dir / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}: {(data_dir / 'server.log').read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/login", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the server did not answer within 60 s: {(data_dir / 'server.log').read_text()}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("aisma-data")
+    process, url = start_server(data_dir)
+    try:
+        yield LiveServer(url=url, data_dir=data_dir, email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        _missing(f"no chromium at {CHROMIUM} (apt-get install chromium, or set AISMA_TEST_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(tab: Any, server: LiveServer) -> str:
+    """Sign in through the form; returns the organization's dashboard URL the server sent us to."""
+    tab.goto(f"{server.url}/login")
+    tab.get_by_label("Email").fill(server.email)
+    tab.get_by_label("Password").fill(server.password)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(f"{server.url}/orgs/**")
+    return str(tab.url).split("?")[0]

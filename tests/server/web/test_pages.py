@@ -1,0 +1,254 @@
+"""The server-rendered pages in-process, on SQLite and PostgreSQL: what each role sees and may do,
+CSRF on every form, tenant isolation, stale writes, and the no-script fallbacks of the JS features."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aisma.server.auth import Role
+from aisma.server.settings import ServerSettings
+from aisma.store.db import Database
+from aisma.web.app import create_app
+
+from ..factories import PASSWORD, OrgWithMembers
+
+PAGES = ("", "/questionnaire", "/questionnaire/GOV", "/inventory", "/measurements", "/evidence", "/roadmap", "/reports")
+
+
+@pytest.fixture
+def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
+    settings = ServerSettings(data_dir=tmp_path / "data", database_url=database_url, secret_key="k" * 32)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def sign_in(client: TestClient, email: str) -> str:
+    """Through the login form; returns the CSRF token the pages embed."""
+    client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": client.cookies.get("aisma_login_csrf"), "next": "/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/")
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
+    assert token, page.text[:500]
+    return token.group(1)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def test_pages_need_a_session(client: TestClient, org_a: OrgWithMembers) -> None:
+    answer = client.get(f"/orgs/{org_a.slug}/inventory", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/login?next=%2Forgs%2Forg-a%2Finventory")
+
+
+def test_every_page_renders_and_other_organizations_are_not_found(
+    client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers
+) -> None:
+    sign_in(client, org_a.emails[Role.OWNER])
+    for path in (*PAGES, "/admin"):
+        mine = client.get(f"/orgs/{org_a.slug}{path}")
+        assert mine.status_code == 200, (path, mine.text[:300])
+        assert 'href="#main"' in mine.text and 'lang="en"' in mine.text
+        theirs = client.get(f"/orgs/{org_b.slug}{path}")
+        assert theirs.status_code == 404, path
+        assert org_b.slug.title() not in theirs.text
+
+
+def test_assess_from_the_dashboard_needs_csrf(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
+    base = f"/orgs/{org_a.slug}"
+    assert "No assessment yet" in client.get(base).text
+    assert client.post(f"{base}/assessments", data={}, follow_redirects=False).status_code == 403
+    done = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"{base}?msg=assessed"
+    page = client.get(done.headers["location"]).text
+    assert "Assessment done" in page and 'data-testid="claimed-level">0<' in page
+    assert 'id="radar-title"' in page and 'id="heat-title"' in page
+
+
+def test_answer_form_without_script_and_a_stale_version(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
+    url = f"/orgs/{org_a.slug}/questionnaire/GOV/answer"
+    first = client.post(
+        url,
+        data={"csrf_token": csrf, "objective_id": "GOV-1.1", "version": "", "answer": "largely", "note": "draft"},
+        files={"file": ("policy.md", b"# policy\n", "text/markdown")},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303, first.text
+    page = client.get(f"/orgs/{org_a.slug}/questionnaire/GOV").text
+    assert re.search(r'data-api="/api/v1/orgs/org-a/answers/GOV-1\.1"[^>]*data-version="1"', page)
+    assert 'value="evidence/policy.md"' in page
+    # a second writer still holding version 0 ("create") is refused, and sees the stored answer
+    stale = client.post(
+        url,
+        data={"csrf_token": csrf, "objective_id": "GOV-1.1", "version": "", "answer": "not"},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 409 and "someone else changed it" in stale.text
+    assert re.search(r'value="largely" checked', stale.text)
+    evidence = client.get(f"/orgs/{org_a.slug}/evidence").text
+    assert "policy.md" in evidence and "GOV-1.1" in evidence
+
+
+def test_viewers_read_but_cannot_answer_or_administer(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.VIEWER])
+    page = client.get(f"/orgs/{org_a.slug}/questionnaire/GOV").text
+    assert "<fieldset disabled>" in page and "<fieldset>" not in page
+    assert "Administration" not in page
+    assert client.get(f"/orgs/{org_a.slug}/admin").status_code == 403
+    answer = client.post(
+        f"/orgs/{org_a.slug}/questionnaire/GOV/answer",
+        data={"csrf_token": csrf, "objective_id": "GOV-1.1", "version": "", "answer": "fully"},
+    )
+    assert answer.status_code == 403
+
+
+def test_inventory_add_and_autonomy_wizard_without_script(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
+    base = f"/orgs/{org_a.slug}/inventory"
+    bad = client.post(
+        base, data={"csrf_token": csrf, "id": "Not Valid", "name": "x", "track": "build", "deployment_type": "paas"}
+    )
+    assert bad.status_code == 422 and "Not added" in bad.text
+    added = client.post(
+        base,
+        data={"csrf_token": csrf, "id": "agent-1", "name": "<b>Agent</b>", "track": "build", "deployment_type": "paas"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    listing = client.get(base).text
+    assert "&lt;b&gt;Agent&lt;/b&gt;" in listing and "<b>Agent</b>" not in listing
+    wizard = client.get(f"{base}/agent-1/autonomy").text
+    assert wizard.count('class="wizard-step"') == 6
+    version = re.search(r'name="version" value="(\d+)"', wizard)
+    assert version
+    answers = {
+        "chooses_actions": "yes",
+        "side_effects": "yes",
+        "multi_step_unapproved": "no",
+        "own_identity": "no",
+        "untrusted_input": "yes",
+        "acts_on_agent_output": "no",
+    }
+    done = client.post(
+        f"{base}/agent-1/autonomy",
+        data={"csrf_token": csrf, "version": version.group(1), **answers},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    system = client.get(done.headers["location"]).text
+    assert "Autonomy Test recorded" in system and re.search(
+        r"<strong>Agentic</strong>, autonomy level <strong>supervised</strong>", system
+    )
+    again = client.post(f"{base}/agent-1/autonomy", data={"csrf_token": csrf, "version": version.group(1), **answers})
+    assert again.status_code == 409 and "someone changed this system" in again.text
+
+
+def test_reports_download_in_every_format(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.OWNER])
+    client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf})
+    page = client.get(f"/orgs/{org_a.slug}/reports").text
+    links = re.findall(r'href="(/orgs/org-a/reports/\d+/report\.(\w+))"', page)
+    assert {fmt for _link, fmt in links} == {"html", "md", "json"}
+    for link, fmt in links:
+        answer = client.get(link)
+        assert answer.status_code == 200, link
+        assert "attachment" in answer.headers["content-disposition"]
+        assert answer.headers["content-disposition"].endswith(f'.{fmt}"')
+    assert client.get(f"/orgs/{org_a.slug}/reports/999999/report.html").status_code == 404
+
+
+def test_admin_members_roles_and_tokens(client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.OWNER])
+    base = f"/orgs/{org_a.slug}/admin"
+    made = client.post(
+        f"{base}/tokens", data={"csrf_token": csrf, "name": "ci push", "scopes": ["push"], "expires": ""}
+    )
+    assert made.status_code == 200
+    plaintext = re.search(r'value="(aisma_[^"]+)" data-testid="new-token"', made.text)
+    assert plaintext
+    again = client.get(base).text
+    assert "ci push" in again and plaintext.group(1) not in again, "a token is shown once"
+    # the token works on the API and only for its organization
+    headers = {"Authorization": f"Bearer {plaintext.group(1)}"}
+    assert client.get(f"/api/v1/orgs/{org_b.slug}/inventory", headers=headers).status_code == 404
+    # add a member of another organization, change the role, remove
+    newcomer = org_b.emails[Role.VIEWER]
+    added = client.post(
+        f"{base}/members", data={"csrf_token": csrf, "email": newcomer, "role": "viewer"}, follow_redirects=False
+    )
+    assert added.status_code == 303
+    user_id = str(org_b.user_ids[Role.VIEWER])
+    client.post(f"{base}/members/role", data={"csrf_token": csrf, "user_id": user_id, "role": "assessor"})
+    assert re.search(rf'id="role-{user_id}"[^>]*>.*?value="assessor" selected', client.get(base).text, re.S)
+    assert (
+        client.post(f"{base}/members/role", data={"csrf_token": csrf, "user_id": "x", "role": "viewer"}).status_code
+        == 422
+    )
+    client.post(f"{base}/members/remove", data={"csrf_token": csrf, "user_id": user_id})
+    assert newcomer not in client.get(base).text
+
+
+def test_form_mistakes_come_back_on_the_page(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
+    na = client.post(
+        f"/orgs/{org_a.slug}/questionnaire/GOV/answer",
+        data={"csrf_token": csrf, "objective_id": "GOV-1.1", "version": "", "answer": "na", "justification": ""},
+    )
+    assert na.status_code == 422 and "GOV-1.1 was not saved" in na.text and '<article class="objective"' in na.text
+    system = {"csrf_token": csrf, "id": "dup", "name": "Dup", "track": "build", "deployment_type": "paas"}
+    assert client.post(f"/orgs/{org_a.slug}/inventory", data=system, follow_redirects=False).status_code == 303
+    again = client.post(f"/orgs/{org_a.slug}/inventory", data=system)
+    assert again.status_code == 422 and "Not added" in again.text
+
+
+def test_contributors_answer_only_for_the_systems_they_own(
+    client: TestClient, org_a: OrgWithMembers, database: Database
+) -> None:
+    from aisma.server.services import inventory
+
+    sign_in(client, org_a.emails[Role.CONTRIBUTOR])
+    before = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
+    assert "<fieldset>" not in before, "owning nothing, a contributor answers nothing"
+    with database.transaction() as session:
+        system = {"id": "ide-mcp", "name": "IDE with MCP", "track": "coding_tool", "deployment_type": "api_saas"}
+        system |= {"owner": org_a.emails[Role.CONTRIBUTOR], "mcp_servers": ["github"]}
+        inventory.create_system(session, org_a.actors[Role.ASSESSOR], system)
+    after = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
+    assert after.count("<fieldset>") >= 1, "MCP objectives concern the MCP system the contributor owns"
+    assert "<fieldset>" not in client.get(f"/orgs/{org_a.slug}/questionnaire/GOV").text
+
+
+def test_start_page_lists_several_organizations(
+    client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, database: Database
+) -> None:
+    from aisma.server.services import accounts
+
+    with database.transaction() as session:
+        accounts.add_member(session, org_a.actors[Role.OWNER], org_b.emails[Role.VIEWER], Role.VIEWER)
+    client.get("/login")
+    client.post(
+        "/login",
+        data={
+            "email": org_b.emails[Role.VIEWER],
+            "password": PASSWORD,
+            "csrf_token": client.cookies.get("aisma_login_csrf"),
+        },
+    )
+    start = client.get("/", follow_redirects=False)
+    assert start.status_code == 200
+    assert 'href="/orgs/org-a"' in start.text and 'href="/orgs/org-b"' in start.text
