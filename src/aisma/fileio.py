@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from aisma.errors import AismaError
 
@@ -26,7 +29,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary handle on a temporary file beside ``path``, renamed over it only when the block succeeds.
+
+    Readers see the old file or the whole new one, never a half-written one; on any error the temporary
+    file is removed and an OS error becomes one line naming the file.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +44,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         raise AismaError(f"{target}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -45,4 +54,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` (text is UTF-8) all or nothing."""
+    with atomic_output(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from aisma.errors import AismaError
 from aisma.evidence_pack.index import gaps_csv, index_csv, index_html, manifest_csv, objectives_csv
 from aisma.evidence_pack.rows import PackContent
-from aisma.fileio import sha256_of
+from aisma.fileio import atomic_output, sha256_of
 from aisma.scoring.results import AssessmentResult
 
 BLOCK = 1 << 20
@@ -131,22 +128,8 @@ def _fill(
 
 
 def _atomic_zip(out: Path, fill: Callable[[zipfile.ZipFile], None]) -> None:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise AismaError(f"{out}: cannot write ({exc.strerror})") from None
-    try:
-        handle: IO[bytes]
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-                fill(archive)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise AismaError(f"{out}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_output(out) as handle,
+        zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
+    ):
+        fill(archive)

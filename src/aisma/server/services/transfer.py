@@ -9,10 +9,8 @@ workspace's collectors over evidence/ and stores their measurements, as ``aisma 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
-from aisma.fileio import write_atomic
+from aisma.fileio import atomic_output, write_atomic
 from aisma.server.auth import Actor
 from aisma.server.errors import Conflict, Invalid
 from aisma.server.services import accounts, audit, evidence, inventory, measurements
@@ -187,14 +185,8 @@ def _check_target(directory: Path) -> None:
 
 
 def _copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with source.open("rb") as reader, atomic_output(target) as writer:
+        shutil.copyfileobj(reader, writer, 1 << 20)
 
 
 def export_workspace(session: Session, actor: Actor, directory: str | Path, evidence_dir: Path) -> int:
