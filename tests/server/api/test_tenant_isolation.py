@@ -64,6 +64,7 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("DELETE", "/api/v1/orgs/{org}/inventory/{system_id}"): {"params": {"version": 1}},
         ("GET", "/api/v1/orgs/{org}/answers"): {},
         ("GET", "/api/v1/orgs/{org}/answers/{objective_id}"): {},
+        ("POST", "/api/v1/orgs/{org}/answers/workbook"): {"files": {"file": ("w.xlsx", b"not a workbook")}},
         ("PUT", "/api/v1/orgs/{org}/answers/{objective_id}"): {"json": {"answer": "not", "version": 1}},
         ("GET", "/api/v1/orgs/{org}/evidence"): {},
         ("POST", "/api/v1/orgs/{org}/evidence"): {"files": {"file": ("x.txt", b"planted", "text/plain")}},

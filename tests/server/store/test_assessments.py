@@ -11,7 +11,7 @@ import pytest
 
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.server.auth import Role
-from aisma.server.errors import Forbidden, Invalid, NotFound
+from aisma.server.errors import Forbidden, NotFound
 from aisma.server.services import accounts, answers, assessments, evidence, measurements, reports, transfer
 from aisma.store.db import Database
 from aisma.workspace.loader import open_workspace
@@ -105,8 +105,8 @@ def test_reports_render_the_snapshot(database: Database, org_a: OrgWithMembers) 
         as_json = reports.render_report(s, viewer, run.id, "json")
         as_html = reports.render_report(s, viewer, run.id, "html")
         as_md = reports.render_report(s, viewer, run.id, "md")
-        with pytest.raises(Invalid, match="format"):
-            reports.render_report(s, viewer, run.id, "pdf")
+        with pytest.raises(NotFound, match="format"):
+            reports.render_report(s, viewer, run.id, "docx")
         stored = assessments.get_assessment(s, viewer, run.id)
     assert json.loads(as_json.content) == stored.result and as_json.media_type == "application/json"
     assert as_html.content.startswith("<!doctype html>") or "<html" in as_html.content[:200]

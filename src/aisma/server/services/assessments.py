@@ -118,6 +118,11 @@ def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer
     return tuple(out)
 
 
+def stored_answers(session: Session, org_id: int) -> tuple[Answer, ...]:
+    """The organization's current answers as the scoring and the reports read them."""
+    return _answers(session, org_id, [])
+
+
 def build_input(session: Session, org: Organization, assessed_at: datetime) -> AssessmentInput:
     """The frozen inputs of one assessment of ``org`` from what the database holds now."""
     settings: dict[str, Any] = dict(org.settings or {})

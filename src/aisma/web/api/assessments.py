@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
@@ -16,6 +16,10 @@ REPORT_TYPES = {
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "oscal": "application/oscal.ar+json",
+    "oscal-plan": "application/oscal.ap+json",
 }
 
 
@@ -62,14 +66,21 @@ def build_router() -> APIRouter:
         assessment_id: RowId,
         session: DbSession,
         actor: CurrentActor,
-        format: Annotated[Literal["json", "md", "html"], Query(description="Report format.")] = "html",
+        format: Annotated[
+            str,
+            Query(
+                pattern=r"^[a-z][a-z0-9-]{0,30}$",
+                description="A registered report format (json, md, html, pdf, xlsx, oscal, oscal-plan, ...); "
+                "one whose optional dependency the server lacks answers 422 saying why.",
+            ),
+        ] = "html",
     ) -> Response:
         from aisma.server.services import reports
 
         report = reports.render_report(session, actor, assessment_id, format)
         return Response(
             report.content,
-            media_type=REPORT_TYPES[format],
+            media_type=report.media_type,
             headers={
                 "Content-Disposition": f'attachment; filename="{report.filename}"',
                 "X-Content-Type-Options": "nosniff",

@@ -143,6 +143,18 @@ class AnswerOut(Output):
     version: int
 
 
+class WorkbookChangeOut(Output):
+    objective_id: str
+    row: int = Field(description="The workbook row (sheet objectives) the change comes from.")
+    fields: list[list[str]] = Field(description="[field, old value, new value] for every field that differs.")
+    summary: str
+
+
+class WorkbookImportOut(Output):
+    applied: bool = Field(description="False on a dry run (or when nothing changed): nothing was saved.")
+    changes: list[WorkbookChangeOut]
+
+
 class AnswerIn(Input):
     answer: AnswerWord
     note: LongText = ""

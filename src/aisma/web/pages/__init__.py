@@ -18,6 +18,7 @@ def build_router() -> APIRouter:
     from aisma.web.pages.inventory import build_inventory_router
     from aisma.web.pages.questionnaire import build_questionnaire_router
     from aisma.web.pages.records import build_records_router
+    from aisma.web.pages.workbook import build_workbook_router
 
     router = APIRouter()
     router.include_router(build_auth_router())
@@ -27,4 +28,5 @@ def build_router() -> APIRouter:
     router.include_router(build_inventory_router())
     router.include_router(build_records_router())
     router.include_router(build_admin_router())
+    router.include_router(build_workbook_router())
     return router

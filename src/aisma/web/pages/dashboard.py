@@ -14,8 +14,6 @@ from aisma.web.pages.trend import TrendPoint
 from aisma.web.pages.view_cache import ViewCache
 from aisma.web.security import CurrentActor, DbSession, require_csrf
 
-REPORT_FORMATS: tuple[tuple[str, str], ...] = (("html", "HTML"), ("md", "Markdown"), ("json", "JSON"))
-
 
 def _trend(points: list[Any]) -> list[TrendPoint]:
     return [
@@ -99,6 +97,8 @@ def build_dashboard_router() -> APIRouter:
 
     @router.get("/orgs/{org}/reports")
     def reports(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+        from aisma.server.services import reports as report_service
+
         organization = accounts.get_organization(session, actor)
         base = org_base(actor.org_slug)
         return render_page(
@@ -119,7 +119,7 @@ def build_dashboard_router() -> APIRouter:
                 }
                 for p in reversed(assessments.trend(session, actor))
             ],
-            formats=REPORT_FORMATS,
+            formats=report_service.report_formats(),
             download_base=f"{base}/reports",
             run_url=f"{base}/assessments",
             can_assess=actor.can(Permission.RUN_ASSESSMENT),
@@ -127,16 +127,16 @@ def build_dashboard_router() -> APIRouter:
 
     @router.get("/orgs/{org}/reports/{assessment_id}/report.{fmt}")
     def download(assessment_id: int, fmt: str, session: DbSession, actor: CurrentActor) -> Response:
-        from aisma.server.errors import NotFound
         from aisma.server.services import reports as report_service
 
-        if fmt not in dict(REPORT_FORMATS):
-            raise NotFound(f"no report format {fmt!r}")
         report = report_service.render_report(session, actor, assessment_id, fmt)
         return Response(
             report.content,
             media_type=report.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{report.filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
         )
 
     return router

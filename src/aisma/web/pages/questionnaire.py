@@ -38,6 +38,7 @@ def build_questionnaire_router() -> APIRouter:
             model=model,
             rows=progress(model, _answers(session, actor)),
             base=f"{org_base(actor.org_slug)}/questionnaire",
+            workbook_url=f"{org_base(actor.org_slug)}/workbook",
         )
 
     def _category_page(
