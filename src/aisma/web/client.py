@@ -98,6 +98,15 @@ class ApiClient:
         if record.get("sha256") != sha256_of(local):
             raise AismaError(f"{relative}: the server stored different bytes (sha256 mismatch); push again")
 
+    def import_workbook(self, org: str, workbook: Path, dry_run: bool) -> list[str]:
+        """Send a filled-in workbook to ``/answers/workbook``; returns the changes as the server describes them."""
+        from aisma.workbook.safety import read_limited
+
+        data = read_limited(workbook)
+        path = f"/orgs/{org}/answers/workbook?dry_run={'true' if dry_run else 'false'}"
+        answer = self.request("POST", path, files={"file": (workbook.name, data)})
+        return [str(change["summary"]) for change in answer["changes"]]
+
 
 def evidence_sources(root: Path, measurements: Sequence[Measurement]) -> list[str]:
     """The workspace files under evidence/ that the measurements came from, each once."""

@@ -265,3 +265,33 @@ def test_contributor_imports_only_what_it_may_answer(
     assert [c["objective_id"] for c in applied["changes"]] == [mcp]
     saved = ok(client.get(f"{API}/{org_a.slug}/answers/{mcp}", headers=owner)).json()
     assert saved["answer"] == "fully" and saved["answered_by"] == org_a.emails[Role.CONTRIBUTOR]
+
+
+def test_cli_imports_into_a_server(
+    live_server: str,
+    client: TestClient,
+    org_a: OrgWithMembers,
+    token_for,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from aisma.cli.main import run
+
+    owner = token_for(org_a)
+    run_id = seed(client, owner, org_a.slug)
+    exported = download(client, owner, org_a.slug, run_id, "xlsx").content
+    workbook = tmp_path / "filled.xlsx"
+    workbook.write_bytes(edited(exported, {"GOV-1.2": {"answer": "fully"}}))
+    token = token_for(org_a, Role.ASSESSOR, ("read", "write"))["Authorization"].removeprefix("Bearer ")
+    args = ["workbook", "import", str(workbook), "--server", live_server, "--token", token]
+    assert run([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "GOV-1.2 (row" in out and "answer partially -> fully" in out and "1 answer would change in org-a" in out
+    assert ok(client.get(f"{API}/{org_a.slug}/answers/GOV-1.2", headers=owner)).json()["answer"] == "partially"
+    assert run(args) == 0
+    assert "1 answer changed in org-a" in capsys.readouterr().out
+    assert ok(client.get(f"{API}/{org_a.slug}/answers/GOV-1.2", headers=owner)).json()["answer"] == "fully"
+    workbook.write_bytes(b"not a zip")
+    assert run(args) == 1
+    err = capsys.readouterr().err
+    assert "422" in err and "not an XLSX workbook" in err and "Traceback" not in err
