@@ -143,6 +143,34 @@ def test_download_the_report(page: Any, live_server: LiveServer) -> None:
     assert result["schema"] == "aisma.result/v1" and result["categories"]
 
 
+def test_workbook_download_edit_and_import(page: Any, live_server: LiveServer, tmp_path: Path) -> None:
+    from ..api.test_report_formats_and_workbook import cells, edited
+
+    dashboard = sign_in(page, live_server)
+    _assess(page)
+    page.goto(f"{dashboard}/reports")
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="PDF", exact=True).first.click()
+    assert Path(pdf_download.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Workbook (XLSX)").first.click()
+    exported = Path(xlsx_download.value.path()).read_bytes()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx") and "GOV-1.1" in cells(exported)
+    filled = tmp_path / "filled.xlsx"
+    filled.write_bytes(edited(exported, {"GOV-1.1": {"answer": "largely", "note": "from the owner"}}))
+    page.goto(f"{dashboard}/questionnaire")
+    page.get_by_role("link", name="Import a filled-in workbook (XLSX)").click()
+    page.set_input_files("#workbook-file", str(filled))
+    page.get_by_role("button", name="Preview").click()
+    assert "changes 1 answer(s)" in page.content()
+    assert "from the owner" in page.locator("#workbook-changes").inner_text()
+    page.set_input_files("#workbook-file", str(filled))
+    page.get_by_role("button", name="Import").click()
+    assert "Imported: 1 answer(s) changed." in page.content()
+    page.goto(f"{dashboard}/questionnaire/GOV")
+    assert "from the owner" in page.content()
+
+
 def test_keyboard_skip_link_and_focus(page: Any, live_server: LiveServer) -> None:
     dashboard = sign_in(page, live_server)
     page.goto(f"{dashboard}/questionnaire/GOV")
