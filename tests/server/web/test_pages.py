@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
+from aisma.server.services import reports
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
@@ -162,13 +163,15 @@ def test_reports_download_in_every_format(client: TestClient, org_a: OrgWithMemb
     csrf = sign_in(client, org_a.emails[Role.OWNER])
     client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf})
     page = client.get(f"/orgs/{org_a.slug}/reports").text
-    links = re.findall(r'href="(/orgs/org-a/reports/\d+/report\.(\w+))"', page)
-    assert {fmt for _link, fmt in links} == {"html", "md", "json"}
+    links = re.findall(r'href="(/orgs/org-a/reports/\d+/report\.([\w-]+))"', page)
+    formats = {f.id: f for f in reports.report_formats()}
+    assert {fmt for _link, fmt in links} == set(formats) >= {"html", "md", "json", "pdf", "xlsx", "oscal"}
     for link, fmt in links:
         answer = client.get(link)
         assert answer.status_code == 200, link
+        assert answer.headers["content-type"] == formats[fmt].media_type
         assert "attachment" in answer.headers["content-disposition"]
-        assert answer.headers["content-disposition"].endswith(f'.{fmt}"')
+        assert answer.headers["content-disposition"].endswith(f'{formats[fmt].suffix}"')
     assert client.get(f"/orgs/{org_a.slug}/reports/999999/report.html").status_code == 404
 
 
