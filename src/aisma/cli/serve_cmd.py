@@ -64,4 +64,5 @@ def register(app: typer.Typer) -> None:
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)
         files = f" and {report.uploaded} evidence files" if upload_evidence else ""
-        typer.echo(f"pushed {report.pushed} measurements{files} to {report.organization} at {server.rstrip('/')}")
+        where = f"{report.organization} at {server.rstrip('/')}"
+        typer.echo(f"pushed {report.pushed} measurements{files} to {where} ({report.observed} observed AI assets)")

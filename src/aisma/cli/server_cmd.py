@@ -43,7 +43,8 @@ def build() -> typer.Typer:
             database.dispose()
         typer.echo(
             f"imported {directory} as {summary.org_slug}: {summary.systems} systems, {summary.answers} answers, "
-            f"{summary.evidence_files} evidence files, {summary.measurements} measurements"
+            f"{summary.evidence_files} evidence files, {summary.measurements} measurements, "
+            f"{summary.observed} observed AI assets"
         )
 
     @app.command("export")

@@ -174,6 +174,34 @@ class MeasurementRow(Base):
     observed_at: Mapped[datetime] = mapped_column()
     provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)  # tool, version, file, sha256
     details: Mapped[list[Any]] = mapped_column(default=list)
+    # The entity ids behind denominator and numerator (``Measurement.population``/``covered``), or
+    # None: kept so two tools' shares of the same systems merge as a union after a reload, not a sum.
+    population: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    covered: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    pushed_by: Mapped[str] = mapped_column(String(320), default="")
+    pushed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ObservedAssetRow(Base):
+    """An AI asset a collector saw (``ObservedAsset``): the raw material of shadow-AI discovery.
+
+    ``source`` names who sent it (the pushing token's user, or ``import``); each push or import
+    replaces every asset of its source, so an asset no longer seen disappears with the next push.
+    """
+
+    __tablename__ = "observed_assets"
+    __table_args__ = (Index("ix_observed_assets_org_source", "organization_id", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    source: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(20))
+    identifier: Mapped[str] = mapped_column(String(1000))
+    tool: Mapped[str] = mapped_column(String(200))
+    file: Mapped[str] = mapped_column(String(1000), default="")
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    seen_with: Mapped[list[Any]] = mapped_column(default=list)
+    last_seen: Mapped[datetime | None] = mapped_column(default=None)
     pushed_by: Mapped[str] = mapped_column(String(320), default="")
     pushed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -18,8 +18,9 @@ import httpx
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import sha256_of
-from aisma.scoring.inputs import Measurement
+from aisma.scoring.inputs import Measurement, ObservedAsset
 from aisma.server.services.measurements import measurement_to_dict
+from aisma.server.services.observed import MAX_ASSETS, asset_to_dict
 from aisma.workspace.files import EVIDENCE_DIR
 from aisma.workspace.loader import open_workspace
 
@@ -34,6 +35,7 @@ class PushReport:
     pushed: int
     warnings: tuple[str, ...]
     uploaded: int = 0  # evidence files
+    observed: int = 0  # AI assets seen (discovery)
 
 
 class ApiClient:
@@ -87,6 +89,13 @@ class ApiClient:
             pushed += int(answer["accepted"])
         return pushed
 
+    def push_observed(self, org: str, observed: Sequence[ObservedAsset]) -> int:
+        """Replace this pusher's observed AI assets on the server (one request: discovery needs them all)."""
+        if len(observed) > MAX_ASSETS:
+            raise AismaError(f"the collectors observed {len(observed)} AI assets; a push takes at most {MAX_ASSETS}")
+        answer = self.request("PUT", f"/orgs/{org}/observed", json={"observed": [asset_to_dict(a) for a in observed]})
+        return int(answer["accepted"])
+
     def upload_evidence(self, org: str, root: Path, relative: str) -> None:
         """Upload one evidence file (path relative to the workspace) and check the server's sha256."""
         local = root / relative
@@ -138,6 +147,8 @@ def push_workspace(
 ) -> PushReport:
     """Collect the workspace's evidence locally and push every measurement to one organization.
 
+    The observed AI assets (discovery) replace the ones this token's user pushed before.
+
     With ``upload_evidence`` the tool output files the measurements came from are uploaded first,
     so the server holds the very bytes whose sha256 the provenance names.
     """
@@ -151,4 +162,7 @@ def push_workspace(
                 client.upload_evidence(slug, workspace.root, relative)
                 uploaded += 1
         pushed = client.push_measurements(slug, collected.measurements)
-    return PushReport(organization=slug, pushed=pushed, warnings=collected.warnings, uploaded=uploaded)
+        observed = client.push_observed(slug, collected.observed)
+    return PushReport(
+        organization=slug, pushed=pushed, warnings=collected.warnings, uploaded=uploaded, observed=observed
+    )

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -53,6 +54,34 @@ def test_push_sends_every_measurement_with_provenance(
         source = example_workspace / provenance["file"]
         assert source.is_file(), provenance  # the file a number came from, relative to the workspace
         assert provenance["sha256"] == sha256_of(source)
+
+
+def test_push_sends_entity_ids_and_replaces_its_observed_assets(
+    live_server: str, example_workspace: Path, org_a: OrgWithMembers, token_for, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What discovery and the union merge need travels too; a second push replaces, never adds."""
+    from aisma.collectors.run import collect_workspace
+    from aisma.workspace.loader import open_workspace
+
+    push_token = token_for(org_a, Role.ASSESSOR, ("push",))["Authorization"].removeprefix("Bearer ")
+    args = ["push", str(example_workspace), "--server", live_server, "--token", push_token, "--at", "2026-11-16"]
+    reader = token_for(org_a, Role.VIEWER, ("read",))
+    for _ in range(2):
+        assert run(args) == 0, capsys.readouterr().err
+        assets = httpx.get(f"{live_server}/api/v1/orgs/org-a/observed", headers=reader).json()
+        workspace = open_workspace(example_workspace)
+        seen = collect_workspace(
+            workspace.root, workspace.config.collectors, workspace.inventory, datetime(2026, 11, 16, tzinfo=UTC)
+        ).observed
+        assert len(assets) == len(seen) > 0
+        assert {a["source"] for a in assets} == {"assessor@org-a.example (token)"}
+        assert {(a["kind"], a["identifier"], a["tool"]) for a in assets} == {
+            (a.kind, a.identifier, a.tool) for a in seen
+        }
+    stored = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader).json()
+    with_ids = [m for m in stored if m["population"] is not None]
+    assert with_ids and all(set(m["covered"]) <= set(m["population"]) for m in with_ids)
+    assert all(m["numerator"] == len(m["covered"]) for m in with_ids)
 
 
 def test_push_can_upload_the_evidence_it_measured(

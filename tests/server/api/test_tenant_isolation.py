@@ -36,6 +36,7 @@ MEASUREMENT = {
     "denominator": 2,
     "provenance": {"tool": "aisma"},
 }
+OBSERVED = {"kind": "model", "identifier": "b-secret-model", "tool": "otel", "file": "evidence/otel/b.json"}
 
 
 @dataclass
@@ -72,6 +73,8 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}/content"): {},
         ("GET", "/api/v1/orgs/{org}/measurements"): {},
         ("POST", "/api/v1/orgs/{org}/measurements"): {"json": {"measurements": [MEASUREMENT]}},
+        ("GET", "/api/v1/orgs/{org}/observed"): {},
+        ("PUT", "/api/v1/orgs/{org}/observed"): {"json": {"source": "planted", "observed": [OBSERVED]}},
         ("GET", "/api/v1/orgs/{org}/assessments"): {},
         ("POST", "/api/v1/orgs/{org}/assessments"): {"json": {}},
         ("GET", "/api/v1/orgs/{org}/assessments/{assessment_id}"): {},
@@ -134,6 +137,7 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     ok(client.put(f"{base}/answers/GOV-1.1", headers=b_auth, json={"answer": "fully", "note": "B's secret"}))
     evidence = ok(client.post(f"{base}/evidence", headers=b_auth, files={"file": ("b.txt", b"B's evidence")}))
     ok(client.post(f"{base}/measurements", headers=b_auth, json={"measurements": [MEASUREMENT]}))
+    ok(client.put(f"{base}/observed", headers=b_auth, json={"observed": [OBSERVED]}))
     assessment = ok(client.post(f"{base}/assessments", headers=b_auth, json={}))
     token = ok(client.post(f"{base}/tokens", headers=b_auth, json={"name": "victim", "scopes": ["read"]}))
     return Seeded(
@@ -153,6 +157,7 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/answers",
         "/evidence",
         "/measurements",
+        "/observed",
         "/assessments",
         "/members",
         "/tokens",
@@ -222,5 +227,5 @@ def test_every_role_of_a_is_refused_by_b(
     client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, token_for, role: Role
 ) -> None:
     auth = token_for(org_a, role)
-    for part in ("", "/inventory", "/answers", "/evidence", "/measurements", "/assessments", "/members"):
+    for part in ("", "/inventory", "/answers", "/evidence", "/measurements", "/observed", "/assessments", "/members"):
         assert client.get(f"{API}/orgs/org-b{part}", headers=auth).status_code == 404

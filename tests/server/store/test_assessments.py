@@ -6,6 +6,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,6 @@ from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, NotFound
 from aisma.server.services import accounts, answers, assessments, evidence, measurements, reports, transfer
 from aisma.store.db import Database
-from aisma.workspace.loader import open_workspace
 
 from ..factories import OrgWithMembers
 
@@ -67,34 +67,36 @@ def test_other_organization_assessments_are_not_found(
 
 
 def test_server_assessment_of_the_imported_bank_matches_the_workspace(database: Database, tmp_path: Path) -> None:
-    """Same inputs, same scores: the server freezes its inputs with the workspace's code."""
+    """Same inputs, same result: measurements keep their entity ids (union merge) and observed assets
+    reach discovery, so every objective, category, the overall level and the shadow AI agree."""
+    from aisma.workspace.run import assess_workspace
+
     bank = tmp_path / "bank"
     write_example(bank, overwrite_demo=False)
+    at = datetime.fromisoformat(DEMO_ASSESSED_AT)
     with database.transaction() as s:
-        transfer.import_workspace(s, bank, "bank", tmp_path / "store", collect=False)
+        summary = transfer.import_workspace(s, bank, "bank", tmp_path / "store", at=at)
+    assert summary.observed > 0
     with database.transaction() as s:
-        run = assessments.run_assessment(s, accounts.system_actor(s, "bank"), datetime.fromisoformat(DEMO_ASSESSED_AT))
-        stored = assessments.get_assessment(s, accounts.system_actor(s, "bank"), run.id)
-    from aisma.scoring.engine import assess
-    from aisma.workspace.loader import assessment_input
+        run = assessments.run_assessment(s, accounts.system_actor(s, "bank"), at)
+        got = assessments.get_assessment(s, accounts.system_actor(s, "bank"), run.id).result
+    expected = assess_workspace(bank, at).to_dict()
 
-    workspace = open_workspace(bank)
-    expected = assess(
-        assessment_input(
-            workspace.__class__(**{**workspace.__dict__, "observed": ()}), datetime.fromisoformat(DEMO_ASSESSED_AT)
-        )
-    ).to_dict()
-    got = stored.result
-
-    def objectives(result: dict[str, object]) -> dict[str, tuple[object, ...]]:
+    def objectives(result: dict[str, Any]) -> dict[str, tuple[object, ...]]:
         return {
             o["id"]: (o["status"], o["answer"], o["source"], o["evidenced_status"])
-            for c in result["categories"]  # type: ignore[attr-defined]
+            for c in result["categories"]
             for o in c["objectives"]
         }
 
+    def categories(result: dict[str, Any]) -> dict[str, tuple[object, ...]]:
+        return {c["id"]: (c["level"], c["score"], c["evidenced_level"]) for c in result["categories"]}
+
     assert objectives(got) == objectives(expected)
+    assert next(o for c in got["categories"] for o in c["objectives"] if o["id"] == "MCP-3.2")["status"] == "met"
+    assert categories(got) == categories(expected)
     assert got["overall"] == expected["overall"]
+    assert expected["unregistered_ai"] and got["unregistered_ai"] == expected["unregistered_ai"]
 
 
 def test_reports_render_the_snapshot(database: Database, org_a: OrgWithMembers) -> None:

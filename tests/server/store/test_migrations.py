@@ -79,3 +79,53 @@ def test_data_survives_each_step(empty_database_url: str) -> None:
             assert connection.execute(text("SELECT count(*) FROM assessments")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_0003_keeps_measurements_and_adds_observed_assets(empty_database_url: str) -> None:
+    """0003 adds the entity ids to existing measurements (as NULL: they merge by summing, as before)
+    and the observed_assets table; its downgrade keeps every measurement and drops only those."""
+    from sqlalchemy import text
+
+    migrate.upgrade(empty_database_url, "0002")
+    engine = create_engine(normalize_url(empty_database_url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
+                    "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO measurements (organization_id, metric, numerator, denominator, observed_at, "
+                    "provenance, details, pushed_by, pushed_at) VALUES (1, 'm', 1, 2, '2026-11-16 09:00:00+00:00', "
+                    "'{\"tool\": \"garak\"}', '[]', 'x', '2026-11-16 09:00:00+00:00')"
+                )
+            )
+        assert "observed_assets" not in _tables(empty_database_url)
+        migrate.upgrade(empty_database_url, "0003")
+        assert "observed_assets" in _tables(empty_database_url)
+        with engine.begin() as connection:
+            row = connection.execute(text("SELECT numerator, population, covered FROM measurements")).one()
+            assert (row.numerator, row.population, row.covered) == (1, None, None)
+            connection.execute(
+                text(
+                    "INSERT INTO observed_assets (organization_id, source, kind, identifier, tool, file, count, "
+                    "seen_with, pushed_by, pushed_at) VALUES (1, 'import', 'model', 'llm', 'otel', 'f', 1, '[]', "
+                    "'x', '2026-11-16 09:00:00+00:00')"
+                )
+            )
+            connection.execute(text('UPDATE measurements SET population = \'["a", "b"]\', covered = \'["a"]\''))
+        migrate.downgrade(empty_database_url, "0002")
+        assert migrate.current(empty_database_url) == "0002"
+        assert "observed_assets" not in _tables(empty_database_url)
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT metric, numerator, denominator FROM measurements")).one()
+            assert tuple(row) == ("m", 1, 2)
+            columns = {c["name"] for c in inspect(connection).get_columns("measurements")}
+        assert {"population", "covered"}.isdisjoint(columns)
+        migrate.upgrade(empty_database_url, "head")
+        assert _tables(empty_database_url) == set(Base.metadata.tables)
+    finally:
+        engine.dispose()

@@ -2,7 +2,8 @@
 
 The inputs are built by the same ``aisma.workspace.inputs.freeze_inputs`` the files-first workspace
 uses, from the database instead of files: model, inventory, answers (with their evidence resolved
-against stored files), and the latest pushed measurement per metric and source file.
+against stored files), the latest pushed measurement per metric and source file, and the observed AI
+assets (discovery) every push source sent last.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from aisma.server.services.evidence import resolve_refs
 from aisma.server.services.inventory import inventory_of
 from aisma.server.services.measurements import current_measurements
 from aisma.server.services.models import model_by_id
+from aisma.server.services.observed import current_observed
 from aisma.store.repositories import answers as answers_repo
 from aisma.store.repositories import assessments as repo
 from aisma.store.repositories import organizations as orgs_repo
@@ -146,6 +148,7 @@ def build_input(session: Session, org: Organization, assessed_at: datetime) -> A
         inventory_settings=inventory_settings,
         answers=answers,
         targets=targets,
+        observed=current_observed(session, org.id),
         measurements=current_measurements(session, org.id),
         warnings=tuple(warnings),
     )

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from aisma.scoring.inputs import MAX_DETAILS, Measurement, Source
+from aisma.scoring.inputs import MAX_DETAILS, MAX_ENTITIES, Measurement, Source
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid
 from aisma.server.services import audit
@@ -42,6 +42,9 @@ class MeasurementIn(BaseModel):
     value: float | None = None
     provenance: Provenance
     details: tuple[str, ...] = ()
+    # The entity ids behind denominator and numerator: parts that all carry them merge as a union.
+    population: tuple[str, ...] | None = Field(default=None, max_length=MAX_ENTITIES)
+    covered: tuple[str, ...] | None = Field(default=None, max_length=MAX_ENTITIES)
 
     @field_validator("observed_at")
     @classmethod
@@ -49,6 +52,25 @@ class MeasurementIn(BaseModel):
         if value.tzinfo is None:
             raise ValueError("must include a time zone (e.g. 2026-11-16T09:00:00Z)")
         return value
+
+    @field_validator("population", "covered")
+    @classmethod
+    def _short_ids(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and any(not 0 < len(item) <= 1000 for item in value):
+            raise ValueError("each id must be 1 to 1000 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _entities_agree(self) -> MeasurementIn:
+        if (self.population is None) != (self.covered is None):
+            raise ValueError("population and covered come together (or neither)")
+        if self.population is not None and self.covered is not None:
+            if not set(self.covered) <= set(self.population):
+                raise ValueError("covered must be a subset of population")
+            counts = (len(set(self.covered)), len(set(self.population)))
+            if (self.numerator, self.denominator) != (float(counts[0]), float(counts[1])):
+                raise ValueError("numerator and denominator must count covered and population")
+        return self
 
 
 def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
@@ -66,6 +88,8 @@ def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
             "sha256": measurement.source.sha256,
         },
         "details": list(measurement.details),
+        "population": list(measurement.population) if measurement.population is not None else None,
+        "covered": list(measurement.covered) if measurement.covered is not None else None,
     }
 
 
@@ -81,7 +105,8 @@ def push(session: Session, actor: Actor, items: Iterable[Mapping[str, Any]]) -> 
             m = MeasurementIn.model_validate(item)
         except ValidationError as exc:
             error = first_error(exc)
-            raise Invalid(f"measurements[{index}].{dotted(tuple(error['loc']))}", plain_message(error)) from None
+            field = f"measurements[{index}].{dotted(tuple(error['loc']))}".rstrip(".")
+            raise Invalid(field, plain_message(error)) from None
         if m.value is None and (m.numerator is None or m.denominator is None):
             raise Invalid(f"measurements[{index}]", "needs value, or numerator and denominator")
         rows.append(
@@ -94,6 +119,8 @@ def push(session: Session, actor: Actor, items: Iterable[Mapping[str, Any]]) -> 
                 observed_at=m.observed_at,
                 provenance=m.provenance.model_dump(),
                 details=list(m.details[:MAX_DETAILS]),
+                population=sorted(set(m.population)) if m.population is not None else None,
+                covered=sorted(set(m.covered)) if m.covered is not None else None,
                 pushed_by=actor.label,
                 pushed_at=now,
             )
@@ -143,6 +170,8 @@ def current_measurements(session: Session, org_id: int) -> tuple[Measurement, ..
                     sha256=str(row.provenance.get("sha256", "")),
                 ),
                 details=tuple(row.details),
+                population=tuple(str(i) for i in row.population) if row.population is not None else None,
+                covered=tuple(str(i) for i in row.covered) if row.covered is not None else None,
             )
         )
     out.sort(key=lambda m: (m.metric, m.source.tool, m.source.file))

@@ -3,7 +3,8 @@
 What round-trips: aisma.yaml (as data: comments and formatting are not kept), every inventory.yaml
 system with exactly the fields it had, every answers.yaml entry (answer, note, justification,
 evidence, by, at, expires) and every file under evidence/ byte for byte. Import also runs the
-workspace's collectors over evidence/ and stores their measurements, as ``aisma push`` would.
+workspace's collectors over evidence/ and stores their measurements and observed AI assets, as
+``aisma push`` would.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from aisma.errors import AismaError
 from aisma.fileio import atomic_output, write_atomic
 from aisma.server.auth import Actor
 from aisma.server.errors import Conflict, Invalid
-from aisma.server.services import accounts, audit, evidence, inventory, measurements
+from aisma.server.services import accounts, audit, evidence, inventory, measurements, observed
 from aisma.server.services.models import installed_model_ids, model_by_id
 from aisma.store.repositories import answers as answers_repo
 from aisma.store.repositories import evidence as evidence_repo
@@ -44,6 +45,7 @@ class ImportSummary:
     answers: int
     evidence_files: int
     measurements: int
+    observed: int = 0  # AI assets the collectors saw (discovery)
 
 
 def _jsonable(value: Any) -> Any:
@@ -91,8 +93,12 @@ def import_workspace(
     *,
     by: str = "system",
     collect: bool = True,
+    at: datetime | None = None,
 ) -> ImportSummary:
-    """Create organization ``org_slug`` (or fill an empty one) from a workspace folder."""
+    """Create organization ``org_slug`` (or fill an empty one) from a workspace folder.
+
+    The collectors run as of ``at`` (default now): windows such as red-team recency count back from it.
+    """
     workspace = open_workspace(directory)  # every file checked first: nothing is imported from a broken workspace
     root = workspace.root
     config_raw = load_yaml(root / CONFIG_FILE)
@@ -144,14 +150,16 @@ def import_workspace(
             {"answer": answer.answer, "evidence": row.evidence},
         )
 
-    pushed = 0
+    pushed = seen = 0
     if collect:
-        collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, utcnow())
+        collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, at or utcnow())
         items = [measurements.measurement_to_dict(m) for m in collected.measurements]
         step = measurements.MAX_PER_PUSH
         for start in range(0, len(items), step):
             pushed += measurements.push(session, actor, items[start : start + step])
-    return ImportSummary(org.slug, len(raw_systems), len(workspace.answers), len(files), pushed)
+        assets = [observed.asset_to_dict(a) for a in collected.observed]
+        seen = observed.replace_observed(session, actor, assets, observed.IMPORT_SOURCE, max_assets=sys.maxsize)
+    return ImportSummary(org.slug, len(raw_systems), len(workspace.answers), len(files), pushed, seen)
 
 
 def _answer_entry(row: AnswerRow, stored: dict[str, evidence.EvidenceRecord]) -> str | dict[str, Any]:

@@ -200,10 +200,49 @@ class MeasurementIn(Input):
     value: float | None = None
     provenance: ProvenanceIn = Field(description="Where the number came from: tool, version, file, sha256.")
     details: list[ShortText] = Field(default_factory=list, max_length=200, description="Failing items (20 kept).")
+    population: list[ShortText] | None = Field(
+        default=None,
+        max_length=5000,
+        description="Ids of the entities the denominator counts (with covered: merged as a union across tools).",
+    )
+    covered: list[ShortText] | None = Field(
+        default=None, max_length=5000, description="Ids of the entities the numerator counts (a subset of population)."
+    )
 
 
 class MeasurementPush(Input):
     measurements: list[MeasurementIn] = Field(min_length=1, max_length=10_000)
+
+
+class ObservedAssetIn(Input):
+    kind: Literal["model", "agent", "endpoint", "mcp_server"]
+    identifier: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    tool: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    file: ShortText = ""
+    count: int = Field(default=1, ge=1, le=MAX_INT)
+    seen_with: list[ShortText] = Field(default_factory=list, max_length=50)
+    last_seen: AwareDatetime | None = None
+
+
+class ObservedPush(Input):
+    source: Annotated[str, StringConstraints(min_length=1, max_length=400)] | None = Field(
+        default=None, description="Whose assets these replace (default: the pushing user)."
+    )
+    observed: list[ObservedAssetIn] = Field(max_length=10_000)
+
+
+class ObservedAssetOut(Output):
+    id: int
+    source: str
+    kind: str
+    identifier: str
+    tool: str
+    file: str
+    count: int
+    seen_with: list[Any]
+    last_seen: datetime | None
+    pushed_by: str
+    pushed_at: datetime
 
 
 class PushAccepted(BaseModel):
@@ -219,6 +258,8 @@ class MeasurementOut(Output):
     observed_at: datetime
     provenance: dict[str, Any]
     details: list[Any]
+    population: list[Any] | None = None
+    covered: list[Any] | None = None
     pushed_by: str
     pushed_at: datetime
 
