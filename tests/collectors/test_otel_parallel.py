@@ -155,3 +155,9 @@ def test_too_many_groups_go_to_the_single_reader(tmp_path: Path, monkeypatch: py
     path = write_jsonl(tmp_path / "many.jsonl", documents() * 2)
     serial, cut = serial_and_parallel([path])
     assert cut == serial
+
+
+def test_workers_setting_is_checked(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "t.jsonl", documents())
+    with pytest.raises(AismaError, match=r"^aisma.yaml: collectors.otel.workers: "):
+        collect([path], {"workers": 0})
