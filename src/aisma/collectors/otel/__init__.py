@@ -10,7 +10,7 @@ does not measure them again, so the two never add up the same assets twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from aisma.collectors.base import (
@@ -21,12 +21,14 @@ from aisma.collectors.base import (
     file_time,
     hashing_in_background,
 )
+from aisma.collectors.otel import parallel
 from aisma.collectors.otel.measure import measurements
+from aisma.collectors.otel.parallel import worker_count
 from aisma.collectors.otel.settings import parse_settings
 from aisma.collectors.otel.tally import Tally
 from aisma.collectors.registry import read_meta
 from aisma.formats.otlp import ReadStats
-from aisma.formats.otlp_groups import SpanGrouper
+from aisma.formats.otlp_groups import SpanGroup, SpanGrouper
 from aisma.inventory.discovery import OTEL_TOOL, Sightings, span_sightings
 
 TOOL = "OpenTelemetry"
@@ -45,10 +47,11 @@ class OtelCollector:
         stats = ReadStats()
         grouper = SpanGrouper(tally.window)
         sightings = Sightings(OTEL_TOOL)
+        workers = worker_count(settings.workers)
         with hashing_in_background(paths) as digests:
             for path in paths:
                 name = context.display_name(path)
-                for groups in grouper.read(path, stats):
+                for groups in self._groups(path, grouper, stats, workers):
                     for group in groups:
                         tally.add_group(group, path)
                         for sighting in span_sightings(group.span):
@@ -65,6 +68,17 @@ class OtelCollector:
         if stats.evaluation_log_records:
             found = tuple(m for m in found if m.metric != SAMPLING_METRIC)
         return CollectionResult(measurements=found, observed=observed, warnings=tuple(self._warnings(tally, stats)))
+
+    @staticmethod
+    def _groups(path: Path, grouper: SpanGrouper, stats: ReadStats, workers: int) -> Iterator[list[SpanGroup]]:
+        """A big file is read by ``workers`` processes (same groups, same order), a small one here."""
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # the reader names the file in its error
+        if workers > 1 and size >= parallel.MIN_BYTES:
+            return parallel.read_parallel(path, grouper, stats, workers)
+        return grouper.read(path, stats)
 
     @staticmethod
     def _warnings(tally: Tally, stats: ReadStats) -> list[str]:
