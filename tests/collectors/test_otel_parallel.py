@@ -161,3 +161,13 @@ def test_workers_setting_is_checked(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "t.jsonl", documents())
     with pytest.raises(AismaError, match=r"^aisma.yaml: collectors.otel.workers: "):
         collect([path], {"workers": 0})
+
+
+def test_two_workers_by_default_on_two_cores_or_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes keep the 250 MB budget (about 60 MB each) and beat one on a quiet 2-core machine."""
+    from aisma.collectors.otel import parallel
+
+    for cores, expected in ((1, 1), (2, 2), (16, 2), (None, 1)):
+        monkeypatch.setattr(parallel.os, "cpu_count", lambda cores=cores: cores)
+        assert parallel.worker_count(None) == expected
+    assert parallel.worker_count(3) == 3

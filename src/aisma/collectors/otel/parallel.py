@@ -19,6 +19,7 @@ its result or its error, with the line it names, is then exactly the single read
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -36,11 +37,16 @@ _Piece = tuple[list[SpanGroup], int, int, int] | None
 
 
 def worker_count(setting: int | None) -> int:
-    """``collectors.otel.workers``; one process unless asked. On the 2-core machine the benchmark runs
-    on, two workers were slower than one process (7.5 s against 5.8 s on 1,000,000 spans, bench/README.md):
-    the one process already keeps the second core busy with the file's sha256, and two workers plus
-    that thread contend for two cores. Where more cores are free, ``workers`` up to the core count pays."""
-    return setting if setting is not None else 1
+    """``collectors.otel.workers``; by default two processes when the machine has two cores or more.
+
+    Two, not one per core: on a quiet 2-core machine two workers read 1,000,000 spans in 1.41x DuckDB's
+    time against 2.01x for one process (bench/README.md), and each worker costs about 60 MB, so two keep
+    the peak under the 250 MB budget whatever the input size. On a machine busy with other work they can
+    lose to one process (the sha256 thread already uses the second core); set ``workers: 1`` there.
+    """
+    if setting is not None:
+        return setting
+    return min(2, os.cpu_count() or 1)
 
 
 def pieces(path: Path, piece_bytes: int | None = None) -> list[tuple[int, int]] | None:

@@ -36,7 +36,7 @@ class OtelSettings(BaseModel):
     sdk_name: tuple[str, ...] = ()
     min_version: str | None = None
     sdk_exceptions: tuple[SdkException, ...] = ()
-    # Processes reading one big JSON Lines file (collectors/otel/parallel.py); None: 1, this process.
+    # Processes reading one big JSON Lines file (collectors/otel/parallel.py); None: 2 on 2+ cores.
     workers: int | None = Field(default=None, ge=1, le=64)
 
     @field_validator("approved_providers", mode="before")
