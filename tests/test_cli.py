@@ -82,6 +82,18 @@ def test_init_then_assess_empty_workspace(tmp_path: Path, capsys: pytest.Capture
     assert code == 1 and "already a workspace" in err
 
 
+@pytest.mark.parametrize("name", ['Acme "AI" Labs', "O'Neil & Sons: R&D #2", "Back\\slash Ltd", "Zürich Bank"])
+def test_init_keeps_the_organization_name_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    ws = tmp_path / "ws"
+    code, _, err = call(capsys, "init", str(ws), "--organization", name)
+    assert code == 0, err
+    code, out, err = call(capsys, "assess", str(ws), "--at", AT)
+    assert code == 0, err
+    assert json.loads(out)["organization"] == name
+
+
 def test_model_validate_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
     model = Path(__file__).parent / "data" / "mini" / "model.yaml"
     code, out, _ = call(capsys, "model", "validate", str(model))

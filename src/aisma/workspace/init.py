@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from aisma.errors import AismaError
@@ -32,8 +33,9 @@ def init_workspace(directory: Path, organization: str) -> None:
         raise AismaError(f"{directory}: already a workspace (aisma.yaml exists); nothing was changed")
     if "\n" in organization or not organization.strip():
         raise AismaError("--organization must be one non-empty line")
-    safe = organization.replace('"', "'")
-    write_atomic(directory / "aisma.yaml", CONFIG_TEMPLATE.format(organization=f'"{safe}"'))
+    # A JSON string is a valid YAML double-quoted scalar: quotes, backslashes, '#' and ':' survive as typed.
+    quoted = json.dumps(organization, ensure_ascii=False)
+    write_atomic(directory / "aisma.yaml", CONFIG_TEMPLATE.format(organization=quoted))
     write_atomic(directory / "inventory.yaml", INVENTORY_TEMPLATE)
     write_atomic(directory / "answers.yaml", ANSWERS_TEMPLATE)
     (directory / "evidence").mkdir(exist_ok=True)
