@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aisma.store.repositories._result import rowcount
+from aisma.store.repositories._result import add_unless_taken, rowcount
 from aisma.store.tables import AnswerRow
 
 
@@ -27,13 +26,7 @@ def get(session: Session, org_id: int, objective_id: str) -> AnswerRow | None:
 
 def insert(session: Session, row: AnswerRow) -> bool:
     """Insert a new answer; False when another writer created it first (the unique key caught it)."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return add_unless_taken(session, row)
 
 
 def update_if_version(session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]) -> bool:

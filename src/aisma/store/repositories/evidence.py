@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aisma.store.repositories._result import add_unless_taken
 from aisma.store.tables import EvidenceFile
 
 
@@ -40,10 +40,4 @@ def get_by_sha256(session: Session, org_id: int, sha256: str) -> EvidenceFile | 
 
 def save(session: Session, row: EvidenceFile) -> bool:
     """Insert or update; False when a new row's filename was taken meanwhile (a concurrent upload)."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return add_unless_taken(session, row)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aisma.store.repositories._result import add_unless_taken
 from aisma.store.tables import Membership, Organization, User
 
 
@@ -21,13 +21,7 @@ def get(session: Session, org_id: int) -> Organization | None:
 
 def insert(session: Session, org: Organization) -> bool:
     """Insert; False when the slug is taken, e.g. by a concurrent request."""
-    try:
-        with session.begin_nested():
-            session.add(org)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return add_unless_taken(session, org)
 
 
 def for_user(session: Session, user_id: int) -> Sequence[tuple[Organization, str]]:

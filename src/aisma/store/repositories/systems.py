@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aisma.store.repositories._result import rowcount
+from aisma.store.repositories._result import add_unless_taken, rowcount
 from aisma.store.tables import AISystemRow
 
 
@@ -39,13 +38,7 @@ def next_position(session: Session, org_id: int) -> int:
 
 
 def insert(session: Session, row: AISystemRow) -> bool:
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return add_unless_taken(session, row)
 
 
 def update_if_version(session: Session, org_id: int, system_id: str, expected: int, values: dict[str, Any]) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aisma.store.repositories._result import add_unless_taken
 from aisma.store.tables import User
 
 
@@ -23,13 +23,7 @@ def get_by_oidc_subject(session: Session, subject: str) -> User | None:
 
 def insert(session: Session, user: User) -> bool:
     """Insert; False when the email (or OIDC subject) is taken, e.g. by a concurrent request."""
-    try:
-        with session.begin_nested():
-            session.add(user)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return add_unless_taken(session, user)
 
 
 def count(session: Session) -> int:
