@@ -17,15 +17,20 @@ from typing import Any
 
 import pytest
 
-boto3 = pytest.importorskip("boto3")
-moto = pytest.importorskip("moto")
-from botocore.stub import Stubber  # noqa: E402
+from prerequisites import missing
 
-from aisma.collectors.aws import FILTER_METRICS, AwsCollector, collector  # noqa: E402
-from aisma.collectors.aws.checks import lifecycle_retention, runs_in, s3_log_prefix, trail_logs_bedrock  # noqa: E402
-from aisma.collectors.base import CollectContext  # noqa: E402
-from aisma.errors import AismaError  # noqa: E402
-from aisma.inventory.schema import AISystem, Inventory  # noqa: E402
+try:
+    import boto3
+    import moto
+except ImportError as exc:
+    missing(f"the aws collector's tests need boto3 and moto (pip install -e '.[dev]'): {exc}")
+from botocore.stub import Stubber
+
+from aisma.collectors.aws import FILTER_METRICS, AwsCollector, collector
+from aisma.collectors.aws.checks import lifecycle_retention, runs_in, s3_log_prefix, trail_logs_bedrock
+from aisma.collectors.base import CollectContext
+from aisma.errors import AismaError
+from aisma.inventory.schema import AISystem, Inventory
 
 ACCOUNT = "123456789012"  # moto's account
 FRA, DUB = "eu-central-1", "eu-west-1"

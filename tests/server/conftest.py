@@ -23,17 +23,12 @@ from aisma.server.auth import Role
 from aisma.server.services import accounts
 from aisma.store import migrate
 from aisma.store.db import Database
+from prerequisites import missing
 
 from .factories import PASSWORD, OrgWithMembers
 
 POSTGRES_ADMIN_URL = os.environ.get("AISMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def _postgres_unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
-    pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL} ({reason}); set AISMA_TEST_POSTGRES_URL")
 
 
 class PostgresServer:
@@ -66,7 +61,8 @@ def postgres_server() -> Iterator[PostgresServer]:
         with server.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:
-        _postgres_unavailable(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        missing(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL} ({detail}); set AISMA_TEST_POSTGRES_URL")
     yield server
     if server.template:
         server.drop(server.template)

@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from prerequisites import missing
+
 CHROMIUM = os.environ.get("AISMA_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -32,12 +34,6 @@ CHROMIUM_ARGS = [
 ]
 ADMIN_EMAIL = "owner@example.test"
 ADMIN_PASSWORD = "correct horse battery staple 42"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests need it under CI=true: {reason}")
-    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -125,11 +121,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        _missing(f"no chromium at {CHROMIUM} (apt-get install chromium, or set AISMA_TEST_CHROMIUM)")
+        missing(f"no chromium at {CHROMIUM} (apt-get install chromium, or set AISMA_TEST_CHROMIUM)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("Playwright for Python is not installed (pip install -e '.[dev]')")
+        missing("Playwright for Python is not installed (pip install -e '.[dev]')")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
