@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from aisma.server.errors import NotFound
 from aisma.web.api.common import WRITE_ERRORS, RowId
 from aisma.web.api.schemas import AssessmentOut, AssessmentRun, AssessmentSummary, TrendPoint
+from aisma.web.downloads import report_download
 from aisma.web.security import CurrentActor, DbSession
 
 REPORT_TYPES = {
@@ -78,14 +79,7 @@ def build_router() -> APIRouter:
         from aisma.server.services import reports
 
         report = reports.render_report(session, actor, assessment_id, format)
-        return Response(
-            report.content,
-            media_type=report.media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{report.filename}"',
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return report_download(report)
 
     @router.get("/results/latest", summary="The latest assessment's result (aisma.result/v1)")
     def latest_result(session: DbSession, actor: CurrentActor) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from aisma.server.auth import Permission
+from aisma.web.downloads import report_download
 from aisma.web.pages.common import org_base, redirect, render_page
 from aisma.web.pages.dashboard_view import dashboard_view
 from aisma.web.pages.trend import TrendPoint
@@ -130,13 +131,6 @@ def build_dashboard_router() -> APIRouter:
         from aisma.server.services import reports as report_service
 
         report = report_service.render_report(session, actor, assessment_id, fmt)
-        return Response(
-            report.content,
-            media_type=report.media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{report.filename}"',
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return report_download(report)
 
     return router
