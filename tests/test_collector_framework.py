@@ -131,20 +131,48 @@ def test_workspace_collection_uses_the_evidence_folder_and_settings(tmp_path: Pa
         collect_workspace(tmp_path, {"sarif": {"paths": "other.sarif"}}, Inventory(), AT)
 
 
-def test_a_failing_collector_leaves_the_workspace_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_file_is_skipped_with_a_warning_and_strict_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ws = tmp_path / "ws"
     assert run(["init", str(ws)]) == 0
     (ws / "evidence" / "sarif").mkdir()
     (ws / "evidence" / "sarif" / "broken.sarif").write_text('{"version": "2.1.0", "runs": [')
+    (ws / "evidence" / "sarif" / "good.sarif").write_text(json.dumps(SARIF))
     before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
     capsys.readouterr()
-    assert run(["assess", str(ws)]) == 1
-    err = capsys.readouterr().err
-    assert (
-        err
-        == f"aisma: error: {ws / 'evidence' / 'sarif' / 'broken.sarif'}: truncated or invalid JSON (premature EOF); expected a SARIF 2.1.0 log\n"
+    line = (
+        "sarif: evidence/sarif/broken.sarif: truncated or invalid JSON (premature EOF); "
+        "expected a SARIF 2.1.0 log (an object with version 2.1.0 and runs) "
+        "(file skipped: what it would measure is missing)"
     )
+    assert run(["assess", str(ws)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"warning: {line}\n"
+    result = json.loads(captured.out)
+    assert line in result["warnings"]
+    # the readable file still counts
+    assert run(["collect", "sarif", str(ws / "evidence" / "sarif" / "good.sarif"), "--json"]) == 0
+    capsys.readouterr()
+    assert run(["assess", str(ws), "--strict", "--out", str(tmp_path / "result.json")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"Wrote {tmp_path / 'result.json'}",
+        f"error: {line}",
+        "aisma: error: --strict: 1 evidence file(s) could not be read",
+    ]
+    assert line in json.loads((tmp_path / "result.json").read_text())["warnings"]
     assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
+
+
+def test_collect_names_the_unreadable_file_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.sarif"
+    broken.write_text('{"version": "2.1.0", "runs": [')
+    assert run(["collect", "sarif", str(broken)]) == 1
+    assert capsys.readouterr().err == (
+        f"aisma: error: {broken}: truncated or invalid JSON (premature EOF); "
+        "expected a SARIF 2.1.0 log (an object with version 2.1.0 and runs)\n"
+    )
 
 
 def test_collect_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ from aisma.roadmap.history import save_snapshot
 from aisma.scoring import engine
 from aisma.workspace.init import init_workspace
 from aisma.workspace.loader import open_workspace
-from aisma.workspace.run import assess_workspace, opened_inputs
+from aisma.workspace.run import assess_workspace, collected_inputs
 
 
 def check_format(value: str) -> str:
@@ -92,13 +92,23 @@ def register(app: typer.Typer) -> None:
         save: Annotated[
             bool, typer.Option("--save", help="Also keep a frozen snapshot in DIR/history/<assessed_at>.json.")
         ] = False,
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="Exit 1 when an evidence file could not be read (the result is still written)."
+            ),
+        ] = False,
     ) -> None:
-        """Assess a workspace and print or write the result (text formats go to stdout without --out)."""
+        """Assess a workspace and print or write the result (text formats go to stdout without --out).
+
+        Every evidence file that can be read is read; one that cannot is skipped with a warning in the
+        result, and what it would have measured is missing. ``--strict`` makes such a file fail the run.
+        """
         reporter = registry.get(format)
         if reporter.binary and out is None:
             raise AismaError(f"--format {format} writes a binary file; give --out FILE (e.g. report{reporter.suffix})")
         workspace = open_workspace(directory)
-        inputs = opened_inputs(workspace, parse_at(at))
+        inputs, collected = collected_inputs(workspace, parse_at(at))
         result = engine.assess(inputs)
         if save:
             saved, new = save_snapshot(directory, result, inputs)
@@ -113,3 +123,7 @@ def register(app: typer.Typer) -> None:
         else:
             write_atomic(out, output)
             typer.echo(f"Wrote {out}", err=True)
+        for line in collected.unreadable:
+            typer.echo(f"{'error' if strict else 'warning'}: {line}", err=True)
+        if strict and collected.unreadable:
+            raise AismaError(f"--strict: {len(collected.unreadable)} evidence file(s) could not be read")

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 from aisma.cli.assess_cmd import parse_at
-from aisma.collectors.base import CollectContext
+from aisma.collectors.base import CollectContext, CollectionResult
 from aisma.collectors.registry import get, installed
 from aisma.collectors.run import run_collector
 from aisma.errors import AismaError
@@ -83,13 +83,24 @@ def register(app: typer.Typer) -> None:
                 progress=lambda n: progress.advance(task, n),
             )
             result = run_collector(chosen, paths, context)
+        _print(collector, result, as_json)
+        if result.unreadable:
+            # Files named on the command line must all be read: each one that was not is an error.
+            for line in result.unreadable[:-1]:
+                typer.echo(f"aisma: error: {line}", err=True)
+            raise AismaError(result.unreadable[-1])
+
+    def _print(collector: str, result: CollectionResult, as_json: bool) -> None:
         if as_json:
             payload = {
                 "collector": collector,
                 "measurements": [measurement_dict(m) for m in result.measurements],
                 "warnings": list(result.warnings),
+                "unreadable": list(result.unreadable),
             }
             typer.echo(json.dumps(payload, indent=2))
+            return
+        if not result.measurements and result.unreadable:
             return
         table = Table("Metric", "Value", "Passed / total", "Observed", "Source")
         for m in result.measurements:

@@ -54,13 +54,18 @@ def register(app: typer.Typer) -> None:
         upload_evidence: Annotated[
             bool, typer.Option("--upload-evidence", help="Also upload the tool output files the numbers came from.")
         ] = False,
+        strict: Annotated[
+            bool, typer.Option("--strict", help="Push nothing and exit 1 when an evidence file could not be read.")
+        ] = False,
     ) -> None:
         """Run the workspace's collectors here and push the measurements (with provenance) to a server."""
         from aisma.web.client import push_workspace
 
         if not token:
             raise AismaError("an API token is needed: --token or AISMA_TOKEN")
-        report = push_workspace(directory, server, token, org, parse_at(at), upload_evidence=upload_evidence)
+        report = push_workspace(
+            directory, server, token, org, parse_at(at), upload_evidence=upload_evidence, strict=strict
+        )
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)
         files = f" and {report.uploaded} evidence files" if upload_evidence else ""

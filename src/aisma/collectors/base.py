@@ -7,15 +7,17 @@ returns measurements whose provenance lets an auditor find and re-check the exac
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from threading import Event
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+from aisma.errors import AismaError
 from aisma.fileio import sha256_of as sha256_of  # re-exported for collectors
 from aisma.inventory.schema import Inventory
 from aisma.scoring.inputs import MAX_DETAILS as MAX_DETAILS  # re-exported for collectors
@@ -61,9 +63,56 @@ class CollectContext:
 
 @dataclass(frozen=True)
 class CollectionResult:
+    """What a collection found. ``unreadable``: one line per input file that could not be read and was
+    skipped (its part of the measurements is missing); ``aisma assess --strict`` fails on any."""
+
     measurements: tuple[Measurement, ...] = ()
     observed: tuple[ObservedAsset, ...] = ()
     warnings: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()
+
+
+T = TypeVar("T")
+# What reading a file of unexpected content can raise besides AismaError: the input's fault, reported as
+# one line. AISMA_DEBUG=1 re-raises them with the traceback, for a collector's author.
+INPUT_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, OverflowError, RecursionError)
+
+
+class FileReads:
+    """Reads a collector's files one at a time; a file that cannot be read is skipped, with one line.
+
+    ``aisma assess`` reads every file it can: one broken or hostile file under evidence/ must not stop
+    the assessment, and it must not count halfway either, so a reader returns a file's whole
+    contribution or raises, and only a file read to its end is used. ``unreadable`` holds the lines.
+    """
+
+    def __init__(self, context: CollectContext) -> None:
+        self.context = context
+        self.unreadable: list[str] = []
+
+    def each(self, paths: Iterable[Path], read: Callable[[Path], T]) -> Iterator[tuple[Path, T]]:
+        """``(path, read(path))`` for every file that ``read`` reads without an error."""
+        for path in paths:
+            try:
+                value = read(path)
+            except AismaError as exc:
+                self.skip(path, exc.message)
+            except INPUT_ERRORS as exc:
+                if os.environ.get("AISMA_DEBUG"):
+                    raise
+                problem = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+                self.skip(path, problem)
+            else:
+                yield path, value
+
+    def skip(self, path: Path, message: str) -> None:
+        name = self.context.display_name(path)
+        line = message.strip().splitlines()[0] if message.strip() else "cannot be read"
+        if line.startswith(str(path)):
+            line = name + line[len(str(path)) :]  # the workspace-relative name, as in the provenance
+        elif not line.startswith(name):
+            line = f"{name}: {line}"
+        self.unreadable.append(line)
 
 
 class Collector(Protocol):

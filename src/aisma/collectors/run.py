@@ -1,7 +1,9 @@
 """Run collectors: over explicit files (``aisma collect``) or over a workspace's evidence (``assess``).
 
-A collector that fails stops the whole run with one line naming the collector and the file; nothing
-is written anywhere by collecting, so a failure leaves the workspace exactly as it was.
+A file a collector cannot read (broken, truncated, another tool's, hostile) is skipped with one line
+in ``CollectionResult.unreadable`` and in the warnings, and every other file is still read: one bad
+file under evidence/ does not stop the assessment. A setting that is wrong in aisma.yaml still stops
+the run with one line. Nothing is written anywhere by collecting, so the workspace stays as it was.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ def collect_workspace(
     measurements: list[Measurement] = []
     observed: list[ObservedAsset] = []
     warnings: list[str] = []
+    unreadable: list[str] = []
     for collector_id, collector in sorted(installed().items()):
         own: Mapping[str, Any] = settings.get(collector_id) or {}
         if own.get("enabled") is False:
@@ -83,6 +86,10 @@ def collect_workspace(
             paths = [root / p for p in raw_paths]
         else:
             paths = evidence_files(root / EVIDENCE_DIR / collector.meta.evidence_dir, collector.meta.patterns)
+        missing = [p for p in paths if not p.is_file()]
+        if missing:
+            unreadable.extend(f"{collector_id}: {p}: no such file (listed in aisma.yaml paths)" for p in missing)
+            paths = [p for p in paths if p not in missing]
         if not paths and collector.meta.patterns:
             continue
         context = CollectContext(
@@ -92,4 +99,12 @@ def collect_workspace(
         measurements.extend(result.measurements)
         observed.extend(result.observed)
         warnings.extend(f"{collector_id}: {w}" for w in result.warnings)
-    return CollectionResult(measurements=tuple(measurements), observed=tuple(observed), warnings=tuple(warnings))
+        unreadable.extend(
+            f"{collector_id}: {line} (file skipped: what it would measure is missing)" for line in result.unreadable
+        )
+    return CollectionResult(
+        measurements=tuple(measurements),
+        observed=tuple(observed),
+        warnings=tuple(unreadable + warnings),
+        unreadable=tuple(unreadable),
+    )

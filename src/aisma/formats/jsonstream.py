@@ -7,6 +7,11 @@ parse error; the user gets ``file: problem; expected ...`` and never a traceback
 Decoding is done a bounded value at a time (``array_items``, ``values``, ``JsonLines``): each
 finding or trace batch is decoded whole by the json module's C scanner, several times faster than
 ijson's event stream, and ijson takes over for what cannot be decoded whole, so memory stays flat.
+
+Every ijson stream of every reader goes through ``parse``, ``basic_parse`` and ``items`` here (or
+the fallbacks of the fast paths), which read through ``limits.JsonGuard``: input nested too deeply,
+or with a string, number or item past its bound, ends in one line naming the file, in seconds and
+in little memory, and so does a C decoder's RecursionError. No reader imports ijson itself.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import ijson  # type: ignore[import-untyped]
 import msgspec
 
 from aisma.errors import AismaError
+from aisma.formats.limits import JsonGuard, LimitExceeded
 
 UTF8_BOM = b"\xef\xbb\xbf"
 WHITESPACE = b" \t\r\n"
@@ -56,6 +62,10 @@ def open_json(path: Path, expected: str) -> Iterator[tuple[BinaryIO, bytes]]:
         handle.seek(start)
         try:
             yield handle, first
+        except LimitExceeded as exc:
+            raise shape_error(path, f"refused: {exc.problem}", expected) from None
+        except RecursionError:
+            raise shape_error(path, "refused: nested too deeply", expected) from None
         except ijson.JSONError as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "parse error"
             detail = detail.removeprefix("parse error: ").removeprefix("lexical error: ").rstrip(".")
@@ -74,6 +84,7 @@ def open_json(path: Path, expected: str) -> Iterator[tuple[BinaryIO, bytes]]:
 # are read (ijson with use_float refuses them), and an unterminated string after the closing bracket
 # of an array is an error (ijson lets it pass).
 DECODE_LIMIT = 8 << 20  # characters of one array item or value; bytes of one JSON Lines line
+ARRAY_ITEM_DEPTH = 2  # the items of a top-level array open at depth 2 (the array itself is depth 1)
 READ_SIZE = 1 << 20
 READ_AHEAD = 64 << 10  # a value is decoded once this much text follows it, or the input ends
 FIRST_LINE_READ = 256 << 10  # a JSON Lines line longer than this is measured before it is read whole
@@ -86,7 +97,42 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")  # json accepts NaN and Infinity; ijson and RFC 8259 do not
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent; one out of range (1e400) is refused, as ijson does."""
+    value = float(text)
+    if value in (_INFINITY, -_INFINITY):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+_INFINITY = float("inf")
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite)
+
+
+# ----------------------------------------------------------------------------------------- ijson, guarded
+def parse(handle: BinaryIO, item_depth: int | None = None, multiple_values: bool = False) -> Iterator[Any]:
+    """``ijson.parse`` events (prefix, event, value) through the guard; floats as float."""
+    guarded = JsonGuard(handle, item_depth)
+    return ijson.parse(guarded, use_float=True, multiple_values=multiple_values)  # type: ignore[no-any-return]
+
+
+def basic_parse(handle: BinaryIO, item_depth: int | None = None) -> Iterator[tuple[str, Any]]:
+    """``ijson.basic_parse`` events (event, value) through the guard; floats as float."""
+    return ijson.basic_parse(JsonGuard(handle, item_depth), use_float=True)  # type: ignore[no-any-return]
+
+
+def items(handle: BinaryIO, prefix: str, item_depth: int, multiple_values: bool = False) -> Iterator[Any]:
+    """``ijson.items``: the values at ``prefix``, each built whole (so bounded: they open at ``item_depth``)."""
+    guarded = JsonGuard(handle, item_depth)
+    return ijson.items(guarded, prefix, use_float=True, multiple_values=multiple_values)  # type: ignore[no-any-return]
+
+
+def object_builder() -> Any:
+    """ijson's builder of one value from events, for readers that build a few values out of ``parse``."""
+    return ijson.ObjectBuilder()
+
+
+JSONError = ijson.JSONError  # what ijson raises on input that is not JSON
 
 
 def decode_line(line: bytes) -> Any:
@@ -187,7 +233,7 @@ def array_items(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
     limit = DECODE_LIMIT if limit is None else limit
     window = _Window(handle)
     if not window.skip_space() or window.text[window.pos] != "[":
-        yield from ijson.items(window.rest(), "item", use_float=True)
+        yield from items(cast(BinaryIO, window.rest()), "item", ARRAY_ITEM_DEPTH)
         return
     window.pos += 1
     first = True
@@ -201,8 +247,9 @@ def array_items(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
             break
         decoded, value = window.decode(limit)
         if not decoded:
-            # ijson streams the rest: a huge item in constant memory, or it raises the parse error.
-            yield from ijson.items(window.rest(b"["), "item", use_float=True)
+            # ijson reads the rest (through the guard: an item past ITEM_LIMIT is refused), or it raises
+            # the parse error.
+            yield from items(cast(BinaryIO, window.rest(b"[")), "item", ARRAY_ITEM_DEPTH)
             return
         yield value
         first = False
@@ -233,8 +280,9 @@ def values(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
     else:
         if found:
             return
-    # ijson streams the rest (a huge value) or raises the parse error (of no value at all, too).
-    yield from ijson.items(window.rest(), "", use_float=True, multiple_values=True)
+    # ijson reads the rest (a value past DECODE_LIMIT, up to ITEM_LIMIT) or raises the parse error (of no
+    # value at all, too).
+    yield from items(cast(BinaryIO, window.rest()), "", 1, multiple_values=True)
 
 
 class JsonLines:

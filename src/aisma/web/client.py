@@ -144,16 +144,21 @@ def push_workspace(
     at: datetime,
     transport: httpx.BaseTransport | None = None,
     upload_evidence: bool = False,
+    strict: bool = False,
 ) -> PushReport:
     """Collect the workspace's evidence locally and push every measurement to one organization.
 
     The observed AI assets (discovery) replace the ones this token's user pushed before.
 
     With ``upload_evidence`` the tool output files the measurements came from are uploaded first,
-    so the server holds the very bytes whose sha256 the provenance names.
+    so the server holds the very bytes whose sha256 the provenance names. With ``strict`` an evidence
+    file that cannot be read stops the push before anything is sent.
     """
     workspace = open_workspace(directory)
     collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, at)
+    if strict and collected.unreadable:  # nothing is pushed: a partial push would look complete on the server
+        shown = "; ".join(collected.unreadable[:3]) + (" ..." if len(collected.unreadable) > 3 else "")
+        raise AismaError(f"--strict: {len(collected.unreadable)} evidence file(s) could not be read, nothing pushed: {shown}")
     uploaded = 0
     with ApiClient(server, token, transport=transport) as client:
         slug = org or client.token_organization()

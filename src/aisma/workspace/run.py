@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from aisma.collectors.base import CollectionResult
 from aisma.collectors.run import collect_workspace
 from aisma.scoring.engine import assess
 from aisma.scoring.inputs import AssessmentInput
@@ -24,5 +25,10 @@ def assess_opened(workspace: Workspace, assessed_at: datetime) -> AssessmentResu
 
 def opened_inputs(workspace: Workspace, assessed_at: datetime) -> AssessmentInput:
     """Run the workspace's collectors over evidence/ and freeze everything scoring reads."""
+    return collected_inputs(workspace, assessed_at)[0]
+
+
+def collected_inputs(workspace: Workspace, assessed_at: datetime) -> tuple[AssessmentInput, CollectionResult]:
+    """``opened_inputs`` and the collection behind it (its ``unreadable`` files, for ``--strict``)."""
     collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, assessed_at)
-    return assessment_input(workspace, assessed_at, collected)
+    return assessment_input(workspace, assessed_at, collected), collected
