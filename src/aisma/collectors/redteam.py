@@ -167,8 +167,11 @@ def measure(files: Sequence[FileRuns], context: CollectContext, window: int) -> 
     """The redteam.* measurements from every run in ``files`` (see the module docstring)."""
     warnings: list[str] = []
     placed: list[_Placed] = []
+    undated: dict[str, int] = {}
     for item in files:
         for run in item.runs:
+            if run.started is None:
+                undated[item.source.file] = undated.get(item.source.file, 0) + 1
             when = run.started or item.file_time
             if when > context.assessed_at:
                 warnings.append(
@@ -177,6 +180,8 @@ def measure(files: Sequence[FileRuns], context: CollectContext, window: int) -> 
                 )
                 continue
             placed.append(_Placed(run, when, item, _match(context.inventory.systems, run)))
+    for file, n in undated.items():
+        warnings.append(f"{file}: {n} run(s) record no start time; dated by the file's modification time")
     unmatched = sorted({(p.file.source.file, p.run.target) for p in placed if p.system is None})
     for file, target in unmatched:
         named = f"target {target!r}" if target else "a run with no target recorded"

@@ -158,7 +158,9 @@ def push_workspace(
     collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, at)
     if strict and collected.unreadable:  # nothing is pushed: a partial push would look complete on the server
         shown = "; ".join(collected.unreadable[:3]) + (" ..." if len(collected.unreadable) > 3 else "")
-        raise AismaError(f"--strict: {len(collected.unreadable)} evidence file(s) could not be read, nothing pushed: {shown}")
+        raise AismaError(
+            f"--strict: {len(collected.unreadable)} evidence file(s) could not be read, nothing pushed: {shown}"
+        )
     uploaded = 0
     with ApiClient(server, token, transport=transport) as client:
         slug = org or client.token_organization()

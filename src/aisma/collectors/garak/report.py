@@ -4,8 +4,14 @@ A garak report is JSON Lines, one entry per line, told apart by ``entry_type``: 
 (the run's configuration, including the target), ``init`` (version and start time), ``attempt`` (one
 prompt and its outputs: large, and not needed here), ``eval`` (per probe and detector, how many
 outputs were evaluated and how many passed), ``completion`` and ``digest``. Only the eval rows are
-counted: they are garak's own verdicts, so the numbers match garak's report. Each line is decoded by
-ijson's C backend and dropped at once, so memory stays flat whatever the file size.
+counted: they are garak's own verdicts, so the numbers match garak's report. Each line is decoded
+whole (``jsonstream.JsonLines``, bounded) and dropped at once, so memory stays flat whatever the
+file size.
+
+garak also writes a hit log (``<run>.hitlog.jsonl``): one line per output a detector judged a hit,
+with ``probe``, ``detector``, ``generator`` and ``run_id`` but neither how many outputs were tried
+nor when. It cannot give an attack success rate, so it is read (checked and counted) and reported
+in a warning, and the counts come from the run's report.
 
 Field names changed between garak versions: eval rows carry ``total`` in older reports and
 ``total_evaluated`` / ``total_processed`` in newer ones (``total_processed`` also counts outputs no
@@ -15,18 +21,18 @@ detector could judge, so it is not used); the target is ``plugins.model_name`` b
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import ijson  # type: ignore[import-untyped]
+from typing import Any, BinaryIO
 
 from aisma.collectors.base import parse_time
-from aisma.collectors.redteam import ProgressReader, Run
-from aisma.formats.jsonstream import open_json, shape_error
+from aisma.collectors.redteam import Run
+from aisma.formats.jsonstream import JsonLines, open_json, shape_error, values
 
-EXPECTED = "a garak report (report.jsonl: JSON Lines with an entry_type on every line)"
+EXPECTED = "a garak report (report.jsonl: JSON Lines with an entry_type on every line) or hit log (hitlog.jsonl)"
+HITLOG_FIELDS = ("probe", "detector", "generator")
 # Catalog: the injection metric covers garak's promptinject and latentinjection probes; only
 # latentinjection plants the attack in content the application ingests.
 INJECTION_MODULES = frozenset({"promptinject", "latentinjection"})
@@ -40,6 +46,13 @@ class GarakFile:
     runs: list[Run]
     version: str
     empty_runs: int  # runs with no eval row (interrupted before any detector ran)
+    hits: Counter[str] = field(default_factory=Counter)  # a hit log: hits per probe
+    hit_runs: set[str] = field(default_factory=set)  # a hit log: the run ids it names
+    entries: int = 0
+
+    @property
+    def hitlog(self) -> bool:
+        return bool(self.hits)
 
 
 def _text(value: object) -> str:
@@ -127,26 +140,57 @@ class _Reader:
         self.run.multiturn = self.run.multiturn or _is_multiturn(probe, self.multiturn)
 
 
-def read_report(path: Path, multiturn: frozenset[str], progress: Callable[[int], None] | None) -> GarakFile:
-    """The runs in one garak report; another tool's file or a broken one is a one-line AismaError."""
+def _entries(handle: BinaryIO) -> Iterator[Any]:
+    lines = JsonLines(handle)
+    yield from lines
+    if lines.rest is not None:
+        yield from values(lines.rest)
+
+
+def read_report(path: Path, multiturn: frozenset[str]) -> GarakFile:
+    """The runs in one garak report (or the hits of a hit log); a broken file is a one-line AismaError."""
     reader = _Reader(path, multiturn)
+    hits: Counter[str] = Counter()
+    hit_runs: set[str] = set()
+    count = 0
     with open_json(path, EXPECTED) as (handle, first):
         if first != b"{":
             found = "a JSON array" if first == b"[" else "no JSON object"
             raise shape_error(path, f"found {found}", EXPECTED)
-        entries = ijson.items(ProgressReader(handle, progress), "", multiple_values=True, use_float=True)
-        for index, entry in enumerate(entries, start=1):
-            kind = entry.get("entry_type") if isinstance(entry, dict) else None
+        hitlog: bool | None = None  # decided by the first line
+        for index, entry in enumerate(_entries(handle), start=1):
+            count = index
+            fields = entry if isinstance(entry, dict) else {}
+            kind = fields.get("entry_type")
+            if hitlog is None:
+                hitlog = kind is None and all(k in fields for k in HITLOG_FIELDS)
+            if hitlog:
+                if kind is not None or not all(k in fields for k in HITLOG_FIELDS):
+                    raise shape_error(
+                        path, f"line {index} is not a hit log line (probe, detector, generator)", EXPECTED
+                    )
+                probe = _text(fields.get("probe")) or "(no probe)"
+                hits[probe if probe in hits or len(hits) < 10_000 else "(other probes)"] += 1
+                if len(hit_runs) < 100:
+                    hit_runs.add(_text(fields.get("run_id")))
+                continue
             if not isinstance(kind, str):
                 raise shape_error(path, f"entry {index} has no entry_type (not a garak report line)", EXPECTED)
             if kind == "eval":
-                reader.eval(entry, index)
+                reader.eval(fields, index)
             elif kind == "start_run setup":
-                reader.setup(entry)
+                reader.setup(fields)
             elif kind == "init":
-                reader.init(entry)
+                reader.init(fields)
             elif kind == "digest":
-                reader.digest(entry)
+                reader.digest(fields)
             # attempt, completion and entry types of later garak versions carry nothing counted here
     runs = [run for run in reader.runs if run.tests]
-    return GarakFile(runs=runs, version=reader.version, empty_runs=len(reader.runs) - len(runs))
+    return GarakFile(
+        runs=runs,
+        version=reader.version,
+        empty_runs=len(reader.runs) - len(runs),
+        hits=hits,
+        hit_runs={r for r in hit_runs if r},
+        entries=count,
+    )

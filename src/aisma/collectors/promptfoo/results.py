@@ -8,25 +8,24 @@ writes the same results one per line. A red-team result names the attack in ``me
 ``success: true`` means the target HELD: the grader found no vulnerability. Results promptfoo marks
 as errors (``failureReason`` 2: the target did not answer) were not evaluated and are left out.
 
-Results are decoded one at a time by ijson's C backend and folded into a few counters at once;
-prompts, outputs and the embedded config are never held together, so memory stays flat. The
-evaluation's id and timestamp come before the results list in promptfoo's output and are read by a
-short first pass that stops where the list starts.
+Results are decoded one at a time (ijson's C backend for the JSON file, through the reading guard,
+each result at most ``limits.ITEM_LIMIT`` bytes; the json module line by line for JSONL) and folded
+into a few counters at once; prompts, outputs and the embedded config are never held together, so
+memory stays flat. The evaluation's id and timestamp come before the results list in promptfoo's
+output and are read by a short first pass that stops where the list starts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import ijson  # type: ignore[import-untyped]
-
 from aisma.collectors.base import parse_time
-from aisma.collectors.redteam import ProgressReader, Run
-from aisma.formats.jsonstream import open_json, shape_error
+from aisma.collectors.redteam import Run
+from aisma.formats.jsonstream import JsonLines, items, open_json, parse, shape_error, values
 
 EXPECTED_JSON = "promptfoo results JSON (promptfoo eval -o results.json: an object with results.results)"
 EXPECTED_JSONL = "promptfoo results JSONL (promptfoo eval -o results.jsonl: one result object per line)"
@@ -50,6 +49,7 @@ DEFAULT_MULTITURN = (
     "custom",
     "simba",
 )
+RESULT_DEPTH = 4  # {results: {results: [ {a result} ]}}: each result opens at depth 4
 HEADER = {  # top-level values read before results.results; promptfoo writes them first
     "evalId": "eval_id",
     "createdAt": "created",
@@ -146,7 +146,14 @@ class _Fold:
         run.multiturn = run.multiturn or multiturn
 
 
-def read_results(path: Path, multiturn: frozenset[str], progress: Callable[[int], None] | None) -> PromptfooFile:
+def _lines(handle: BinaryIO) -> Iterator[Any]:
+    lines = JsonLines(handle)
+    yield from lines
+    if lines.rest is not None:
+        yield from values(lines.rest)
+
+
+def read_results(path: Path, multiturn: frozenset[str]) -> PromptfooFile:
     """The runs in one promptfoo results file (JSON, or JSONL when the name ends in .jsonl)."""
     lines = path.name.casefold().endswith(".jsonl")
     expected = EXPECTED_JSONL if lines else EXPECTED_JSON
@@ -157,13 +164,13 @@ def read_results(path: Path, multiturn: frozenset[str], progress: Callable[[int]
             found = "a JSON array" if first == b"[" else "no JSON object"
             raise shape_error(path, f"found {found}", expected)
         if lines:
-            records = ijson.items(ProgressReader(handle, progress), "", multiple_values=True, use_float=True)
+            records = _lines(handle)
         else:
             start = handle.tell()
             header = _header(path, handle)
             handle.seek(start)
-            records = ijson.items(ProgressReader(handle, progress), "results.results.item", use_float=True)
-        # ijson's C backend builds each result in C: far cheaper than walking its events in Python.
+            # ijson's C backend builds each result in C: far cheaper than walking its events in Python.
+            records = items(handle, "results.results.item", RESULT_DEPTH)
         for index, raw in enumerate(records, start=1):
             fold.add(raw, index, header.get("eval_id", ""))
     started = parse_time(header.get("timestamp")) or parse_time(header.get("created")) or _epoch(header.get("created"))
@@ -177,7 +184,7 @@ def read_results(path: Path, multiturn: frozenset[str], progress: Callable[[int]
 def _header(path: Path, handle: BinaryIO) -> dict[str, str]:
     """The scalars promptfoo writes before the results list; stops where the list starts."""
     found: dict[str, str] = {}
-    for prefix, event, value in ijson.parse(handle, use_float=True):
+    for prefix, event, value in parse(handle):
         if prefix == "results.results" and event == "start_array":
             return found
         name = HEADER.get(prefix)
