@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, ratio
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source, ratio
 from aisma.collectors.cyclonedx.bom import (
     APPROVED,
     COMPLETENESS,
@@ -80,9 +80,14 @@ class CycloneDxCollector:
         settings = parse_settings(context.settings)
         systems = context.inventory.active_systems()
         tallies: list[BomTally] = []
-        for path in paths:
+        reads = FileReads(context)
+
+        def read(path: Path) -> BomTally:
             cited = {s.id for s in systems if _cites(s, path, context)}
-            tallies.append(read_bom_tally(path, settings, systems, cited))
+            return read_bom_tally(path, settings, systems, cited)
+
+        for path, tally in reads.each(paths, read):
+            tallies.append(tally)
             if context.progress:
                 context.progress(path.stat().st_size)
         latest = _latest(tallies, systems)
@@ -120,7 +125,11 @@ class CycloneDxCollector:
                     version = tally.header.tool_version if tally.header.tool else tally.header.spec_version
                     source = file_source(tally.path, tool, version, context)
                 out.append(ratio(metric, count.passed, count.total, tally.observed_at, source, count.failing))
-        return CollectionResult(measurements=tuple(out), warnings=tuple(self._warnings(tallies, chosen, context)))
+        return CollectionResult(
+            measurements=tuple(out),
+            warnings=tuple(self._warnings(tallies, chosen, context)),
+            unreadable=tuple(reads.unreadable),
+        )
 
     @staticmethod
     def _warnings(tallies: Sequence[BomTally], chosen: set[int], context: CollectContext) -> list[str]:
@@ -128,6 +137,13 @@ class CycloneDxCollector:
         has_systems = bool(context.inventory.active_systems())
         for tally in tallies:
             name = context.display_name(tally.path)
+            if not tally.models:
+                version = tally.header.spec_version
+                why = " (CycloneDX 1.4 has no model components: ML-BOMs start with 1.5)" if version == "1.4" else ""
+                out.append(f"{name}: no machine-learning-model component{why}; nothing measured")
+                continue
+            if tally.dated_by_file:
+                out.append(f"{name}: no metadata.timestamp; dated by the file's modification time")
             if has_systems and not tally.systems:
                 out.append(f"{name}: describes no inventory system (no aibom field, aisma:system property or match)")
             if id(tally) not in chosen:

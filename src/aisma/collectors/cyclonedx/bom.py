@@ -9,7 +9,7 @@ vulnerabilities and distinct datasets of a BOM, never with its models or librari
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import Any
 from aisma.collectors.base import MAX_DETAILS, file_time, parse_time
 from aisma.collectors.cyclonedx.checks import MODEL_TYPE, BomIndex, approved_source, datasets, model_facts, walk
 from aisma.collectors.cyclonedx.settings import CycloneDxSettings
-from aisma.collectors.cyclonedx.stream import EXPECTED, BomHeader, scan
+from aisma.collectors.cyclonedx.stream import EXPECTED, BomHeader, Handler, check, scan
+from aisma.collectors.cyclonedx.xmlstream import scan_xml
 from aisma.errors import InputError
-from aisma.formats.jsonstream import shape_error
+from aisma.formats.jsonstream import open_json, shape_error
 from aisma.inventory.importers.cyclonedx import MODEL_CARD_SECTIONS, model_entry
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
@@ -55,6 +56,12 @@ class BomTally:
     counts: dict[str, Count]
     systems: set[str]  # the inventory systems this BOM describes
     closed_vulnerabilities: int
+    dated_by_file: bool = False  # no metadata.timestamp: observed_at is the file's modification time
+
+    @property
+    def models(self) -> int:
+        """Model components read (model-card completeness counts every section of each)."""
+        return self.counts[COMPLETENESS].total // len(MODEL_CARD_SECTIONS)
 
 
 def _label(component: Mapping[str, Any]) -> str:
@@ -124,6 +131,17 @@ class _Reader:
         return self.counts
 
 
+def scan_bom(path: Path, on_component: Handler, on_vulnerability: Callable[[Mapping[str, Any]], None]) -> BomHeader:
+    """One pass over a JSON or XML BOM (told apart by its first byte)."""
+    with open_json(path, EXPECTED) as (_handle, first):
+        xml = first == b"<"
+    if not xml:
+        return scan(path, on_component, on_vulnerability)
+    header = scan_xml(path, on_component, on_vulnerability)
+    check(path, header)
+    return header
+
+
 def read_bom_tally(path: Path, settings: CycloneDxSettings, systems: Sequence[AISystem], cited: set[str]) -> BomTally:
     """Both passes over one file; a file that is not a CycloneDX BOM is a one-line AismaError.
 
@@ -137,16 +155,18 @@ def read_bom_tally(path: Path, settings: CycloneDxSettings, systems: Sequence[AI
         for component in walk(top):
             index.component(component)
 
-    first = scan(path, index_component, index.vulnerability)
+    first = scan_bom(path, index_component, index.vulnerability)
     known = {s.id for s in systems}
     explicit = cited | {name for name in first.systems if name in known}
     reader = _Reader(path, index, settings, () if explicit else systems)
-    header = scan(path, reader.component, lambda _raw: None)
+    header = scan_bom(path, reader.component, lambda _raw: None)
+    stamped = parse_time(header.timestamp)
     return BomTally(
         path=path,
         header=header,
-        observed_at=parse_time(header.timestamp) or file_time(path),
+        observed_at=stamped or file_time(path),
         counts=reader.finish(),
         systems=explicit or reader.matched,
         closed_vulnerabilities=index.closed,
+        dated_by_file=stamped is None,
     )

@@ -1,9 +1,10 @@
-"""Stream a CycloneDX JSON BOM: its header fields, then each top-level component and vulnerability.
+"""Stream a CycloneDX BOM: its header fields, then each top-level component and vulnerability.
 
-A BOM of a large platform lists hundreds of thousands of components, so the file is read as ijson
-events and only one top-level component (with the components nested in it) is built at a time.
-The header (format, spec version, timestamp, tools, ``aisma:system`` properties) is collected on
-the way, whatever the key order.
+A BOM of a large platform lists hundreds of thousands of components, so a JSON file is read as
+ijson events (through the reading guard: nesting, strings and each built component are bounded)
+and only one top-level component (with the components nested in it) is built at a time. The
+header (format, spec version, timestamp, tools, ``aisma:system`` properties) is collected on the
+way, whatever the key order. An XML BOM is read the same way by ``xmlstream.scan_xml``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ijson  # type: ignore[import-untyped]
-
-from aisma.formats.jsonstream import open_json, shape_error
+from aisma.formats.jsonstream import object_builder, open_json, parse, shape_error
 from aisma.inventory.importers.cyclonedx import SUPPORTED_SPEC_VERSIONS
 
-EXPECTED = "a CycloneDX 1.5 or 1.6 JSON BOM (bomFormat CycloneDX)"
+EXPECTED = "a CycloneDX 1.4 to 1.7 BOM (JSON with bomFormat CycloneDX, or XML)"
+COMPONENT_DEPTH = 3  # {components: [ {a component} ]}: a built value opens at depth 3
 SYSTEM_PROPERTY = "aisma:system"  # a metadata property naming the inventory system the BOM describes
 BUILT = frozenset({"metadata.component", "components.item", "vulnerabilities.item"})
 
@@ -64,7 +64,7 @@ def _header_event(header: BomHeader, prefix: str, value: object, pending: dict[s
 def scan(path: Path, on_component: Handler, on_vulnerability: Callable[[Mapping[str, Any]], None]) -> BomHeader:
     """Read the BOM once, calling the handlers per top-level component (with its JSON path) and vulnerability.
 
-    A file that is not a CycloneDX 1.5/1.6 BOM is a one-line AismaError naming it.
+    A file that is not a CycloneDX 1.4 to 1.7 BOM is a one-line AismaError naming it.
     """
     header = BomHeader()
     with open_json(path, EXPECTED) as (handle, first):
@@ -75,7 +75,7 @@ def scan(path: Path, on_component: Handler, on_vulnerability: Callable[[Mapping[
         building = ""
         index = {"components.item": 0}
         pending: dict[str, str] = {}
-        for prefix, event, value in ijson.parse(handle, use_float=True):
+        for prefix, event, value in parse(handle, item_depth=COMPONENT_DEPTH):
             if builder is not None:
                 builder.event(event, value)
                 if prefix == building and event == "end_map":
@@ -83,7 +83,7 @@ def scan(path: Path, on_component: Handler, on_vulnerability: Callable[[Mapping[
                     _deliver(header, building, built, index, on_component, on_vulnerability)
                 continue
             if prefix in BUILT and event == "start_map":
-                builder, building = ijson.ObjectBuilder(), prefix
+                builder, building = object_builder(), prefix
                 builder.event(event, value)
             elif prefix == "metadata.properties.item" and event == "start_map":
                 pending = {}
@@ -91,7 +91,7 @@ def scan(path: Path, on_component: Handler, on_vulnerability: Callable[[Mapping[
                 _header_event(header, prefix, value, pending)
                 if prefix == "bomFormat" and header.bom_format != "CycloneDX":
                     raise shape_error(path, f"bomFormat is {header.bom_format!r}", EXPECTED)
-    _check(path, header)
+    check(path, header)
     return header
 
 
@@ -116,7 +116,8 @@ def _deliver(
     index[building] += 1
 
 
-def _check(path: Path, header: BomHeader) -> None:
+def check(path: Path, header: BomHeader) -> None:
+    """A BOM of a supported CycloneDX version, or a one-line AismaError."""
     if not header.bom_format:
         raise shape_error(path, "no bomFormat field", EXPECTED)
     if header.spec_version not in SUPPORTED_SPEC_VERSIONS:

@@ -1,4 +1,4 @@
-"""Read CycloneDX 1.5/1.6 ML-BOMs: which models a system is built on, and how well they are documented.
+"""Read CycloneDX 1.4 to 1.7 ML-BOMs: which models a system is built on, and how well they are documented.
 
 An AI-BOM is the inventory's evidence of what a system contains; its model cards are the evidence
 that the models were understood before they were deployed. We report, for every component of type
@@ -44,7 +44,7 @@ from aisma.inventory.matching import find_system
 from aisma.workspace.files import EVIDENCE_DIR
 
 MAX_BOM_BYTES = 50 * MB
-SUPPORTED_SPEC_VERSIONS = ("1.5", "1.6")
+SUPPORTED_SPEC_VERSIONS = ("1.4", "1.5", "1.6", "1.7")  # 1.4 has no model cards: its BOMs list no models
 MODEL_TYPE = "machine-learning-model"
 AIBOM_DIR = f"{EVIDENCE_DIR}/aibom"
 
