@@ -32,6 +32,7 @@ from aisma.maturity.loader import builtin_model_path, load_model_file
 from aisma.scoring.inputs import ANSWER_STEPS, Measurement
 from aisma.scoring.objectives import threshold_answer
 from aisma.workspace.loader import open_workspace
+from collectors.reading import skipped
 
 DATA = Path(__file__).parent.parent / "data" / "prowler"
 REAL = sorted(DATA.glob("example_output_*.ocsf.json"))
@@ -221,10 +222,7 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def one_line_error(paths: Sequence[Path], *fragments: str) -> str:
-    with pytest.raises(AismaError) as caught:
-        collect(paths)
-    message = str(caught.value)
-    assert "\n" not in message
+    message = skipped(collector(), paths, CollectContext(assessed_at=AT))
     for fragment in fragments:
         assert fragment in message
     return message

@@ -8,6 +8,16 @@ each finding is skipped in C, see ``jsonstream.array_batches``); whatever those 
 the general way (``jsonstream.array_items``, ijson), and ``finding`` and ``_from_typed`` apply the
 same rules, so both ways give the same findings. Muted findings are flagged, not dropped, because a
 muted FAIL still shows that the resource exists.
+
+Prowler's OCSF output changed with its versions, and every version is read:
+
+- Prowler 3 (OCSF 1.0.0-rc.3 Security Finding, class 2001): the check in ``metadata.product.feature.uid``
+  (and in ``finding.uid``, ``prowler-<provider>-<check>-...``), the result in ``status`` (Success,
+  Failure; Other for a warning), the time in ``time`` (an ISO string, or epoch seconds with
+  ``--unix-timestamp``) and ``metadata.original_time``;
+- Prowler 4.0 (OCSF 1.1.0 Detection Finding, class 2004): ``status_code`` and ``event_time``, the check
+  only in ``finding_info.uid``; Prowler 4.1 to 4.4 add ``metadata.event_code``;
+- Prowler 4.5 and 5 (OCSF 1.2 to 1.5): ``metadata.event_code``, ``time`` (epoch) and ``time_dt``.
 """
 
 from __future__ import annotations
@@ -56,31 +66,68 @@ def _text(value: object) -> str:
 
 
 def _time(raw: dict[str, Any]) -> datetime | None:
-    """``time_dt`` (ISO 8601, naive in Prowler's output: UTC), else ``time`` (epoch seconds)."""
-    return _parse_time(raw.get("time_dt"), raw.get("time"))
+    """``time_dt`` (ISO 8601, naive in Prowler's output: UTC), else ``time`` (epoch seconds, or an ISO
+    string in Prowler 3), else ``event_time`` (Prowler 4.0 to 4.4)."""
+    return _parse_time(raw.get("time_dt"), raw.get("time"), raw.get("event_time"))
 
 
 @lru_cache(maxsize=64, typed=True)  # Prowler stamps a whole scan with one time: most findings hit
-def _cached_time(time_dt: object, epoch: object) -> datetime | None:
-    return _parse_time(time_dt, epoch)
+def _cached_time(time_dt: object, epoch: object, event_time: object = None) -> datetime | None:
+    return _parse_time(time_dt, epoch, event_time)
 
 
-def _parse_time(time_dt: object, epoch: object) -> datetime | None:
-    text = _text(time_dt)
-    if text:
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def _iso(value: object) -> datetime | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: past it there is no datetime
+
+
+def _parse_time(time_dt: object, epoch: object, event_time: object = None) -> datetime | None:
+    parsed = _iso(time_dt)
+    if parsed is not None:
+        return parsed
     if isinstance(epoch, int | float) and not isinstance(epoch, bool) and epoch > 0:
-        return datetime.fromtimestamp(epoch / 1000 if epoch > 10**11 else epoch, tz=UTC)
-    return None
+        seconds = epoch / 1000 if epoch > 10**11 else epoch
+        return datetime.fromtimestamp(seconds, tz=UTC) if seconds <= MAX_EPOCH else None
+    return _iso(epoch) or _iso(event_time)
 
 
 def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+LEGACY_STATUS = {"success": "PASS", "failure": "FAIL"}  # Prowler 3: status of the Security Finding
+
+
+def check_from_uid(uid: object) -> str:
+    """The check of a finding uid ``prowler-<provider>-<check>-<account>-...`` (check ids have no '-')."""
+    parts = _text(uid).split("-", 3)
+    return parts[2] if len(parts) >= 3 and parts[0] == "prowler" and parts[1] else ""
+
+
+def _legacy(raw: dict[str, Any], metadata: dict[str, Any]) -> tuple[str, str, datetime | None]:
+    """(check id, status code, time) of a Prowler 3 or 4.0 finding, where ``finding`` finds none."""
+    product = _dict(metadata.get("product"))
+    check_id = (
+        _text(_dict(product.get("feature")).get("uid"))
+        or check_from_uid(_dict(raw.get("finding_info")).get("uid"))
+        or check_from_uid(_dict(raw.get("finding")).get("uid"))
+    )
+    code = raw.get("status_code")
+    legacy_status = LEGACY_STATUS.get(_text(raw.get("status")).casefold(), "")
+    status = _text(code).upper() if isinstance(code, str) else legacy_status
+    info = _dict(raw.get("finding_info"))
+    created = _parse_time(info.get("created_time_dt"), info.get("created_time"), metadata.get("original_time"))
+    when = _time(raw) or created
+    return check_id, status, when
 
 
 def finding(raw: object) -> Finding | None:
@@ -89,8 +136,14 @@ def finding(raw: object) -> Finding | None:
         return None
     metadata = _dict(raw.get("metadata"))
     check_id = _text(metadata.get("event_code"))
+    code = _text(raw.get("status_code")).upper()
+    when = None
     if not check_id or "status_code" not in raw:
-        return None
+        if "finding_info" not in raw and "finding" not in raw:
+            return None
+        check_id, code, when = _legacy(raw, metadata)  # Prowler 3 or 4.0
+        if not check_id:
+            return None
     resources = tuple(
         Resource(
             uid=_text(r.get("uid")), type=_text(r.get("type")), region=_text(r.get("region")), name=_text(r.get("name"))
@@ -102,14 +155,14 @@ def finding(raw: object) -> Finding | None:
     status = _text(raw.get("status")).casefold()
     return Finding(
         check_id=check_id,
-        status_code=_text(raw.get("status_code")).upper(),
+        status_code=code,
         muted=status == "suppressed" or raw.get("status_id") == SUPPRESSED_STATUS_ID or raw.get("muted") is True,
         resources=resources,
         account_uid=_text(_dict(cloud.get("account")).get("uid")),
         region=_text(cloud.get("region")),
         severity=_text(raw.get("severity")),
         status_detail=_text(raw.get("status_detail")),
-        time=_time(raw),
+        time=when or _time(raw),
         product_version=_text(_dict(metadata.get("product")).get("version")),
     )
 
@@ -123,7 +176,9 @@ class _RawProduct(msgspec.Struct, gc=False):
 
 
 class _RawMetadata(msgspec.Struct, gc=False):
-    event_code: Any = None
+    # Required: a finding without it (Prowler 3 and 4.0) is refused here and read by ``finding``, which
+    # finds its check elsewhere (``_legacy``); a file of such findings costs the typed path nothing.
+    event_code: Any
     product: _RawProduct | None = None
 
 
@@ -158,6 +213,7 @@ class _RawFinding(msgspec.Struct, gc=False):
     status_detail: Any = None
     time_dt: Any = None
     time: Any = None
+    event_time: Any = None  # Prowler 4.0 to 4.4
     resourceSpans: msgspec.Raw | None = None
 
 
@@ -180,7 +236,8 @@ def _from_typed(raw: _RawFinding) -> Finding | None:
     uid = account.uid if account is not None else None
     region = cloud.region if cloud is not None else None
     version = product.version if product is not None else None
-    severity, detail, time_dt, epoch = raw.severity, raw.status_detail, raw.time_dt, raw.time
+    severity, detail = raw.severity, raw.status_detail
+    time_dt, epoch, event_time = raw.time_dt, raw.time, raw.event_time
     return Finding(
         check_id,
         code.strip().upper() if type(code) is str else "",
@@ -192,7 +249,9 @@ def _from_typed(raw: _RawFinding) -> Finding | None:
         region.strip() if type(region) is str else "",
         severity.strip() if type(severity) is str else "",
         detail.strip() if type(detail) is str else "",
-        _cached_time(time_dt, epoch) if type(time_dt) in _SCALARS and type(epoch) in _SCALARS else None,
+        _cached_time(time_dt, epoch, event_time)
+        if type(time_dt) in _SCALARS and type(epoch) in _SCALARS and type(event_time) in _SCALARS
+        else None,
         version.strip() if type(version) is str else "",
     )
 
@@ -243,7 +302,7 @@ def scan_findings(path: Path, detailed: Callable[[str], bool], tally: ScanTally)
     Finding is most of what a finding costs, and the others need only counting and dating, which is
     done here without handing them over. The same findings, errors and values as ``read_findings``.
     """
-    last: tuple[object, object, type] | None = None
+    last: tuple[object, object, type, object] | None = None
     when: datetime | None = None
     decided: dict[str, bool] = {}
     with open_json(path, EXPECTED) as (handle, first):
@@ -272,9 +331,9 @@ def scan_findings(path: Path, detailed: Callable[[str], bool], tally: ScanTally)
                     tally.see(parsed.time, parsed.product_version)
                     yield parsed
                 continue
-            key = (raw.time_dt, raw.time, type(raw.time))  # the type: 1 and True are equal keys, not times
+            key = (raw.time_dt, raw.time, type(raw.time), raw.event_time)  # the type: 1 and True are equal keys
             if key != last:
-                last, when = key, _parse_time(raw.time_dt, raw.time)
+                last, when = key, _parse_time(raw.time_dt, raw.time, raw.event_time)
             tally.findings += 1
             if when is not None and (tally.newest is None or when > tally.newest):
                 tally.newest = when

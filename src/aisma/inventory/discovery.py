@@ -154,6 +154,11 @@ class Sightings:
     def __len__(self) -> int:
         return sum(len(assets) for assets in self._tallies.values())
 
+    def forget(self, file: str) -> None:
+        """Drop what ``file`` showed (a file that failed halfway counts for nothing)."""
+        for where in [where for where in self._tallies if where[1] == file]:
+            del self._tallies[where]
+
     def assets(self) -> tuple[ObservedAsset, ...]:
         found = [
             ObservedAsset(

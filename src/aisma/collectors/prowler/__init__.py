@@ -25,6 +25,7 @@ from aisma.collectors.base import (
     CollectContext,
     CollectionResult,
     CollectorMeta,
+    FileReads,
     file_source,
     file_time,
     hashing_in_background,
@@ -34,7 +35,8 @@ from aisma.collectors.prowler.checks import METRIC_CHECKS, metrics_for
 from aisma.collectors.prowler.ledger import FAIL, MUTED, PASS, Ledger, Scan, label, resource_ids
 from aisma.collectors.registry import read_meta
 from aisma.errors import AismaError
-from aisma.formats.ocsf import ScanTally, scan_findings
+from aisma.formats.ocsf import ScanTally
+from aisma.formats.prowler_exports import prowler_findings
 from aisma.inventory.discovery import AI_CHECK_PREFIXES, PROWLER_TOOL, Sightings, finding_sightings
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
@@ -60,7 +62,7 @@ def read_scan(path: Path, index: int, count_muted: bool, sightings: Sightings | 
     """
     scan = Scan(index=index)
     tally = ScanTally()
-    for finding in scan_findings(path, _detailed, tally):
+    for finding in prowler_findings(path, _detailed, tally):
         if sightings is not None:
             for sighting in finding_sightings(finding):
                 sightings.add(sighting, name, finding.time)
@@ -136,16 +138,31 @@ class ProwlerCollector:
         digests: Mapping[Path, Future[str]],
     ) -> CollectionResult:
         sightings = Sightings(PROWLER_TOOL)
+        reads = FileReads(context)
         for index, path in enumerate(paths):
-            scan = read_scan(path, index, count_muted, sightings, context.display_name(path))
-            ledger.add(scan, scan.newest or file_time(path))
-            scans.append((path, scan))
             name = context.display_name(path)
-            if scan.measured == 0:
-                warnings.append(f"{name}: none of its {scan.findings} findings is a PASS or FAIL of a measured check")
-            elif scan.muted:
-                what = "counted by their status (count_muted)" if count_muted else "excluded"
-                warnings.append(f"{name}: {_count(scan.muted, 'muted finding')} of measured checks {what}")
+
+            def read(path: Path, index: int = index, name: str = name) -> Scan:
+                try:
+                    return read_scan(path, index, count_muted, sightings, name)
+                except BaseException:
+                    sightings.forget(name)  # a file read halfway shows nothing
+                    raise
+
+            for _, scan in reads.each([path], read):
+                when = scan.newest
+                if when is None:
+                    when = file_time(path)
+                    warnings.append(f"{name}: its findings carry no time; dated by the file's modification time")
+                ledger.add(scan, when)
+                scans.append((path, scan))
+                if scan.measured == 0:
+                    warnings.append(
+                        f"{name}: none of its {scan.findings} findings is a PASS or FAIL of a measured check"
+                    )
+                elif scan.muted:
+                    what = "counted by their status (count_muted)" if count_muted else "excluded"
+                    warnings.append(f"{name}: {_count(scan.muted, 'muted finding')} of measured checks {what}")
             if context.progress:
                 context.progress(path.stat().st_size)
         systems = context.inventory.active_systems()
@@ -157,7 +174,12 @@ class ProwlerCollector:
             if ledger.superseded[scan.index]:
                 replaced = _count(ledger.superseded[scan.index], "resource result")
                 warnings.append(f"{context.display_name(path)}: {replaced} also in a newer file, counted there")
-        return CollectionResult(measurements=tuple(measurements), observed=sightings.assets(), warnings=tuple(warnings))
+        return CollectionResult(
+            measurements=tuple(measurements),
+            observed=sightings.assets(),
+            warnings=tuple(warnings),
+            unreadable=tuple(reads.unreadable),
+        )
 
 
 def collector() -> ProwlerCollector:
