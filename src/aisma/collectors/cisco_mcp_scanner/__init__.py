@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source
 from aisma.collectors.cisco_mcp_scanner.reader import read_results, server_names
 from aisma.collectors.mcp_config.stream import observed_time
 from aisma.collectors.mcp_scan.coverage import ServerScan, coverage, inventory_servers
@@ -28,23 +28,37 @@ class CiscoMcpScannerCollector:
         names = server_names(context.settings)
         servers: dict[str, ServerScan] = {}
         empty: list[str] = []
-        dated = sorted(((observed_time(p), str(p), p) for p in paths), key=lambda t: (t[0], t[1]))
-        for _, _, path in dated:
-            found, results = read_results(path, names)
-            servers.update(found)
-            if not results:
-                empty.append(context.display_name(path))
+        notes: list[str] = []
+        reads = FileReads(context)
+        when_of = {path: observed_time(path) for path in paths}
+        ordered = sorted(paths, key=lambda p: (when_of[p], str(p)))  # a later file's result replaces an earlier one
+        scans: list[Path] = []  # the files that scanned MCP servers, oldest first
+        for path, found in reads.each(ordered, lambda path: read_results(path, names)):
+            name = context.display_name(path)
             if context.progress:
                 context.progress(path.stat().st_size)
-        if not dated:
-            return CollectionResult()
-        when, _, newest = dated[-1]
+            if found.package_target:
+                vulnerable = f"; vulnerable: {', '.join(found.vulnerable)}" if found.vulnerable else ""
+                notes.append(
+                    f"{name}: a vulnerable-package scan of {found.package_target} ({found.packages} package "
+                    f"result(s){vulnerable}) checks dependencies, not an MCP server: counted for no server"
+                )
+                continue
+            servers.update(found.servers)
+            scans.append(path)
+            if not found.results:
+                empty.append(name)
+        if not scans:
+            return CollectionResult(warnings=tuple(notes), unreadable=tuple(reads.unreadable))
+        newest = scans[-1]
         out, warnings = coverage(
-            servers, inventory_servers(context.inventory), when, file_source(newest, TOOL, "", context)
+            servers, inventory_servers(context.inventory), when_of[newest], file_source(newest, TOOL, "", context)
         )
         if empty:
             warnings.insert(0, f"{len(empty)} file(s) hold no scan result: {', '.join(empty[:5])}")
-        return CollectionResult(measurements=tuple(out), warnings=tuple(warnings))
+        return CollectionResult(
+            measurements=tuple(out), warnings=tuple(notes + warnings), unreadable=tuple(reads.unreadable)
+        )
 
 
 def collector() -> CiscoMcpScannerCollector:
