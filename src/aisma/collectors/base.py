@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from aisma.errors import AismaError
 from aisma.fileio import sha256_of as sha256_of  # re-exported for collectors
+from aisma.formats.limits import LimitExceeded
 from aisma.inventory.schema import Inventory
 from aisma.scoring.inputs import MAX_DETAILS as MAX_DETAILS  # re-exported for collectors
 from aisma.scoring.inputs import Measurement, ObservedAsset, Source
@@ -97,6 +98,8 @@ class FileReads:
                 value = read(path)
             except AismaError as exc:
                 self.skip(path, exc.message)
+            except LimitExceeded as exc:  # a bound met outside a reader's own error handling
+                self.skip(path, f"refused: {exc.problem}")
             except INPUT_ERRORS as exc:
                 if os.environ.get("AISMA_DEBUG"):
                     raise

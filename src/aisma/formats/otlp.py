@@ -23,9 +23,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import ijson  # type: ignore[import-untyped]
-
-from aisma.formats.jsonstream import JsonLines, open_json, shape_error
+from aisma.formats.jsonstream import JsonLines, object_builder, open_json, parse, shape_error
+from aisma.formats.limits import LimitExceeded
 
 EXPECTED = "OTLP JSON traces (an object with resourceSpans, or JSON Lines of such objects)"
 # An OTLP file exporter may write logs and metrics into the same file; those documents carry no spans.
@@ -38,6 +37,7 @@ SPAN = "resourceSpans.item.scopeSpans.item.spans.item"
 LOG_RECORD = "resourceLogs.item.scopeLogs.item.logRecords.item"
 EVALUATION_EVENT = "gen_ai.evaluation.result"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_BUILD_EVENTS = 1_000_000  # JSON values in one span, resource or scope built from the event stream
 MAX_MICROS = (datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 
 
@@ -291,8 +291,12 @@ def _stream_spans(path: Path, handle: BinaryIO, documents: int, stats: ReadStats
     # Spans met before their resource or their scope (unusual key order) wait here until both are read.
     waiting: list[tuple[dict[str, Any], list[str]]] = []
     otlp_document = False
-    for prefix, event, value in ijson.parse(handle, use_float=True, multiple_values=True):
+    built = 0
+    for prefix, event, value in parse(handle, multiple_values=True):
         if builder is not None:
+            built += 1
+            if built > MAX_BUILD_EVENTS:
+                raise LimitExceeded(f"a span, resource or scope of more than {MAX_BUILD_EVENTS} JSON values")
             builder.event(event, value)
             if prefix == building and event == "end_map":
                 built, builder = builder.value, None
@@ -308,7 +312,7 @@ def _stream_spans(path: Path, handle: BinaryIO, documents: int, stats: ReadStats
                     waiting.clear()
             continue
         if prefix in (SPAN, RESOURCE, SCOPE) and event == "start_map":
-            builder, building = ijson.ObjectBuilder(), prefix
+            builder, building, built = object_builder(), prefix, 0
             builder.event(event, value)
         elif prefix == SCOPE_SPANS and event in ("start_map", "end_map"):
             scope, scope_known = ["", ""], event == "end_map"  # a new item's spans wait for its scope

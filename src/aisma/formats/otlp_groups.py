@@ -202,6 +202,10 @@ class SpanGrouper:
                     yield from self._full()
         yield self._take()
 
+    def discard(self) -> None:
+        """Forget the groups of a file that failed halfway (its spans must not count with the next file's)."""
+        self._take()
+
     def _full(self) -> Iterator[list[SpanGroup]]:
         if len(self.groups) > MAX_GROUPS:
             yield self._take()

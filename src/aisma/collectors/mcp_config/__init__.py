@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, ratio
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source, ratio
 from aisma.collectors.mcp_config.reader import Options, read_config
 from aisma.collectors.mcp_config.stream import observed_time
 from aisma.collectors.registry import read_meta
 from aisma.inventory.discovery import MCP_TOOL, Sightings
-from aisma.inventory.importers.mcp_config import MAX_CONFIG_BYTES, parse_mcp_config
 from aisma.scoring.inputs import Measurement
 
 TOOL = "aisma mcp-config"
@@ -44,16 +43,12 @@ class McpConfigCollector:
         out: list[Measurement] = []
         empty: list[str] = []
         sightings = Sightings(MCP_TOOL)
-        unlisted: list[str] = []
-        for path in paths:
+        reads = FileReads(context)
+        for path, result in reads.each(paths, lambda path: read_config(path, context.display_name(path), options)):
             display = context.display_name(path)
-            result = read_config(path, display, options)
-            # The servers as the inventory importer reads them (discovery's assets); it reads whole files only.
-            if path.suffix == ".json" and path.stat().st_size <= MAX_CONFIG_BYTES:
-                for server in parse_mcp_config(path).servers:
-                    sightings.add(("mcp_server", server.name, ()), display)
-            elif path.suffix == ".json":
-                unlisted.append(display)
+            # The servers as the inventory importer names them (discovery's assets), from the same streamed read.
+            for server in result.names:
+                sightings.add(("mcp_server", server, ()), display)
             if not result.tallies:
                 empty.append(display)
             else:
@@ -66,11 +61,12 @@ class McpConfigCollector:
             if context.progress:
                 context.progress(path.stat().st_size)
         warnings = [f"{len(empty)} file(s) configure no MCP server: {', '.join(empty[:5])}"] if empty else []
-        if unlisted:
-            warnings.append(
-                f"{', '.join(unlisted[:5])}: over {MAX_CONFIG_BYTES >> 20} MB, servers not reported to discovery"
-            )
-        return CollectionResult(measurements=tuple(out), observed=sightings.assets(), warnings=tuple(warnings))
+        return CollectionResult(
+            measurements=tuple(out),
+            observed=sightings.assets(),
+            warnings=tuple(warnings),
+            unreadable=tuple(reads.unreadable),
+        )
 
 
 def collector() -> McpConfigCollector:

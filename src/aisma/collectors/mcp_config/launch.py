@@ -2,10 +2,17 @@
 
 Pinning matters because a launcher that fetches at start (``npx -y pkg``, ``uvx pkg``, ``docker run
 image``) runs whatever the publisher ships next, so tool descriptions can change after review. A
-launch is pinned when it names an exact version or digest: ``pkg@1.2.3`` for npx, ``pkg==1.2.3`` or
-``pkg@1.2.3`` for uvx, ``==`` for pipx and pip, a tag other than ``latest`` or an ``@sha256:`` digest
-for images. A program or script started directly fetches nothing at launch and counts as pinned:
-what runs is what was installed.
+launch is pinned when it names an exact version or digest: ``pkg@1.2.3`` for npx (and pnpm dlx,
+yarn dlx, npm exec, bunx, pnpx, deno's ``npm:``/``jsr:`` specs, dnx), ``pkg==1.2.3`` or
+``pkg@1.2.3`` for uvx, ``==`` for pipx and pip, ``@v1.2.3`` for ``go run``, a tag other than
+``latest`` or an ``@sha256:`` digest for images. Every package a launch installs counts: ``uvx
+--with extra pkg==1.0`` and ``uv run --with pkg script.py`` install ``extra`` and ``pkg`` at start,
+unpinned. A program or script started directly (``uv run script.py`` runs the project's locked
+environment) fetches nothing at launch and counts as pinned: what runs is what was installed.
+
+``command`` is the executable (the MCP configuration keeps arguments in ``args``): one written as a
+path (``C:\\Program Files\\nodejs\\npx.cmd``, ``/opt/My Tools/server``) is kept whole, spaces and
+all; a command string that is not a path (``uv run python``) is split like a shell would.
 """
 
 from __future__ import annotations
@@ -16,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["container", "npx", "uvx", "pipx", "pip", "program"]
+Kind = Literal["container", "npx", "uvx", "uv", "pipx", "pip", "go", "program"]
 
 CONTAINER_RUNTIMES = ("docker", "podman")  # the sandboxing runtimes the metric names
 _IMAGE_RUNTIMES = (*CONTAINER_RUNTIMES, "nerdctl", "finch")
-_NPX = ("npx", "bunx")
+_NPX = ("npx", "bunx", "pnpx", "dnx")
 _DLX = ("pnpm", "yarn")  # pnpm dlx, yarn dlx
 _EXACT_VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.\-+]+)?$")
 _COMMIT = re.compile(r"[#@]([0-9a-f]{40})$")
@@ -126,11 +133,15 @@ class Launch:
     program: str  # the first token: the launcher or program
 
 
+_PATH_LIKE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|/|~[/\\]|\.{1,2}[/\\])")
+
+
 def tokens_of(command: str | None, args: Sequence[str]) -> list[str]:
-    """The command line as tokens; a command string with spaces ("uv run python") is split like a shell."""
+    """The command line as tokens: a command written as a path is one token, spaces and all; a command
+    string with spaces that is not a path ("uv run python") is split like a shell."""
     head: list[str] = []
-    if command and not any(ch in command for ch in " \t'\"\\"):
-        head = [command]
+    if command and (_PATH_LIKE.match(command.strip()) or not any(ch in command for ch in " \t'\"\\")):
+        head = [command.strip()]
     elif command:
         try:
             head = shlex.split(command)
@@ -140,7 +151,7 @@ def tokens_of(command: str | None, args: Sequence[str]) -> list[str]:
 
 
 def _base(token: str) -> str:
-    name = token.replace("\\", "/").rsplit("/", 1)[-1].casefold()
+    name = token.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].casefold()
     for suffix in (".exe", ".cmd", ".bat"):
         name = name.removesuffix(suffix)
     return name
@@ -252,6 +263,12 @@ def _launcher(tokens: list[str]) -> tuple[Kind, list[str]] | None:
         return "uvx", rest
     if exe == "uv" and rest[:2] == ["tool", "run"]:
         return "uvx", rest[2:]
+    if exe == "uv" and rest[:1] == ["run"] and _extras(rest[1:])[0]:
+        return "uv", rest[1:]  # without --with, uv run starts the project's locked environment: a program
+    if exe == "deno" and rest[:1] in (["run"], ["x"]) and _deno_package(rest[1:]):
+        return "npx", [_deno_spec(t) for t in rest[1:]]
+    if exe == "go" and rest[:1] == ["run"]:
+        return "go", rest[1:]
     if exe == "pipx" and rest[:1] == ["run"]:
         return "pipx", rest[1:]
     if exe in ("pip", "pip3") and rest[:1] == ["install"]:
@@ -302,6 +319,11 @@ def launch_of(command: str | None, args: Sequence[str], sandbox_wrappers: Sequen
         spec, name, pinned, why = _npx(rest)
     elif kind == "uvx":
         spec, name, pinned, why = _package(rest, _UVX_VALUE_OPTS, ("--from",), allow_at=True)
+        spec, pinned, why = _with_extras(rest, spec, pinned, why)
+    elif kind == "uv":
+        spec, name, pinned, why = _uv_run(rest)
+    elif kind == "go":
+        spec, name, pinned, why = _go_run(rest)
     elif kind == "pipx":
         spec, name, pinned, why = _package(rest, _PIPX_VALUE_OPTS, ("--spec",), allow_at=False)
     else:
@@ -317,3 +339,81 @@ def _pip(rest: Sequence[str]) -> tuple[str | None, str | None, bool, str]:
     loose = [p for p, (_, pinned, _) in zip(packages, results, strict=True) if not pinned]
     why = f"{', '.join(loose)} without =="
     return " ".join(packages), results[0][0], not loose, "" if not loose else why
+
+
+def _options(tokens: Sequence[str], value_opts: frozenset[str], name: str) -> list[str]:
+    """Every value of the option ``name`` before the first positional token (``--with a --with b``)."""
+    values: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "--" or not token.startswith("-"):  # noqa: S105 - the end of options, not a password
+            break
+        option, equals, value = token.partition("=")
+        if not equals and option in value_opts and index + 1 < len(tokens):
+            value = tokens[index + 1]
+            index += 1
+        if option == name:
+            values.extend(v.strip() for v in value.split(",") if v.strip())
+        index += 1
+    return values
+
+
+def _extras(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The packages ``--with`` installs at start (a comma list or repeated), and those not pinned."""
+    extras = _options(tokens, _UVX_VALUE_OPTS, "--with") + [
+        f"-r {r}" for r in _options(tokens, _UVX_VALUE_OPTS, "--with-requirements")
+    ]
+    loose = [e for e in extras if e.startswith("-r ") or not _python_spec(e, allow_at=True)[1]]
+    return extras, loose
+
+
+def _with_extras(tokens: Sequence[str], spec: str | None, pinned: bool, why: str) -> tuple[str | None, bool, str]:
+    extras, loose = _extras(tokens)
+    if not loose:
+        return spec, pinned, why
+    shown = " ".join([*(f"--with {e}" for e in extras), spec or ""]).strip()
+    also = f"--with {', '.join(loose)} installed at start without an exact version"
+    return shown, False, f"{why}; {also}" if why else also
+
+
+def _uv_run(rest: Sequence[str]) -> tuple[str | None, str | None, bool, str]:
+    """``uv run``: the project's locked environment, plus whatever ``--with`` installs at start."""
+    extras, loose = _extras(rest)
+    position, _ = _positional(rest, _UVX_VALUE_OPTS)
+    target = rest[position] if position is not None else None
+    if not extras:
+        return None, None, True, ""  # runs what the project's lock installed: nothing fetched at start
+    spec = " ".join([*(f"--with {e}" for e in extras), target or ""]).strip()
+    name = extras[0].split("==", 1)[0].split("@", 1)[0] if extras else target
+    if loose:
+        return spec, name, False, f"--with {', '.join(loose)} installed at start without an exact version"
+    return spec, name, True, ""
+
+
+def _deno_package(tokens: Sequence[str]) -> bool:
+    """deno runs a package fetched at start (``npm:``, ``jsr:``, a URL), not a local script."""
+    position = next((i for i, t in enumerate(tokens) if not t.startswith("-")), None)
+    return position is not None and tokens[position].startswith(("npm:", "jsr:", "http:", "https:"))
+
+
+def _deno_spec(token: str) -> str:
+    """``npm:pkg@1.2.3`` and ``jsr:@scope/pkg@1`` as an npm-style spec; other tokens unchanged."""
+    for prefix in ("npm:", "jsr:"):
+        if token.startswith(prefix):
+            return token[len(prefix) :]
+    return token
+
+
+def _go_run(rest: Sequence[str]) -> tuple[str | None, str | None, bool, str]:
+    """``go run module/cmd@v1.2.3`` fetches that version; ``@latest`` or a branch floats; a local package
+    is built from the checked-out source."""
+    packages = [t for t in rest if not t.startswith("-")]
+    if not packages:
+        return None, None, False, "no package named"
+    spec = packages[0]
+    if "@" not in spec:
+        return spec, spec, True, ""  # a package of the local module: built from the checked-out source
+    name, version = spec.rsplit("@", 1)
+    exact = bool(_EXACT_VERSION.match(version)) or bool(re.fullmatch(r"[0-9a-f]{40}", version))
+    return spec, name, exact, "" if exact else f"version {version} is not exact"

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import ijson  # type: ignore[import-untyped]
-
 from aisma.collectors.base import MAX_DETAILS
 from aisma.collectors.mcp_config.launch import launch_of
 from aisma.collectors.mcp_config.secrets import entry_secrets
@@ -31,7 +29,7 @@ from aisma.collectors.mcp_config.settings import (
 )
 from aisma.collectors.mcp_config.stream import ANY_KEY, Hit, Pattern, events_of, matches, parse_events, select
 from aisma.errors import AismaError, InputError
-from aisma.formats.jsonstream import open_json, shape_error
+from aisma.formats.jsonstream import JSONError, open_json, shape_error
 from aisma.inventory.importers.mcp_config import MAX_CONFIG_BYTES, client_of, load_config, server_from_entry
 
 EXPECTED = "an MCP client configuration (mcpServers, servers or mcp.servers) or a coding-agent settings file, as JSON"
@@ -67,6 +65,9 @@ _KNOWN_NAMES = frozenset(
 _AUTH_HEADERS = ("authorization", "proxy-authorization")
 _TOKEN_HEADER_PARTS = ("api-key", "api_key", "apikey", "auth-token", "access-token", "x-token")
 _DETAIL_WIDTH = 200
+# JSON with comments (VS Code) is parsed whole by the importer's tolerant loader; only up to this size, since
+# a whole parse costs many times the file in memory (settings files are a few kilobytes).
+MAX_TOLERANT_BYTES = 2 << 20
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class _Layout:
     tallies: dict[str, Tally] = field(default_factory=dict)
     auto_approved: list[str] = field(default_factory=list)
     servers: int = 0
+    names: list[str] = field(default_factory=list)  # the servers, as the inventory importer names them
     problem: str | None = None  # an entry that is not an object
 
     def add(self, metric: str, ok: bool, failure: str) -> None:
@@ -121,6 +123,7 @@ class ConfigResult:
     servers: int
     settings: SettingsKind | None
     tallies: dict[str, Tally]
+    names: tuple[str, ...] = ()
 
 
 def _loopback(host: str) -> bool:
@@ -186,6 +189,7 @@ class _Reader:
         server = server_from_entry(self.path, layout_name, name, entry)
         label = f"{self.display}: {name}"
         layout.servers += 1
+        layout.names.append(server.name)
         secrets = entry_secrets(entry)
         layout.add(SECRET_FREE, not secrets, f"{label}: literal secret in {', '.join(secrets)}")
         remote = server.url is not None and server.transport != "stdio"
@@ -231,7 +235,7 @@ class _Reader:
             supervised = Tally()
             supervised.add(not failing, f"{self.display}: {'; '.join(failing)}")
             tallies[SUPERVISED] = supervised
-        return ConfigResult(client_of(self.path, chosen), layout.servers, kind, tallies)
+        return ConfigResult(client_of(self.path, chosen), layout.servers, kind, tallies, tuple(layout.names))
 
     def _present(self, layout: str) -> bool:
         event = self.containers.get(layout)
@@ -251,8 +255,8 @@ def read_config(path: Path, display: str, options: Options) -> ConfigResult:
                 for hit in select(parse_events(handle), _BUILD, _PEEK):
                     reader.take(hit)
                 return reader.result()
-            except ijson.JSONError as exc:
-                if path.stat().st_size > MAX_CONFIG_BYTES:
+            except JSONError as exc:
+                if path.stat().st_size > min(MAX_CONFIG_BYTES, MAX_TOLERANT_BYTES):
                     raise exc from None
     try:  # comments or trailing commas (VS Code), or broken JSON: the tolerant loader decides
         data = load_config(path)

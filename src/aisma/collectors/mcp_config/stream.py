@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import ijson  # type: ignore[import-untyped]
-
 from aisma.collectors.base import file_time
+from aisma.formats.jsonstream import basic_parse
+from aisma.formats.limits import LimitExceeded
 
 
 class Wild:
@@ -43,6 +43,7 @@ Pattern = tuple[str | Wild, ...]
 Event = tuple[str, Any]
 
 _STARTS = ("start_map", "start_array")
+MAX_BUILD_EVENTS = 1_000_000  # values in one value built whole (a server entry is a few dozen)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,11 @@ def _build(event: str, value: Any, events: Iterator[Event]) -> Any:
         return value
     stack: list[Any] = [root]
     key: Any = None
+    built = 0
     for inner, inner_value in events:
+        built += 1
+        if built > MAX_BUILD_EVENTS:
+            raise LimitExceeded(f"a value of more than {MAX_BUILD_EVENTS} JSON values")
         if inner == "map_key":
             key = inner_value
             continue
@@ -169,31 +174,51 @@ def select(events: Iterable[Event], build: Sequence[Pattern], peek: Sequence[Pat
 
 
 def parse_events(handle: BinaryIO) -> Iterator[Event]:
-    """ijson's basic events for a binary file (floats as float, not Decimal)."""
-    return ijson.basic_parse(handle, use_float=True)  # type: ignore[no-any-return]
+    """ijson's basic events for a binary file (floats as float, not Decimal), through the reading guard."""
+    return basic_parse(handle)
 
 
 def events_of(value: Any) -> Iterator[Event]:
-    """The events ijson would emit for an already parsed value (used for JSON with comments)."""
-    if isinstance(value, Mapping):
-        yield ("start_map", None)
-        for key, item in value.items():
-            yield ("map_key", str(key))
-            yield from events_of(item)
-        yield ("end_map", None)
-    elif isinstance(value, list | tuple):
-        yield ("start_array", None)
-        for item in value:
-            yield from events_of(item)
-        yield ("end_array", None)
-    elif value is None:
-        yield ("null", None)
-    elif isinstance(value, bool):
-        yield ("boolean", value)
-    elif isinstance(value, int | float):
-        yield ("number", value)
-    else:
-        yield ("string", str(value))
+    """The events ijson would emit for an already parsed value (used for JSON with comments); no recursion,
+    so a value nested as deep as the json module parses costs no RecursionError."""
+    stack: list[Any] = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _End):
+            yield (current.event, None)
+        elif isinstance(current, _Key):
+            yield ("map_key", current.name)
+        elif isinstance(current, Mapping):
+            yield ("start_map", None)
+            stack.append(_END_MAP)
+            for key, item in reversed(list(current.items())):
+                stack.append(item)
+                stack.append(_Key(str(key)))
+        elif isinstance(current, list | tuple):
+            yield ("start_array", None)
+            stack.append(_END_ARRAY)
+            stack.extend(reversed(current))
+        elif current is None:
+            yield ("null", None)
+        elif isinstance(current, bool):
+            yield ("boolean", current)
+        elif isinstance(current, int | float):
+            yield ("number", current)
+        else:
+            yield ("string", str(current))
+
+
+@dataclass(frozen=True)
+class _End:
+    event: str
+
+
+@dataclass(frozen=True)
+class _Key:
+    name: str
+
+
+_END_MAP, _END_ARRAY = _End("end_map"), _End("end_array")
 
 
 # A run date in the file name, as scheduled jobs write it: 2026-11-12, 2026-11-12T0930Z, 20261112T093000Z.

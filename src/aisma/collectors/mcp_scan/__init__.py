@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, file_source, ratio
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source, ratio
 from aisma.collectors.mcp_config.stream import observed_time
 from aisma.collectors.mcp_scan.coverage import ServerScan, coverage, inventory_servers
 from aisma.collectors.mcp_scan.reader import ConfigScan, read_scan
@@ -30,20 +30,24 @@ class McpScanCollector:
         servers: dict[str, ServerScan] = {}
         configs: dict[str, ConfigScan] = {}
         muted = 0
-        dated = sorted(((observed_time(p), str(p), p) for p in paths), key=lambda t: (t[0], t[1]))
-        for _, _, path in dated:
-            result = read_scan(path)
+        reads = FileReads(context)
+        when_of = {path: observed_time(path) for path in paths}
+        ordered = sorted(paths, key=lambda p: (when_of[p], str(p)))  # a later file's result replaces an earlier one
+        read: list[Path] = []
+        for path, result in reads.each(ordered, read_scan):
             servers.update(result.servers)
             configs.update(result.configs)
             muted += result.muted
+            read.append(path)
             if context.progress:
                 context.progress(path.stat().st_size)
         warnings: list[str] = []
         if muted:
             warnings.append(f"{muted} whitelisted (X002) issue(s) muted and not counted")
-        if not dated:
-            return CollectionResult()
-        when, _, newest = dated[-1]
+        if not read:
+            return CollectionResult(unreadable=tuple(reads.unreadable))
+        newest = read[-1]
+        when = when_of[newest]
         source = file_source(newest, TOOL, "", context)
         out: list[Measurement]
         out, notes = coverage(servers, inventory_servers(context.inventory), when, source)
@@ -54,7 +58,7 @@ class McpScanCollector:
             out.append(ratio(TOXIC_FREE, len(scanned) - len(toxic), len(scanned), when, source, toxic))
         if not configs:
             warnings.append("the scanner output lists no client configuration")
-        return CollectionResult(measurements=tuple(out), warnings=tuple(warnings))
+        return CollectionResult(measurements=tuple(out), warnings=tuple(warnings), unreadable=tuple(reads.unreadable))
 
 
 def collector() -> McpScanCollector:

@@ -17,6 +17,7 @@ from aisma.collectors.base import (
     CollectContext,
     CollectionResult,
     CollectorMeta,
+    FileReads,
     file_source,
     file_time,
     hashing_in_background,
@@ -25,6 +26,7 @@ from aisma.collectors.otel import parallel
 from aisma.collectors.otel.measure import measurements
 from aisma.collectors.otel.parallel import worker_count
 from aisma.collectors.otel.settings import parse_settings
+from aisma.collectors.otel.spans import is_genai
 from aisma.collectors.otel.tally import Tally
 from aisma.collectors.registry import read_meta
 from aisma.formats.otlp import ReadStats
@@ -48,26 +50,59 @@ class OtelCollector:
         grouper = SpanGrouper(tally.window)
         sightings = Sightings(OTEL_TOOL)
         workers = worker_count(settings.workers)
+        reads = FileReads(context)
+        notes: list[str] = []
+
+        def read(path: Path) -> tuple[list[SpanGroup], ReadStats]:
+            """A file's groups, all read before any is counted: a file that fails halfway counts for nothing."""
+            own = ReadStats()
+            try:
+                return [group for groups in self._groups(path, grouper, own, workers) for group in groups], own
+            except BaseException:
+                grouper.discard()
+                raise
+
         with hashing_in_background(paths) as digests:
-            for path in paths:
+            for path, (groups, own) in reads.each(paths, read):
                 name = context.display_name(path)
-                for groups in self._groups(path, grouper, stats, workers):
-                    for group in groups:
-                        tally.add_group(group, path)
-                        for sighting in span_sightings(group.span):
-                            sightings.add(sighting, name, group.last_seen, group.count)
+                counted, spans = tally.counted, sum(group.count for group in groups)
+                for group in groups:
+                    tally.add_group(group, path)
+                    for sighting in span_sightings(group.span):
+                        sightings.add(sighting, name, group.last_seen, group.count)
+                stats.log_records += own.log_records
+                stats.evaluation_log_records += own.evaluation_log_records
+                if tally.counted == counted:
+                    notes.append(f"{name}: {self._why_nothing(groups, spans, own)}; nothing measured")
                 if context.progress:
                     context.progress(path.stat().st_size)
             observed = sightings.assets()
+            warnings = self._warnings(tally, stats) + notes
             if tally.counted == 0:
-                return CollectionResult(observed=observed, warnings=tuple(self._warnings(tally, stats)))
+                return CollectionResult(observed=observed, warnings=tuple(warnings), unreadable=tuple(reads.unreadable))
             newest = tally.newest_file or paths[-1]
             when = tally.newest or file_time(newest)
             source = file_source(newest, TOOL, tally.newest_sdk_version, context, digests.get(newest))
         found = measurements(tally, when, source)
         if stats.evaluation_log_records:
             found = tuple(m for m in found if m.metric != SAMPLING_METRIC)
-        return CollectionResult(measurements=found, observed=observed, warnings=tuple(self._warnings(tally, stats)))
+        return CollectionResult(
+            measurements=found, observed=observed, warnings=tuple(warnings), unreadable=tuple(reads.unreadable)
+        )
+
+    @staticmethod
+    def _why_nothing(groups: list[SpanGroup], spans: int, stats: ReadStats) -> str:
+        """Why a file read whole added no span to the counts, in a few words."""
+        if not spans:
+            logs = f" ({stats.log_records} log records, which are not read)" if stats.log_records else ""
+            return f"no spans{logs}"
+        genai = [g for g in groups if is_genai(g.span)]
+        if not genai:
+            return f"{spans} spans, none a GenAI span (no gen_ai.operation.name or gen_ai.* attributes)"
+        outside = sum(g.outside for g in genai)
+        untimed = sum(g.untimed for g in genai)
+        found = sum(g.count for g in genai)
+        return f"{found} GenAI spans, {outside} outside the window and {untimed} without a start time"
 
     @staticmethod
     def _groups(path: Path, grouper: SpanGrouper, stats: ReadStats, workers: int) -> Iterator[list[SpanGroup]]:
