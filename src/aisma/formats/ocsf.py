@@ -134,6 +134,8 @@ def finding(raw: object) -> Finding | None:
     """A Finding from one decoded OCSF object, or None when it is not a Prowler Detection Finding."""
     if not isinstance(raw, dict):
         return None
+    if "CheckID" in raw and "Status" in raw and "metadata" not in raw:
+        return _native_v3(raw)
     metadata = _dict(raw.get("metadata"))
     check_id = _text(metadata.get("event_code"))
     code = _text(raw.get("status_code")).upper()
@@ -164,6 +166,28 @@ def finding(raw: object) -> Finding | None:
         status_detail=_text(raw.get("status_detail")),
         time=when or _time(raw),
         product_version=_text(_dict(metadata.get("product")).get("version")),
+    )
+
+
+def _native_v3(raw: dict[str, Any]) -> Finding | None:
+    """A finding of Prowler 3's own JSON output (``-M json``): CheckID, Status, ResourceArn, Region, ..."""
+    check_id = _text(raw.get("CheckID"))
+    if not check_id:
+        return None
+    status = _text(raw.get("Status")).upper()
+    region = _text(raw.get("Region"))
+    uid = _text(raw.get("ResourceArn")) or _text(raw.get("ResourceId"))
+    return Finding(
+        check_id=check_id,
+        status_code="" if status == "WARNING" else status,  # WARNING: allowlisted (Prowler 3's muting)
+        muted=status == "WARNING",
+        resources=(Resource(uid=uid, type=_text(raw.get("ResourceType")), region=region),),
+        account_uid=_text(raw.get("AccountId")),
+        region=region,
+        severity=_text(raw.get("Severity")),
+        status_detail=_text(raw.get("StatusExtended")),
+        time=_iso(raw.get("AssessmentStartTime")),
+        product_version="",
     )
 
 
@@ -202,7 +226,7 @@ _ABSENT: Any = msgspec.UNSET  # status_code missing (not null): what ``"status_c
 
 
 class _RawFinding(msgspec.Struct, gc=False):
-    metadata: _RawMetadata | None = None
+    metadata: _RawMetadata  # required: a Prowler 3 native JSON finding (no metadata) is read by ``finding``
     status_code: Any = _ABSENT
     status: Any = None
     status_id: Any = None
@@ -224,8 +248,6 @@ _ONE = msgspec.json.Decoder(_RawFinding)
 def _from_typed(raw: _RawFinding) -> Finding | None:
     """What ``finding`` makes of the same object, from its typed form (``_text`` inlined: a million calls)."""
     metadata = raw.metadata
-    if metadata is None:
-        return None
     check_id = metadata.event_code
     check_id = check_id.strip() if type(check_id) is str else ""
     code = raw.status_code
@@ -316,7 +338,7 @@ def scan_findings(path: Path, detailed: Callable[[str], bool], tally: ScanTally)
                     yield parsed
                 continue
             metadata = raw.metadata
-            check_id = metadata.event_code if metadata is not None else None
+            check_id = metadata.event_code
             check_id = check_id.strip() if type(check_id) is str else ""
             if not check_id or raw.status_code is _ABSENT:
                 raise _not_a_finding(path, index, raw)
@@ -338,7 +360,7 @@ def scan_findings(path: Path, detailed: Callable[[str], bool], tally: ScanTally)
             if when is not None and (tally.newest is None or when > tally.newest):
                 tally.newest = when
             if not tally.version:
-                product = metadata.product if metadata is not None else None
+                product = metadata.product
                 version = product.version if product is not None else None
                 tally.version = version.strip() if type(version) is str else ""
 

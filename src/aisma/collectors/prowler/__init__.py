@@ -153,10 +153,13 @@ class ProwlerCollector:
                 when = scan.newest
                 if when is None:
                     when = file_time(path)
-                    warnings.append(f"{name}: its findings carry no time; dated by the file's modification time")
+                    if scan.findings:
+                        warnings.append(f"{name}: its findings carry no time; dated by the file's modification time")
                 ledger.add(scan, when)
                 scans.append((path, scan))
-                if scan.measured == 0:
+                if scan.findings == 0:
+                    warnings.append(f"{name}: holds no finding; nothing measured")
+                elif scan.measured == 0:
                     warnings.append(
                         f"{name}: none of its {scan.findings} findings is a PASS or FAIL of a measured check"
                     )
