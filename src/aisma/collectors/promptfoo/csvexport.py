@@ -68,11 +68,13 @@ def read_csv(path: Path, multiturn: frozenset[str]) -> PromptfooFile:
             outputs = _outputs(fields)
             if not outputs and fields[:1] == ["RESULT"]:  # the oldest layout: RESULT, then the prompts
                 outputs = [_Output(0, "", cell=False)]
-            if not outputs:
-                raise shape_error(path, "no [provider] prompt column in the header", EXPECTED_CSV)
             plugin_at = fields.index("pluginId") if "pluginId" in fields else -1
             strategy_at = fields.index("strategyId") if "strategyId" in fields else -1
             continue
+        if not outputs:  # an old layout naming no provider: the columns whose cells start with a status
+            outputs = [_Output(i, "", cell=True) for i, field in enumerate(fields) if _CELL_STATUS.match(field)]
+            if not outputs:
+                raise shape_error(path, "no [provider] prompt column and no [PASS]/[FAIL] cell", EXPECTED_CSV)
         if not any(field.strip() for field in fields):
             continue
         plugin = fields[plugin_at].strip() if 0 <= plugin_at < len(fields) else ""
