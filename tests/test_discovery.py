@@ -488,10 +488,14 @@ def test_registered_sighting_does_not_hide_a_shadow_one() -> None:
 def test_cli_reports_a_bad_trace_file_in_one_line(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = workspace / "evidence" / "otel" / "broken.json"
     bad.write_text('{"resourceSpans": [{"resource": {"attributes": [')
-    assert run(["assess", str(workspace), "--at", "2026-11-16"]) == 1
+    # The assessment reads every other file; the broken one is one warning line, and --strict fails on it.
+    assert run(["assess", str(workspace), "--at", "2026-11-16"]) == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith(f"aisma: error: {bad}: truncated or invalid JSON")
+    assert err.startswith("warning: otel: evidence/otel/broken.json: truncated or invalid JSON")
+    assert run(["assess", str(workspace), "--at", "2026-11-16", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "aisma: error: --strict: 1 evidence file(s) could not be read"
     assert "Traceback" not in err
 
 

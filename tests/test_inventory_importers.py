@@ -272,7 +272,7 @@ def test_bom_partial_card_nested_components_and_mean() -> None:
     [
         ('{"spdxVersion": "SPDX-2.3"}', "not a CycloneDX BOM (no bomFormat)"),
         ('{"bomFormat": "SPDX", "specVersion": "1.6"}', "not a CycloneDX BOM (bomFormat is 'SPDX')"),
-        ('{"bomFormat": "CycloneDX", "specVersion": "1.4"}', "CycloneDX specVersion '1.4' is not supported"),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.3"}', "CycloneDX specVersion '1.3' is not supported"),
         ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": {}}', "components must be a list"),
         ("[1, 2]", "not a CycloneDX BOM (no bomFormat)"),
     ],

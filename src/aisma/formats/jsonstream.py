@@ -83,7 +83,10 @@ def open_json(path: Path, expected: str) -> Iterator[tuple[BinaryIO, bytes]]:
 # Where the two parsers differ, on values decoded whole: integers beyond 64 bits and 1e400 (infinity)
 # are read (ijson with use_float refuses them), and an unterminated string after the closing bracket
 # of an array is an error (ijson lets it pass).
-DECODE_LIMIT = 8 << 20  # characters of one array item or value; bytes of one JSON Lines line
+DECODE_LIMIT = 8 << 20  # bytes of one JSON Lines line read whole (typed decoding: a few bytes per value kept)
+# Characters of one value decoded whole by the json module, which keeps every value (an empty object costs
+# 64 bytes for its 3 characters): beyond it, ijson (through the guard, at most ITEM_LIMIT) or an error.
+PLAIN_LIMIT = 1 << 20
 ARRAY_ITEM_DEPTH = 2  # the items of a top-level array open at depth 2 (the array itself is depth 1)
 READ_SIZE = 1 << 20
 READ_AHEAD = 64 << 10  # a value is decoded once this much text follows it, or the input ends
@@ -136,7 +139,10 @@ JSONError = ijson.JSONError  # what ijson raises on input that is not JSON
 
 
 def decode_line(line: bytes) -> Any:
-    """One JSON value from UTF-8 bytes with the json module (NaN and Infinity refused); ValueError if not."""
+    """One JSON value from UTF-8 bytes with the json module (NaN and Infinity refused); ValueError if not,
+    or if it is longer than PLAIN_LIMIT (the caller's streaming parser takes it, through the guard)."""
+    if len(line) > PLAIN_LIMIT:
+        raise ValueError("too long to decode whole")
     return _DECODER.decode(line.decode("utf-8"))
 
 
@@ -230,7 +236,7 @@ class _Window:
 
 def array_items(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
     """The items of the JSON array at ``handle``'s position: ``ijson.items(handle, "item")``, faster."""
-    limit = DECODE_LIMIT if limit is None else limit
+    limit = PLAIN_LIMIT if limit is None else min(limit, PLAIN_LIMIT)
     window = _Window(handle)
     if not window.skip_space() or window.text[window.pos] != "[":
         yield from items(cast(BinaryIO, window.rest()), "item", ARRAY_ITEM_DEPTH)
@@ -268,7 +274,7 @@ def array_items(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
 def values(handle: BinaryIO, limit: int | None = None) -> Iterator[Any]:
     """Every top-level JSON value from ``handle``'s position (JSON Lines, concatenated documents):
     ``ijson.items(handle, "", multiple_values=True)``, faster."""
-    limit = DECODE_LIMIT if limit is None else limit
+    limit = PLAIN_LIMIT if limit is None else min(limit, PLAIN_LIMIT)
     window = _Window(handle)
     found = False
     while window.skip_space():

@@ -22,7 +22,9 @@ from typing import BinaryIO
 MAX_DEPTH = 512  # containers open at once
 MAX_STRING = 16 << 20  # bytes of one JSON string (an embedded file, a long prompt)
 MAX_NUMBER = 1024  # characters of one number (a 64-bit integer or a double needs about 25)
-ITEM_LIMIT = 8 << 20  # bytes of one value a reader builds whole (a finding, a component, a span)
+# Bytes of one value a reader builds whole (a finding, a component, a span, a result): in the worst case
+# (``[{},{},...]``) Python keeps some 24 times the bytes, so 4 MB stays well inside a 300 MB process.
+ITEM_LIMIT = 4 << 20
 MB = 1 << 20
 
 _KEEP = b'"[]{}'
