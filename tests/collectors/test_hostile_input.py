@@ -113,7 +113,7 @@ def collect_in_a_child(collector: str, path: Path) -> tuple[int, str, float]:
         [sys.executable, "-c", code, "collect", collector, str(path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        preexec_fn=limit,  # noqa: PLW1509 - only setrlimit, before exec
+        preexec_fn=limit,  # only setrlimit, before exec
         env={**os.environ, "AISMA_DEBUG": ""},
     )
     assert child.stderr is not None
