@@ -33,6 +33,10 @@ _SQUARE = bytes.maketrans(b"{}", b"[]")
 _NUMBER_CHARS = b"0123456789+-.eE"
 
 
+def _size(limit: int) -> str:
+    return f"{limit // MB} MB" if limit >= MB else f"{limit} bytes"
+
+
 class LimitExceeded(Exception):
     """Input past one of the bounds; ``problem`` says which, for the reader's one-line error."""
 
@@ -134,8 +138,8 @@ class JsonGuard:
         rest, rounds = brackets, 0
         while b"[]" in rest:
             rest = rest.replace(b"[]", b"")
-            rounds += 1
-            if start + rounds > self.max_depth:
+            rounds += 1  # a pair removed in round r is nested r deep inside this block, at least
+            if rounds > self.max_depth:
                 raise too_deep(self.max_depth)
         closers = len(rest) - len(rest.lstrip(b"]"))
         openers = len(rest) - closers
@@ -162,4 +166,4 @@ class JsonGuard:
     def _grow_item(self, size: int) -> None:
         self.item_bytes += size
         if self.item_bytes > self.item_limit:
-            raise LimitExceeded(f"a value larger than {self.item_limit // MB} MB")
+            raise LimitExceeded(f"a value larger than {_size(self.item_limit)}")
