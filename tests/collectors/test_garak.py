@@ -126,7 +126,7 @@ def test_real_reports_count_their_eval_lines_one_run_per_file(tmp_path: Path) ->
     # the two fragments (attempt and eval lines only) have no start time: dated by the file, and said so
     for fragment in ("qual_review_mixed", "qual_review_shuffled"):
         assert (
-            f"{tmp_path / fragment}.report.jsonl: 1 run(s) record no start time; dated by the file's modification time"
+            f"{tmp_path / fragment}.report.jsonl: 1 run(s) record no start time; dated by the file (a date in its name, else its modification time)"
             in result.warnings
         )
     assert f"{tmp_path / 'report_test.report.jsonl'}: target 'qwen2' matches no inventory system" in result.warnings[6]

@@ -8,6 +8,7 @@ promptfoo documents for ``eval -o results.json`` / ``results.jsonl``: ``evalId``
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tracemalloc
@@ -451,3 +452,34 @@ def test_two_targets_of_one_system_in_one_evaluation_are_its_latest_run_together
     assert next(m for m in got.measurements if m.metric == ASR).details == (
         "ask-bank hijacking: 3/10 attacks succeeded",
     )
+
+
+def test_csv_export_of_a_red_team_eval(tmp_path: Path) -> None:
+    """The layout promptfoo writes today (src/server/utils/evalTableUtils.ts: buildCsvHeaders with
+    isRedteam): vars, then per prompt "[provider] label", Status, Score, Named Scores, Grader Reason,
+    Comment, then the red-team metadata of the row's first output."""
+    header = ["prompt", "[openai:gpt-4o-mini] {{prompt}}", "Status", "Score", "Named Scores", "Grader Reason"]
+    header += ["Comment", "Messages", "RedteamHistory", "RedteamTreeHistory", "pluginId", "strategyId"]
+    header += ["sessionId", "sessionIds"]
+
+    def row(status: str, plugin: str, strategy: str) -> list[str]:
+        return ["attack", "output", status, "1.00", "", "reason", "", "", "", "", plugin, strategy, "", ""]
+
+    rows = [
+        row("PASS", "indirect-prompt-injection", "basic"),
+        row("FAIL", "indirect-prompt-injection", "jailbreak"),
+        row("FAIL", "sql-injection", "crescendo"),
+        row("ERROR", "sql-injection", "basic"),  # the target did not answer: not graded
+        row("PASS", "", ""),  # a plain test in the same eval
+    ]
+    path = tmp_path / "ask-northbridge-2026-11-02.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    result = collect([path])
+    got = measured(result)
+    assert got[ASR] == (2, 3)
+    assert got[INJECTION] == (1, 2)
+    assert got["redteam.output_handling.attack_success_rate"] == (1, 1)
+    assert {m.observed_at for m in result.measurements} == {datetime(2026, 11, 2, tzinfo=UTC)}  # the name's date
+    assert f"{path}: 1 result(s) marked as errors (no answer graded) not counted" in result.warnings
+    assert f"{path}: 1 result(s) without metadata.pluginId (not red-team tests) skipped" in result.warnings

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source, file_time
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source
 from aisma.collectors.garak.report import DEFAULT_MULTITURN, read_report
+from aisma.collectors.mcp_config.stream import observed_time
 from aisma.collectors.redteam import FileRuns, check_keys, measure, name_list, window_days
 from aisma.collectors.registry import read_meta
 
@@ -46,7 +47,7 @@ class GarakCollector:
             elif report.empty_runs:
                 warnings.append(f"{name}: {report.empty_runs} run(s) without eval entries (stopped early?) not counted")
             source = file_source(path, "garak", report.version, context)
-            files.append(FileRuns(path=path, source=source, runs=tuple(report.runs), file_time=file_time(path)))
+            files.append(FileRuns(path=path, source=source, runs=tuple(report.runs), file_time=observed_time(path)))
         result = measure(files, context, window)
         return CollectionResult(
             measurements=result.measurements,
