@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors.reading import skipped
-
 from aisma.collectors.base import CollectContext, CollectionResult
 from aisma.collectors.sarif import collector
+from collectors.reading import skipped
 
 AT = datetime(2026, 11, 16, 9, tzinfo=UTC)
 

@@ -181,9 +181,8 @@ def measure(files: Sequence[FileRuns], context: CollectContext, window: int) -> 
                 continue
             placed.append(_Placed(run, when, item, _match(context.inventory.systems, run)))
     for file, n in undated.items():
-        warnings.append(
-            f"{file}: {n} run(s) record no start time; dated by the file (a date in its name, else its modification time)"
-        )
+        dated = "dated by the file (a date in its name, else its modification time)"
+        warnings.append(f"{file}: {n} run(s) record no start time; {dated}")
     unmatched = sorted({(p.file.source.file, p.run.target) for p in placed if p.system is None})
     for file, target in unmatched:
         named = f"target {target!r}" if target else "a run with no target recorded"
