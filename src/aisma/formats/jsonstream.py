@@ -346,6 +346,15 @@ class JsonLines:
         return None
 
 
+def json_lines(handle: BinaryIO) -> Iterator[Any]:
+    """Every value of a JSON Lines stream: a line at a time (``JsonLines``), then ``values`` for the rest
+    from the first line that is not one bounded value (pretty-printed, too long, or invalid: its error)."""
+    lines = JsonLines(handle)
+    yield from lines
+    if lines.rest is not None:
+        yield from values(lines.rest)
+
+
 # ----------------------------------------------------------------------------------------- typed batches
 # An array of objects is cut into batches of whole items without parsing it, then each batch is
 # decoded whole by msgspec into the caller's types (fields it does not declare are skipped in C).

@@ -22,14 +22,13 @@ detector could judge, so it is not used); the target is ``plugins.model_name`` b
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from aisma.collectors.base import parse_time
 from aisma.collectors.redteam import Run
-from aisma.formats.jsonstream import JsonLines, open_json, shape_error, values
+from aisma.formats.jsonstream import json_lines, open_json, shape_error
 
 EXPECTED = "a garak report (report.jsonl: JSON Lines with an entry_type on every line) or hit log (hitlog.jsonl)"
 HITLOG_FIELDS = ("probe", "detector", "generator")
@@ -140,13 +139,6 @@ class _Reader:
         self.run.multiturn = self.run.multiturn or _is_multiturn(probe, self.multiturn)
 
 
-def _entries(handle: BinaryIO) -> Iterator[Any]:
-    lines = JsonLines(handle)
-    yield from lines
-    if lines.rest is not None:
-        yield from values(lines.rest)
-
-
 def read_report(path: Path, multiturn: frozenset[str]) -> GarakFile:
     """The runs in one garak report (or the hits of a hit log); a broken file is a one-line AismaError."""
     reader = _Reader(path, multiturn)
@@ -158,7 +150,7 @@ def read_report(path: Path, multiturn: frozenset[str]) -> GarakFile:
             found = "a JSON array" if first == b"[" else "no JSON object"
             raise shape_error(path, f"found {found}", EXPECTED)
         hitlog: bool | None = None  # decided by the first line
-        for index, entry in enumerate(_entries(handle), start=1):
+        for index, entry in enumerate(json_lines(handle), start=1):
             count = index
             fields = entry if isinstance(entry, dict) else {}
             kind = fields.get("entry_type")

@@ -17,7 +17,6 @@ output and are read by a short first pass that stops where the list starts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any, BinaryIO
 
 from aisma.collectors.base import parse_time
 from aisma.collectors.redteam import Run
-from aisma.formats.jsonstream import JsonLines, items, open_json, parse, shape_error, values
+from aisma.formats.jsonstream import items, json_lines, open_json, parse, shape_error
 
 EXPECTED_JSON = "promptfoo results JSON (promptfoo eval -o results.json: an object with results.results)"
 EXPECTED_JSONL = "promptfoo results JSONL (promptfoo eval -o results.jsonl: one result object per line)"
@@ -146,13 +145,6 @@ class _Fold:
         run.multiturn = run.multiturn or multiturn
 
 
-def _lines(handle: BinaryIO) -> Iterator[Any]:
-    lines = JsonLines(handle)
-    yield from lines
-    if lines.rest is not None:
-        yield from values(lines.rest)
-
-
 def read_results(path: Path, multiturn: frozenset[str]) -> PromptfooFile:
     """The runs in one promptfoo results file (JSON, or JSONL when the name ends in .jsonl)."""
     lines = path.name.casefold().endswith(".jsonl")
@@ -164,7 +156,7 @@ def read_results(path: Path, multiturn: frozenset[str]) -> PromptfooFile:
             found = "a JSON array" if first == b"[" else "no JSON object"
             raise shape_error(path, f"found {found}", expected)
         if lines:
-            records = _lines(handle)
+            records = json_lines(handle)
         else:
             start = handle.tell()
             header = _header(path, handle)
