@@ -41,6 +41,8 @@ def build() -> typer.Typer:
                 )
         finally:
             database.dispose()
+        for line in summary.unreadable:
+            typer.echo(f"warning: {line}", err=True)
         typer.echo(
             f"imported {directory} as {summary.org_slug}: {summary.systems} systems, {summary.answers} answers, "
             f"{summary.evidence_files} evidence files, {summary.measurements} measurements, "

@@ -46,6 +46,7 @@ class ImportSummary:
     evidence_files: int
     measurements: int
     observed: int = 0  # AI assets the collectors saw (discovery)
+    unreadable: tuple[str, ...] = ()  # evidence files the collectors skipped, one line each
 
 
 def _jsonable(value: Any) -> Any:
@@ -151,6 +152,7 @@ def import_workspace(
         )
 
     pushed = seen = 0
+    unreadable: tuple[str, ...] = ()
     if collect:
         collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, at or utcnow())
         items = [measurements.measurement_to_dict(m) for m in collected.measurements]
@@ -159,7 +161,8 @@ def import_workspace(
             pushed += measurements.push(session, actor, items[start : start + step])
         assets = [observed.asset_to_dict(a) for a in collected.observed]
         seen = observed.replace_observed(session, actor, assets, observed.IMPORT_SOURCE, max_assets=sys.maxsize)
-    return ImportSummary(org.slug, len(raw_systems), len(workspace.answers), len(files), pushed, seen)
+        unreadable = collected.unreadable
+    return ImportSummary(org.slug, len(raw_systems), len(workspace.answers), len(files), pushed, seen, unreadable)
 
 
 def _answer_entry(row: AnswerRow, stored: dict[str, evidence.EvidenceRecord]) -> str | dict[str, Any]:
