@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source
 from aisma.collectors.cisco_mcp_scanner.reader import read_results, server_names
-from aisma.collectors.mcp_config.stream import observed_time
+from aisma.collectors.mcp_config.stream import name_time, observed_time, undated_note
 from aisma.collectors.mcp_scan.coverage import ServerScan, coverage, inventory_servers
 from aisma.collectors.registry import read_meta
 
@@ -56,6 +56,8 @@ class CiscoMcpScannerCollector:
         )
         if empty:
             warnings.insert(0, f"{len(empty)} file(s) hold no scan result: {', '.join(empty[:5])}")
+        if out and name_time(newest) is None:
+            warnings += undated_note([context.display_name(newest)])
         return CollectionResult(
             measurements=tuple(out), warnings=tuple(notes + warnings), unreadable=tuple(reads.unreadable)
         )

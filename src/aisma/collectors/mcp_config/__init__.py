@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source, ratio
 from aisma.collectors.mcp_config.reader import Options, read_config
-from aisma.collectors.mcp_config.stream import observed_time
+from aisma.collectors.mcp_config.stream import name_time, observed_time, undated_note
 from aisma.collectors.registry import read_meta
 from aisma.inventory.discovery import MCP_TOOL, Sightings
 from aisma.scoring.inputs import Measurement
@@ -42,6 +42,7 @@ class McpConfigCollector:
         version = _version()
         out: list[Measurement] = []
         empty: list[str] = []
+        undated: list[str] = []
         sightings = Sightings(MCP_TOOL)
         reads = FileReads(context)
         for path, result in reads.each(paths, lambda path: read_config(path, context.display_name(path), options)):
@@ -53,6 +54,8 @@ class McpConfigCollector:
                 empty.append(display)
             else:
                 when = observed_time(path)
+                if name_time(path) is None:
+                    undated.append(display)
                 source = file_source(path, TOOL, version, context)
                 for metric in self.meta.metrics:
                     tally = result.tallies.get(metric)
@@ -61,6 +64,7 @@ class McpConfigCollector:
             if context.progress:
                 context.progress(path.stat().st_size)
         warnings = [f"{len(empty)} file(s) configure no MCP server: {', '.join(empty[:5])}"] if empty else []
+        warnings += undated_note(undated)
         return CollectionResult(
             measurements=tuple(out),
             observed=sightings.assets(),

@@ -227,16 +227,30 @@ _NAME_TIME = re.compile(
 )
 
 
-def observed_time(path: Path) -> datetime:
-    """When the tool ran: a date (and time) in the file name, else the file's modification time (UTC).
-
-    mcp-scan, the Cisco scanner and client configuration files carry no timestamp of their own; a
-    date-only name counts as the start of that day in UTC.
-    """
+def name_time(path: Path) -> datetime | None:
+    """A date (and time) in the file name, as scheduled jobs write it; None when the name has none."""
     for match in _NAME_TIME.finditer(path.name):
         year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
         try:
             return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except ValueError:
             continue
-    return file_time(path)
+    return None
+
+
+def observed_time(path: Path) -> datetime:
+    """When the tool ran: a date (and time) in the file name, else the file's modification time (UTC).
+
+    mcp-scan, the Cisco scanner and client configuration files carry no timestamp of their own; a
+    date-only name counts as the start of that day in UTC. ``undated_note`` words the warning for
+    the files dated by their modification time.
+    """
+    return name_time(path) or file_time(path)
+
+
+def undated_note(names: list[str]) -> list[str]:
+    """The warning for files dated by their modification time (their name holds no date), if any."""
+    if not names:
+        return []
+    shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    return [f"{len(names)} file(s) with no date in the name, dated by their modification time: {shown}"]

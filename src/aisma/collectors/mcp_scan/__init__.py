@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source, ratio
-from aisma.collectors.mcp_config.stream import observed_time
+from aisma.collectors.mcp_config.stream import name_time, observed_time, undated_note
 from aisma.collectors.mcp_scan.coverage import ServerScan, coverage, inventory_servers
 from aisma.collectors.mcp_scan.reader import ConfigScan, read_scan
 from aisma.collectors.registry import read_meta
@@ -58,6 +58,8 @@ class McpScanCollector:
             out.append(ratio(TOXIC_FREE, len(scanned) - len(toxic), len(scanned), when, source, toxic))
         if not configs:
             warnings.append("the scanner output lists no client configuration")
+        if out and name_time(newest) is None:
+            warnings += undated_note([context.display_name(newest)])
         return CollectionResult(measurements=tuple(out), warnings=tuple(warnings), unreadable=tuple(reads.unreadable))
 
 
