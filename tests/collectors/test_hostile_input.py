@@ -10,7 +10,6 @@ and stay under 300 MB. Nothing here measures time.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from collections.abc import Callable
@@ -105,15 +104,16 @@ CSV_COLLECTORS: dict[str, tuple[str, bytes]] = {
 def collect_in_a_child(collector: str, path: Path) -> tuple[int, str, float]:
     """Exit status, stderr and peak RSS (MB) of ``aisma collect COLLECTOR PATH`` in a process of its own."""
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
-    code = "import sys; from aisma.cli.main import run; sys.exit(run(sys.argv[1:]))"
+    # The child limits its own address space (no preexec_fn: the test process may have threads running).
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1]))); "
+        "from aisma.cli.main import run; sys.exit(run(sys.argv[2:]))"
+    )
     child = subprocess.Popen(
-        [sys.executable, "-c", code, "collect", collector, str(path)],
+        [sys.executable, "-c", code, str(ADDRESS_SPACE), "collect", collector, str(path)],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        preexec_fn=limit,  # only setrlimit, before exec
         env={**os.environ, "AISMA_DEBUG": ""},
     )
     assert child.stderr is not None
