@@ -1,8 +1,8 @@
 """Hostile files, cheap to send and expensive to read, against every file collector.
 
-Each case runs ``aisma collect`` in a child process of its own and reads that child's peak RSS from
-the kernel (``os.wait4``), so the figure is the whole process's, C parsers included; an address-space
-limit on the child stops a regression from taking the machine down with it. Every case must end with
+Each case runs ``aisma collect`` in a child process of its own, which reports its peak RSS as the kernel
+counts it (``VmHWM``), so the figure is the whole process's, C parsers included; an address-space limit
+on the child stops a regression from taking the machine down with it. Every case must end with
 exit 0 (the file is valid, if odd) or exit 1 and one line naming the file, never an internal error,
 and stay under 300 MB. Nothing here measures time.
 """
@@ -101,26 +101,35 @@ CSV_COLLECTORS: dict[str, tuple[str, bytes]] = {
 }
 
 
+CHILD = """
+import resource, sys
+limit, report = int(sys.argv[1]), sys.argv[2]
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from aisma.cli.main import run
+try:
+    code = run(sys.argv[3:])
+finally:
+    # VmHWM: the peak RSS of this program's own memory (ru_maxrss would also count the parent's image,
+    # which a fork copies before the exec)
+    with open("/proc/self/status") as status, open(report, "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+sys.exit(code)
+"""
+
+
 def collect_in_a_child(collector: str, path: Path) -> tuple[int, str, float]:
     """Exit status, stderr and peak RSS (MB) of ``aisma collect COLLECTOR PATH`` in a process of its own."""
-
-    # The child limits its own address space (no preexec_fn: the test process may have threads running).
-    code = (
-        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1]))); "
-        "from aisma.cli.main import run; sys.exit(run(sys.argv[2:]))"
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-c", code, str(ADDRESS_SPACE), "collect", collector, str(path)],
+    report = path.with_name(path.name + ".peak")
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(ADDRESS_SPACE), str(report), "collect", collector, str(path)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "AISMA_DEBUG": ""},
+        check=False,
     )
-    assert child.stderr is not None
-    err = child.stderr.read().decode("utf-8", errors="replace")
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, err, usage.ru_maxrss / 1024  # Linux: kilobytes
+    peak_kb = int(report.read_text()) if report.exists() else 0
+    return child.returncode, child.stderr.decode("utf-8", errors="replace"), peak_kb / 1024
 
 
 def check(collector: str, path: Path) -> str:
