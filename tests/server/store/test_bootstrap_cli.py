@@ -60,3 +60,67 @@ def test_cli_db_audit_import_export(
     assert run(["db", "downgrade", "base"]) == 0
     assert run(["db", "upgrade", "--database-url", "postgresql://nobody@127.0.0.1:1/x"]) == 1
     assert "database postgresql+psycopg://nobody@127.0.0.1:1/x:" in capsys.readouterr().err
+
+
+def test_import_before_the_first_serve_makes_the_admin_its_owner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh server: the import creates the first admin (as serve would), who owns the imported org."""
+    from aisma.web.serve import prepare
+
+    monkeypatch.setenv("AISMA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("AISMA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("AISMA_ADMIN_EMAIL", "ciso@bank.example")
+    monkeypatch.delenv("AISMA_ADMIN_PASSWORD", raising=False)
+    write_example(tmp_path / "bank", overwrite_demo=False)
+    assert run(["server", "import", str(tmp_path / "bank"), "--org", "bank", "--no-collect"]) == 0
+    out = capsys.readouterr().out
+    assert "owner ciso@bank.example" in out and "one-time password: " in out
+    password = out.split("one-time password: ")[1].split()[0]
+    assert not any("created the first admin" in line for line in prepare()), "serve must not make a second admin"
+    database = Database(f"sqlite:///{tmp_path / 'data' / 'aisma.db'}")
+    try:
+        with database.transaction() as s:
+            user = accounts.authenticate(s, "ciso@bank.example", password)
+            assert user is not None and user.is_admin
+            assert accounts.actor_for(s, user, "bank").role == Role.OWNER
+    finally:
+        database.dispose()
+
+
+def test_import_owner_default_first_admin_and_named(database: Database) -> None:
+    with database.transaction() as s:
+        first = bootstrap.ensure_admin(s, "root@example.org", "a long enough password")
+        assert first is not None
+        user, chosen = bootstrap.import_owner(s)
+        assert user.email == "root@example.org" and chosen.created is None
+        other, made = bootstrap.import_owner(s, "Analyst@Example.org")
+        assert other.email == "analyst@example.org" and not other.is_admin
+        assert made.created is not None and made.created.generated_password
+        again, chosen = bootstrap.import_owner(s, "analyst@example.org")
+        assert again.id == other.id and chosen.created is None
+
+
+def test_import_with_owner_over_http(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    """The owner named at import opens the organization through the API (no 404)."""
+    from fastapi.testclient import TestClient
+
+    from aisma.server.services import tokens, transfer
+    from aisma.server.settings import ServerSettings
+    from aisma.web.app import create_app
+
+    write_example(tmp_path / "bank", overwrite_demo=False)
+    database = Database(database_url)
+    try:
+        with database.transaction() as s:
+            bootstrap.ensure_admin(s, "root@example.org", "a long enough password")
+            owner, _ = bootstrap.import_owner(s)
+            transfer.import_workspace(s, tmp_path / "bank", "bank", tmp_path / "ev", collect=False, owner=owner)
+            actor = accounts.actor_for(s, owner, "bank")
+            _row, token = tokens.create_token(s, actor, "t", ["read"], None)
+    finally:
+        database.dispose()
+    settings = ServerSettings(data_dir=tmp_path / "data", database_url=database_url, secret_key="k")
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/api/v1/orgs/bank", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.json()["role"] == "owner"

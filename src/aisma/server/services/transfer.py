@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import atomic_output, write_atomic
-from aisma.server.auth import Actor
+from aisma.server.auth import Actor, Role
 from aisma.server.errors import Conflict, Invalid
 from aisma.server.services import accounts, audit, evidence, inventory, measurements, observed
 from aisma.server.services.models import installed_model_ids, model_by_id
@@ -31,7 +31,7 @@ from aisma.store.repositories import answers as answers_repo
 from aisma.store.repositories import evidence as evidence_repo
 from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.repositories import systems as systems_repo
-from aisma.store.tables import AnswerRow, Organization
+from aisma.store.tables import AnswerRow, Organization, User
 from aisma.store.types import utcnow
 from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.workspace.loader import open_workspace
@@ -46,6 +46,7 @@ class ImportSummary:
     evidence_files: int
     measurements: int
     observed: int = 0  # AI assets the collectors saw (discovery)
+    owner: str = ""  # the account that owns the organization (empty when none was given)
 
 
 def _jsonable(value: Any) -> Any:
@@ -94,10 +95,12 @@ def import_workspace(
     by: str = "system",
     collect: bool = True,
     at: datetime | None = None,
+    owner: User | None = None,
 ) -> ImportSummary:
     """Create organization ``org_slug`` (or fill an empty one) from a workspace folder.
 
     The collectors run as of ``at`` (default now): windows such as red-team recency count back from it.
+    ``owner`` (an account) becomes an owner of the organization, so someone can open it.
     """
     workspace = open_workspace(directory)  # every file checked first: nothing is imported from a broken workspace
     root = workspace.root
@@ -111,6 +114,8 @@ def import_workspace(
     org = _organization(
         session, org_slug, workspace.config.organization, workspace.config.model, _jsonable(config_raw), by
     )
+    if owner is not None and orgs_repo.membership(session, org.id, owner.id) is None:
+        accounts.add_member_unchecked(session, org, owner, Role.OWNER, by=by)
     actor = accounts.system_actor(session, org.slug, by)
 
     raw_inventory = load_yaml(root / INVENTORY_FILE) if (root / INVENTORY_FILE).is_file() else None
@@ -159,7 +164,9 @@ def import_workspace(
             pushed += measurements.push(session, actor, items[start : start + step])
         assets = [observed.asset_to_dict(a) for a in collected.observed]
         seen = observed.replace_observed(session, actor, assets, observed.IMPORT_SOURCE, max_assets=sys.maxsize)
-    return ImportSummary(org.slug, len(raw_systems), len(workspace.answers), len(files), pushed, seen)
+    return ImportSummary(
+        org.slug, len(raw_systems), len(workspace.answers), len(files), pushed, seen, owner.email if owner else ""
+    )
 
 
 def _answer_entry(row: AnswerRow, stored: dict[str, evidence.EvidenceRecord]) -> str | dict[str, Any]:
