@@ -99,10 +99,15 @@ def system_document(i: int) -> dict[str, Any]:
 
 def seed(database_url: str, data_dir: Path, users: int, systems: int, months: int) -> dict[str, Any]:
     """Migrate, create the organization, its users and sessions, systems, answers and history."""
+    from aisma.server import models
     from aisma.server.auth import Role
-    from aisma.server.services import accounts, answers, assessments, inventory, models, sessions
     from aisma.store import migrate
     from aisma.store.db import Database
+    from aisma.web.features.answers import service as answers
+    from aisma.web.features.assessments import service as assessments
+    from aisma.web.features.inventory import service as inventory
+    from aisma.web.features.organizations import service as accounts
+    from aisma.web.features.signin import service as sessions
 
     started = time.perf_counter()
     migrate.upgrade(database_url, "head")

@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 
 from aisma.server import passwords
 from aisma.server.auth import Role
-from aisma.server.services import accounts
 from aisma.store import migrate
 from aisma.store.db import Database
+from aisma.web.features.organizations import service as accounts
 from prerequisites import missing
 
 from .factories import PASSWORD, OrgWithMembers

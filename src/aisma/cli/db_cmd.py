@@ -84,8 +84,8 @@ def build_audit() -> typer.Typer:
 
         Prints the chain's head hash: keep it outside the database and pass it as --anchor next time.
         """
-        from aisma.server.services import audit
         from aisma.store.db import Database, connection_errors_reported
+        from aisma.web.features.audit import service as audit
 
         target = database_url(url)
         database = Database(target)

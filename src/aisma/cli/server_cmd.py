@@ -35,10 +35,11 @@ def build() -> typer.Typer:
         """Import a workspace into the server database as organization ORG (migrates the database first)."""
         import os
 
-        from aisma.server.services import bootstrap, transfer
         from aisma.server.settings import ServerSettings
         from aisma.store import migrate
         from aisma.store.db import Database, connection_errors_reported
+        from aisma.web.features.organizations import bootstrap
+        from aisma.web.features.transfer import service as transfer
         from aisma.web.serve import ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV
 
         settings = ServerSettings()
@@ -84,9 +85,10 @@ def build() -> typer.Typer:
         url: DatabaseUrl = None,
     ) -> None:
         """Write organization ORG as a workspace folder that `aisma assess` reads."""
-        from aisma.server.services import accounts, transfer
         from aisma.server.settings import ServerSettings
         from aisma.store.db import Database, connection_errors_reported
+        from aisma.web.features.organizations import service as accounts
+        from aisma.web.features.transfer import service as transfer
 
         settings = ServerSettings()
         target = url or settings.database_url

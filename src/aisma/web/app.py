@@ -34,8 +34,7 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 def create_app(settings: ServerSettings) -> FastAPI:
     """A ready ASGI app; the caller owns the settings (and runs migrations before serving)."""
-    from aisma.web.api import build_api_router
-    from aisma.web.pages import build_router as build_pages_router
+    from aisma.web.features import api_router, pages_router
 
     database = Database(settings.database_url)
     oidc = _oidc_client(settings)
@@ -65,8 +64,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))
     install_error_handlers(app)
-    app.include_router(build_api_router(), prefix=API_PREFIX)
-    app.include_router(build_pages_router(), include_in_schema=False)
+    app.include_router(api_router(), prefix=API_PREFIX)
+    app.include_router(pages_router(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
     return app
 

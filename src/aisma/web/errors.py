@@ -55,7 +55,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def stale_write(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StaleWrite)
-        from aisma.web.api.schemas import stale_current
+        from aisma.web.schemas import stale_current
 
         return error_response(request, 409, str(exc), current=stale_current(exc.current))
 

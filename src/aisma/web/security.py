@@ -108,7 +108,9 @@ def current_caller(
     _cookie: Annotated[str | None, Depends(_COOKIE_SCHEME)] = None,
 ) -> Caller:
     """The user behind the session cookie or the bearer token; ``NotAuthenticated`` when neither is valid."""
-    from aisma.server.services import accounts, sessions, tokens
+    from aisma.web.features.admin import service as tokens
+    from aisma.web.features.organizations import service as accounts
+    from aisma.web.features.signin import service as sessions
 
     cached: Caller | None = getattr(request.state, "aisma_caller", None)
     if cached is not None:
@@ -170,7 +172,7 @@ def current_actor(org: str, session: DbSession, caller: CurrentCaller, _csrf: Cs
     Not a member, or a token of another organization: ``NotFound``, so nobody learns which
     organizations exist. A cookie-authenticated state change must carry the CSRF token.
     """
-    from aisma.server.services import accounts
+    from aisma.web.features.organizations import service as accounts
 
     if caller.token_actor is not None:
         if caller.token_actor.org_slug != org:

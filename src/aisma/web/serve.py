@@ -26,9 +26,9 @@ def app_from_environment() -> FastAPI:
 
 def prepare(settings: ServerSettings | None = None) -> list[str]:
     """Migrate the database and create the first admin when there is none; returns lines to print."""
-    from aisma.server.services import bootstrap
     from aisma.store import migrate
     from aisma.store.db import Database, connection_errors_reported, display_url
+    from aisma.web.features.organizations import bootstrap
 
     settings = settings or ServerSettings()
     settings.resolved_secret_key()  # created once here, not raced by several workers

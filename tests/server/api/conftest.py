@@ -15,10 +15,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Actor, Role
-from aisma.server.services import tokens
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
+from aisma.web.features.admin import service as tokens
 
 from ..factories import PASSWORD, OrgWithMembers
 

@@ -19,9 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.services import reports as report_service
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
+from aisma.web.features.reports import service as report_service
 from aisma.workbook import layout
 
 from ..factories import OrgWithMembers
@@ -242,7 +242,7 @@ def test_refused_workbooks(client: TestClient, org_a: OrgWithMembers, token_for)
 def test_contributor_imports_only_what_it_may_answer(
     client: TestClient, org_a: OrgWithMembers, token_for, database: Database
 ) -> None:
-    from aisma.server.services import inventory
+    from aisma.web.features.inventory import service as inventory
 
     owner = token_for(org_a)
     with database.transaction() as session:

@@ -9,9 +9,12 @@ import pytest
 from aisma.server import passwords
 from aisma.server.auth import Role
 from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound
-from aisma.server.services import accounts, ratelimit, sessions, tokens
 from aisma.store.db import Database
 from aisma.store.types import utcnow
+from aisma.web.features.admin import service as tokens
+from aisma.web.features.organizations import service as accounts
+from aisma.web.features.signin import ratelimit
+from aisma.web.features.signin import service as sessions
 
 from ..factories import PASSWORD, OrgWithMembers
 

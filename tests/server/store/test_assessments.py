@@ -13,8 +13,14 @@ import pytest
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, NotFound
-from aisma.server.services import accounts, answers, assessments, evidence, measurements, reports, transfer
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.assessments import service as assessments
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.measurements import service as measurements
+from aisma.web.features.organizations import service as accounts
+from aisma.web.features.reports import service as reports
+from aisma.web.features.transfer import service as transfer
 
 from ..factories import OrgWithMembers
 

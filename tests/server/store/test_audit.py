@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from aisma.server.auth import Role
-from aisma.server.services import answers, audit
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.audit import service as audit
 
 from ..factories import OrgWithMembers
 

@@ -9,8 +9,9 @@ import pytest
 from aisma.cli.main import run
 from aisma.examples import write_example
 from aisma.server.auth import Role
-from aisma.server.services import accounts, bootstrap
 from aisma.store.db import Database
+from aisma.web.features.organizations import bootstrap
+from aisma.web.features.organizations import service as accounts
 
 
 def test_ensure_admin_once(database: Database) -> None:
@@ -105,9 +106,10 @@ def test_import_with_owner_over_http(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """The owner named at import opens the organization through the API (no 404)."""
     from fastapi.testclient import TestClient
 
-    from aisma.server.services import tokens, transfer
     from aisma.server.settings import ServerSettings
     from aisma.web.app import create_app
+    from aisma.web.features.admin import service as tokens
+    from aisma.web.features.transfer import service as transfer
 
     write_example(tmp_path / "bank", overwrite_demo=False)
     database = Database(database_url)

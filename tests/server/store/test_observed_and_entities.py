@@ -10,8 +10,12 @@ import pytest
 from aisma.scoring.inputs import Source, entity_ratio
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, Invalid
-from aisma.server.services import assessments, audit, inventory, measurements, observed
 from aisma.store.db import Database
+from aisma.web.features.assessments import service as assessments
+from aisma.web.features.audit import service as audit
+from aisma.web.features.inventory import service as inventory
+from aisma.web.features.measurements import observed
+from aisma.web.features.measurements import service as measurements
 
 from ..factories import OrgWithMembers
 

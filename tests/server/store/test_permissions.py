@@ -19,19 +19,17 @@ from sqlalchemy.orm import Session
 
 from aisma.server.auth import Actor, Role
 from aisma.server.errors import Forbidden, NotFound
-from aisma.server.services import (
-    accounts,
-    answers,
-    assessments,
-    audit,
-    evidence,
-    inventory,
-    measurements,
-    reports,
-    tokens,
-    transfer,
-)
 from aisma.store.db import Database
+from aisma.web.features.admin import service as tokens
+from aisma.web.features.answers import service as answers
+from aisma.web.features.assessments import service as assessments
+from aisma.web.features.audit import service as audit
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.inventory import service as inventory
+from aisma.web.features.measurements import service as measurements
+from aisma.web.features.organizations import service as accounts
+from aisma.web.features.reports import service as reports
+from aisma.web.features.transfer import service as transfer
 
 from ..factories import OrgWithMembers
 

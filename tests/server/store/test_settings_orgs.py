@@ -10,9 +10,11 @@ from sqlalchemy import text
 
 from aisma.server.auth import Role
 from aisma.server.errors import Conflict, Invalid
-from aisma.server.services import accounts, answers, audit
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.audit import service as audit
+from aisma.web.features.organizations import service as accounts
 
 from ..factories import OrgWithMembers
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 
 from aisma.server.auth import Role
-from aisma.server.services import sessions
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
 from aisma.web.concurrency import pool_capacity
+from aisma.web.features.signin import service as sessions
 
 from ..factories import OrgWithMembers
 
@@ -33,7 +33,7 @@ def test_a_burst_four_times_the_pool_is_served(
     app = create_app(ServerSettings(data_dir=tmp_path / "data", database_url=database_url, secret_key="k" * 32))
     burst = 4 * pool_capacity(app.state.database.engine)
     with database.transaction() as session:
-        from aisma.server.services import accounts
+        from aisma.web.features.organizations import service as accounts
 
         user = accounts.get_user(session, org_a.user_ids[Role.VIEWER])
         token = sessions.create_session(session, user, 3600).token

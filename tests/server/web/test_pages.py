@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.services import reports
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
+from aisma.web.features.reports import service as reports
 
 from ..factories import PASSWORD, OrgWithMembers
 
@@ -222,7 +222,7 @@ def test_form_mistakes_come_back_on_the_page(client: TestClient, org_a: OrgWithM
 def test_contributors_answer_only_for_the_systems_they_own(
     client: TestClient, org_a: OrgWithMembers, database: Database
 ) -> None:
-    from aisma.server.services import inventory
+    from aisma.web.features.inventory import service as inventory
 
     sign_in(client, org_a.emails[Role.CONTRIBUTOR])
     before = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
@@ -239,7 +239,7 @@ def test_contributors_answer_only_for_the_systems_they_own(
 def test_start_page_lists_several_organizations(
     client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, database: Database
 ) -> None:
-    from aisma.server.services import accounts
+    from aisma.web.features.organizations import service as accounts
 
     with database.transaction() as session:
         accounts.add_member(session, org_a.actors[Role.OWNER], org_b.emails[Role.VIEWER], Role.VIEWER)

@@ -10,8 +10,10 @@ import pytest
 
 from aisma.maturity.loader import resolve_model
 from aisma.scoring.snapshot import result_from_dict
-from aisma.web.pages.dashboard_view import dashboard_view
-from aisma.web.pages.inventory_view import (
+from aisma.web.features.answers.view import ANSWER_CHOICES, progress, questionnaire_view
+from aisma.web.features.assessments.trend import TrendPoint, trend_chart, trend_point
+from aisma.web.features.assessments.view import dashboard_view
+from aisma.web.features.inventory.view import (
     PAGE_SIZE,
     inventory_list_view,
     new_system_document,
@@ -19,9 +21,7 @@ from aisma.web.pages.inventory_view import (
     with_autonomy,
     wizard_view,
 )
-from aisma.web.pages.questionnaire_view import ANSWER_CHOICES, progress, questionnaire_view
-from aisma.web.pages.templating import build_environment, fmt_when, render_template
-from aisma.web.pages.trend import TrendPoint, trend_chart, trend_point
+from aisma.web.templating import build_environment, fmt_when, render_template
 
 GOLDEN = Path(__file__).parents[2] / "golden" / "demo-result.json"
 
@@ -203,7 +203,7 @@ def test_pages_load_no_asset_from_another_site():
 
 
 def test_view_cache_reuses_until_evicted():
-    from aisma.web.pages.view_cache import ViewCache
+    from aisma.web.features.assessments.view_cache import ViewCache
 
     cache = ViewCache(entries=2)
     built: list[str] = []

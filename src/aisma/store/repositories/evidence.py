@@ -1,4 +1,4 @@
-"""Evidence file records (the bytes are on disk, see ``aisma.server.services.evidence``)."""
+"""Evidence file records (the bytes are on disk, see ``aisma.web.features.evidence.service``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,159 @@
+"""Evidence files: streamed to disk with a size limit, stored by sha256, recorded per organization.
+
+Bytes go to ``<evidence_dir>/<org id>/<sha256[:2]>/<sha256>``: written to a temporary file while
+hashing, then renamed, so a file on disk is always complete and identical content is kept once.
+The record's ``filename`` is the path a workspace would use under ``evidence/``, which is what
+answers cite (``evidence/<filename>``) and what export writes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from aisma.server.auth import Actor, Permission
+from aisma.server.errors import Conflict, Invalid, NotFound, TooLarge
+from aisma.store.repositories import evidence as repo
+from aisma.store.tables import EvidenceFile
+from aisma.store.types import utcnow
+from aisma.web.features.audit import service as audit
+
+CHUNK = 1 << 20
+MAX_FILENAME = 500
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    id: int
+    filename: str
+    sha256: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+    @property
+    def ref(self) -> str:
+        """How an answer cites this file."""
+        return f"evidence/{self.filename}"
+
+
+def _record(row: EvidenceFile) -> EvidenceRecord:
+    return EvidenceRecord(row.id, row.filename, row.sha256, row.size, row.uploaded_by, row.uploaded_at)
+
+
+def clean_filename(filename: str) -> str:
+    """A relative POSIX path without '..', drive letters or control characters (names may contain folders)."""
+    name = filename.replace("\\", "/").strip()
+    parts = name.split("/")
+    bad = (
+        not name
+        or len(name) > MAX_FILENAME
+        or any(part in ("", ".", "..") for part in parts)
+        or ":" in parts[0]
+        or any(ord(ch) < 32 for ch in name)
+    )
+    if bad:
+        raise Invalid("filename", f"{filename!r} is not a usable file name")
+    return name
+
+
+def _storage_path(org_id: int, sha256: str) -> str:
+    return f"{org_id}/{sha256[:2]}/{sha256}"
+
+
+def _write_blob(evidence_dir: Path, org_id: int, fileobj: BinaryIO, max_bytes: int) -> tuple[str, int, str]:
+    """Stream ``fileobj`` to its content-addressed place; returns (sha256, size, storage path)."""
+    tmp_dir = evidence_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := fileobj.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLarge(max_bytes)
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        sha256 = digest.hexdigest()
+        relative = _storage_path(org_id, sha256)
+        target = evidence_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+        return sha256, size, relative
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def store_evidence(
+    session: Session,
+    actor: Actor,
+    evidence_dir: Path,
+    filename: str,
+    fileobj: BinaryIO,
+    max_bytes: int,
+) -> EvidenceRecord:
+    """Store an upload under ``filename`` (a new version replaces the record; old bytes stay on disk)."""
+    actor.require(Permission.UPLOAD_EVIDENCE)
+    name = clean_filename(filename)
+    sha256, size, relative = _write_blob(evidence_dir, actor.org_id, fileobj, max_bytes)
+    for _attempt in range(2):  # a concurrent first upload of the same name: the second becomes an update
+        row = repo.get_by_filename(session, actor.org_id, name)
+        before = None
+        if row is None:
+            row = EvidenceFile(organization_id=actor.org_id, filename=name)
+        else:
+            before = {"filename": name, "sha256": row.sha256, "size": row.size}
+        row.sha256, row.size, row.storage_path = sha256, size, relative
+        row.uploaded_by, row.uploaded_at = actor.label, utcnow()
+        if repo.save(session, row):
+            break
+    else:
+        raise Conflict(f"evidence {name} is being uploaded by someone else; try again")
+    audit.append(
+        session, actor, "evidence.store", "evidence", name, before, {"filename": name, "sha256": sha256, "size": size}
+    )
+    return _record(row)
+
+
+def list_evidence(session: Session, actor: Actor) -> list[EvidenceRecord]:
+    actor.require(Permission.READ)
+    return [_record(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceRecord:
+    actor.require(Permission.READ)
+    row = repo.get(session, actor.org_id, evidence_id)
+    if row is None:
+        raise NotFound(f"evidence {evidence_id} not found")
+    return _record(row)
+
+
+def evidence_path(session: Session, actor: Actor, evidence_dir: Path, evidence_id: int) -> tuple[EvidenceRecord, Path]:
+    """The record and where its bytes are, for a download."""
+    actor.require(Permission.READ)
+    row = repo.get(session, actor.org_id, evidence_id)
+    if row is None:
+        raise NotFound(f"evidence {evidence_id} not found")
+    return _record(row), evidence_dir / row.storage_path
+
+
+def resolve_refs(session: Session, org_id: int) -> dict[str, EvidenceRecord]:
+    """Every way an answer can cite a stored file: ``evidence/<filename>`` and ``sha256:<hex>``."""
+    refs: dict[str, EvidenceRecord] = {}
+    for row in repo.list_for_org(session, org_id):
+        record = _record(row)
+        refs[record.ref] = record
+        refs.setdefault(f"sha256:{record.sha256}", record)
+    return refs
