@@ -111,7 +111,7 @@ def test_observed_push_is_validated_all_or_nothing(database: Database, org_a: Or
         observed.replace_observed(s, assessor, [_asset("kept")], "ci")
     bad = [
         ([_asset("x"), _asset("y", kind="database")], r"observed\[1\].kind"),
-        ([_asset("x", last_seen="2026-11-15T00:00:00")], "time zone"),
+        ([_asset("x", last_seen="2026-11-15T00:00:00")], "time ?zone"),
         ([_asset("")], r"observed\[0\].identifier"),
         ([_asset("x", count=0)], "count"),
         ([_asset(str(i)) for i in range(observed.MAX_ASSETS + 1)], "at most"),

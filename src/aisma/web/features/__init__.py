@@ -12,46 +12,50 @@ service and the schemas; a service never imports a router or a page.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from fastapi import APIRouter
+
+# The features in the order their routes are matched (a feature missing here serves nothing).
+API_FEATURES = (
+    "organizations",
+    "audit",
+    "inventory",
+    "answers",
+    "workbook",
+    "evidence",
+    "measurements",
+    "assessments",
+    "reports",
+    "admin",
+)
+PAGE_FEATURES = (
+    "signin",
+    "organizations",
+    "assessments",
+    "answers",
+    "inventory",
+    "measurements",
+    "evidence",
+    "admin",
+    "workbook",
+    "reports",
+)
+
+
+def _routers(module_name: str, features: tuple[str, ...]) -> APIRouter:
+    combined = APIRouter()
+    for feature in features:
+        module = import_module(f"{__name__}.{feature}.{module_name}")
+        combined.include_router(module.router)
+    return combined
 
 
 def api_router() -> APIRouter:
-    """Every feature's API routes (``create_app`` mounts them under ``/api/v1``)."""
-    from aisma.web.features.admin import router as admin
-    from aisma.web.features.answers import router as answers
-    from aisma.web.features.assessments import router as assessments
-    from aisma.web.features.evidence import router as evidence
-    from aisma.web.features.inventory import router as inventory
-    from aisma.web.features.measurements import router as measurements
-    from aisma.web.features.organizations import router as organizations
-
-    router = APIRouter()
-    for module in (organizations, inventory, answers, evidence, measurements, assessments, admin):
-        router.include_router(module.build_router())
-    return router
+    """Every feature's ``router.py`` (``create_app`` mounts them under ``/api/v1``)."""
+    return _routers("router", API_FEATURES)
 
 
 def pages_router() -> APIRouter:
-    """Every feature's pages."""
-    from aisma.web.features.admin.pages import build_admin_router
-    from aisma.web.features.answers.pages import build_questionnaire_router
-    from aisma.web.features.assessments.pages import build_dashboard_router
-    from aisma.web.features.evidence.pages import build_records_router
-    from aisma.web.features.inventory.pages import build_inventory_router
-    from aisma.web.features.organizations.pages import build_home_router
-    from aisma.web.features.signin.pages import build_auth_router
-    from aisma.web.features.workbook.pages import build_workbook_router
-
-    router = APIRouter()
-    for build in (
-        build_auth_router,
-        build_home_router,
-        build_dashboard_router,
-        build_questionnaire_router,
-        build_inventory_router,
-        build_records_router,
-        build_admin_router,
-        build_workbook_router,
-    ):
-        router.include_router(build())
-    return router
+    """Every feature's ``pages.py``."""
+    return _routers("pages", PAGE_FEATURES)

@@ -14,6 +14,7 @@ from aisma.store.repositories import tokens as repo
 from aisma.store.repositories import users as users_repo
 from aisma.store.tables import ApiToken
 from aisma.store.types import utcnow
+from aisma.web.features.admin.schemas import TokenOut
 from aisma.web.features.audit import service as audit
 from aisma.web.features.signin.service import token_hash
 
@@ -33,7 +34,7 @@ def _describe(token: ApiToken) -> dict[str, object]:
 
 def create_token(
     session: Session, actor: Actor, name: str, scopes: tuple[str, ...] | list[str], expires_at: datetime | None
-) -> tuple[ApiToken, str]:
+) -> tuple[TokenOut, str]:
     """Create a token acting as ``actor``'s user in ``actor``'s organization; returns (record, plaintext)."""
     actor.require(Permission.MANAGE_TOKENS)
     if not name.strip():
@@ -59,7 +60,7 @@ def create_token(
         ),
     )
     audit.append(session, actor, "token.create", "api_token", token.id, None, _describe(token))
-    return token, plaintext
+    return TokenOut.model_validate(token), plaintext
 
 
 def resolve_token(session: Session, plaintext: str) -> Actor | None:
@@ -88,9 +89,9 @@ def resolve_token(session: Session, plaintext: str) -> Actor | None:
     )
 
 
-def list_tokens(session: Session, actor: Actor) -> list[ApiToken]:
+def list_tokens(session: Session, actor: Actor) -> list[TokenOut]:
     actor.require(Permission.MANAGE_TOKENS)
-    return list(repo.list_for_org(session, actor.org_id))
+    return [TokenOut.model_validate(token) for token in repo.list_for_org(session, actor.org_id)]
 
 
 def revoke_token(session: Session, actor: Actor, token_id: int) -> None:

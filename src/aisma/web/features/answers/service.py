@@ -7,7 +7,6 @@ same version exactly one wins and the others get ``StaleWrite`` with the current
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,42 +23,17 @@ from aisma.store.repositories import answers as repo
 from aisma.store.repositories import systems as systems_repo
 from aisma.store.tables import AnswerRow
 from aisma.store.types import utcnow
+from aisma.web.features.answers.schemas import AnswerOut
 from aisma.web.features.audit import service as audit
 
 
-@dataclass(frozen=True)
-class AnswerRecord:
-    objective_id: str
-    answer: str
-    note: str
-    justification: str
-    evidence: tuple[str, ...]
-    answered_by: str
-    answered_at: datetime | None
-    expires: date | None
-    version: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "objective_id": self.objective_id,
-            "answer": self.answer,
-            "note": self.note,
-            "justification": self.justification,
-            "evidence": list(self.evidence),
-            "answered_by": self.answered_by,
-            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
-            "expires": self.expires.isoformat() if self.expires else None,
-            "version": self.version,
-        }
-
-
-def record(row: AnswerRow) -> AnswerRecord:
-    return AnswerRecord(
+def record(row: AnswerRow) -> AnswerOut:
+    return AnswerOut(
         objective_id=row.objective_id,
         answer=row.answer,
         note=row.note,
         justification=row.justification,
-        evidence=tuple(row.evidence),
+        evidence=list(row.evidence),
         answered_by=row.answered_by,
         answered_at=row.answered_at,
         expires=row.expires,
@@ -67,12 +41,20 @@ def record(row: AnswerRow) -> AnswerRecord:
     )
 
 
-def list_answers(session: Session, actor: Actor) -> list[AnswerRecord]:
+def _audited(answer: AnswerOut) -> dict[str, Any]:
+    """The answer as its audit entries record it (ISO dates)."""
+    data = answer.model_dump()
+    data["answered_at"] = answer.answered_at.isoformat() if answer.answered_at else None
+    data["expires"] = answer.expires.isoformat() if answer.expires else None
+    return data
+
+
+def list_answers(session: Session, actor: Actor) -> list[AnswerOut]:
     actor.require(Permission.READ)
     return [record(row) for row in repo.list_for_org(session, actor.org_id)]
 
 
-def get_answer(session: Session, actor: Actor, objective_id: str) -> AnswerRecord:
+def get_answer(session: Session, actor: Actor, objective_id: str) -> AnswerOut:
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, objective_id)
     if row is None:
@@ -128,7 +110,7 @@ def save_answer(
     *,
     answered_by: str | None = None,
     answered_at: datetime | None = None,
-) -> AnswerRecord:
+) -> AnswerOut:
     """Create (``expected_version`` None) or update an answer; returns the record with its new version."""
     actor.require(Permission.ANSWER)
     objective = _objective(session, actor, objective_id)
@@ -160,12 +142,12 @@ def save_answer(
             raise StaleWrite(_current(session, actor, objective_id))
         saved = record(repo.refresh(session, current))
     audit.append(
-        session, actor, "answer.save", "answer", objective_id, before.to_dict() if before else None, saved.to_dict()
+        session, actor, "answer.save", "answer", objective_id, _audited(before) if before else None, _audited(saved)
     )
     return saved
 
 
-def _current(session: Session, actor: Actor, objective_id: str) -> AnswerRecord | None:
+def _current(session: Session, actor: Actor, objective_id: str) -> AnswerOut | None:
     session.expire_all()
     row = repo.get(session, actor.org_id, objective_id)
     return record(row) if row is not None else None

@@ -1,4 +1,4 @@
-"""Dashboard, roadmap and reports: the pages that read stored assessment snapshots."""
+"""Dashboard and roadmap: the pages that read stored assessment snapshots."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from aisma.server.auth import Permission
-from aisma.web.downloads import report_download
+from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.trend import TrendPoint
 from aisma.web.features.assessments.view import dashboard_view
 from aisma.web.features.assessments.view_cache import ViewCache
+from aisma.web.features.organizations import service as accounts
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, require_csrf
 
@@ -37,101 +38,61 @@ def view_cache(request: Request) -> ViewCache:
     return cache
 
 
-def build_dashboard_router() -> APIRouter:
-    from aisma.web.features.assessments import service as assessments
-    from aisma.web.features.organizations import service as accounts
+router = APIRouter()
 
-    router = APIRouter()
 
-    @router.get("/orgs/{org}")
-    def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-        organization = accounts.get_organization(session, actor)
-        points = assessments.trend(session, actor)
-        history = _trend(points)
-        if points:
-            # snapshots are frozen: the view of the newest one is reused until a newer one exists
-            latest_id = points[-1].assessment_id
-            key = (actor.org_id, latest_id, len(points))
-            context = view_cache(request).get_or_build(
-                key, lambda: dashboard_view(assessments.get_assessment(session, actor, latest_id).result, history)
-            )
-        else:
-            context = dashboard_view(None, history)
-        base = org_base(actor.org_slug)
-        urls = {
-            "questionnaire": f"{base}/questionnaire",
-            "inventory": f"{base}/inventory",
-            "run_assessment": f"{base}/assessments",
-        }
-        return render_page(
-            request,
-            actor,
-            "dashboard.html",
-            active="dashboard",
-            title="Dashboard",
-            org_name=organization.name,
-            urls=urls,
-            can_assess=actor.can(Permission.RUN_ASSESSMENT),
-            **context,
+@router.get("/orgs/{org}")
+def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    organization = accounts.get_organization(session, actor)
+    points = assessments.trend(session, actor)
+    history = _trend(points)
+    if points:
+        # snapshots are frozen: the view of the newest one is reused until a newer one exists
+        latest_id = points[-1].assessment_id
+        key = (actor.org_id, latest_id, len(points))
+        context = view_cache(request).get_or_build(
+            key, lambda: dashboard_view(assessments.get_assessment(session, actor, latest_id).result, history)
         )
+    else:
+        context = dashboard_view(None, history)
+    base = org_base(actor.org_slug)
+    urls = {
+        "questionnaire": f"{base}/questionnaire",
+        "inventory": f"{base}/inventory",
+        "run_assessment": f"{base}/assessments",
+    }
+    return render_page(
+        request,
+        actor,
+        "dashboard.html",
+        active="dashboard",
+        title="Dashboard",
+        org_name=organization.name,
+        urls=urls,
+        can_assess=actor.can(Permission.RUN_ASSESSMENT),
+        **context,
+    )
 
-    @router.post("/orgs/{org}/assessments", dependencies=[Depends(require_csrf)])
-    def run_assessment(session: DbSession, actor: CurrentActor) -> Response:
-        assessments.run_assessment(session, actor)
-        return redirect(org_base(actor.org_slug), "assessed")
 
-    @router.get("/orgs/{org}/roadmap")
-    def roadmap(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-        organization = accounts.get_organization(session, actor)
-        latest = assessments.latest_assessment(session, actor)
-        result = latest.result if latest else {}
-        return render_page(
-            request,
-            actor,
-            "roadmap.html",
-            active="roadmap",
-            title="Roadmap",
-            org_name=organization.name,
-            assessed=latest is not None,
-            assessed_at=str(result.get("assessed_at", "")),
-            phases=list(result.get("roadmap") or []),
-        )
+@router.post("/orgs/{org}/assessments", dependencies=[Depends(require_csrf)])
+def run_assessment(session: DbSession, actor: CurrentActor) -> Response:
+    assessments.run_assessment(session, actor)
+    return redirect(org_base(actor.org_slug), "assessed")
 
-    @router.get("/orgs/{org}/reports")
-    def reports(request: Request, session: DbSession, actor: CurrentActor) -> Response:
-        from aisma.web.features.reports import service as report_service
 
-        organization = accounts.get_organization(session, actor)
-        base = org_base(actor.org_slug)
-        return render_page(
-            request,
-            actor,
-            "reports.html",
-            active="reports",
-            title="Reports",
-            org_name=organization.name,
-            assessments=[
-                {
-                    "id": p.assessment_id,
-                    "assessed_at": p.assessed_at,
-                    "level": p.level,
-                    "score": p.score,
-                    "evidenced_level": p.evidenced_level,
-                    "evidenced_score": p.evidenced_score,
-                }
-                for p in reversed(assessments.trend(session, actor))
-            ],
-            formats=report_service.report_formats(),
-            download_base=f"{base}/reports",
-            run_url=f"{base}/assessments",
-            can_assess=actor.can(Permission.RUN_ASSESSMENT),
-        )
-
-    @router.get("/orgs/{org}/reports/{assessment_id}/report.{fmt}")
-    def download(assessment_id: int, fmt: str, session: DbSession, actor: CurrentActor) -> Response:
-        from aisma.web.features.reports import service as report_service
-
-        report = report_service.render_report(session, actor, assessment_id, fmt)
-        return report_download(report)
-
-    return router
+@router.get("/orgs/{org}/roadmap")
+def roadmap(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    organization = accounts.get_organization(session, actor)
+    latest = assessments.latest_assessment(session, actor)
+    result = latest.result if latest else {}
+    return render_page(
+        request,
+        actor,
+        "roadmap.html",
+        active="roadmap",
+        title="Roadmap",
+        org_name=organization.name,
+        assessed=latest is not None,
+        assessed_at=str(result.get("assessed_at", "")),
+        phases=list(result.get("roadmap") or []),
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.repositories import systems as systems_repo
 from aisma.store.tables import AssessmentRow, Organization
 from aisma.store.types import utcnow
+from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentSummary, CategoryPoint, TrendPoint
 from aisma.web.features.audit import service as audit
 from aisma.web.features.evidence.service import resolve_refs
 from aisma.web.features.inventory.service import inventory_of
@@ -41,48 +41,12 @@ from aisma.workspace.files import CONFIG_FILE, INVENTORY_FILE
 from aisma.workspace.inputs import freeze_inputs
 
 
-@dataclass(frozen=True)
-class CategoryPoint:
-    id: str
-    level: int | None
-    score: float | None
-    evidenced_level: int | None
-
-
-@dataclass(frozen=True)
-class AssessmentSummary:
-    id: int
-    assessed_at: datetime
-    model_id: str
-    model_version: str
-    level: int | None
-    score: float | None
-    evidenced_level: int | None
-    created_by: str
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    assessment_id: int
-    assessed_at: datetime
-    level: int | None
-    score: float | None
-    evidenced_level: int | None
-    evidenced_score: float | None
-    categories: tuple[CategoryPoint, ...]
-
-
 def _summary(row: AssessmentRow) -> AssessmentSummary:
-    return AssessmentSummary(
-        row.id,
-        row.assessed_at,
-        row.model_id,
-        row.model_version,
-        row.level,
-        row.score,
-        row.evidenced_level,
-        row.created_by,
-    )
+    return AssessmentSummary.model_validate(row)
+
+
+def _stored(row: AssessmentRow) -> AssessmentOut:
+    return AssessmentOut(**_summary(row).model_dump(), result=row.result)
 
 
 def _org(session: Session, actor: Actor) -> Organization:
@@ -201,24 +165,18 @@ def list_assessments(session: Session, actor: Actor) -> list[AssessmentSummary]:
     return [_summary(row) for row in repo.list_for_org(session, actor.org_id)]
 
 
-@dataclass(frozen=True)
-class StoredAssessment:
-    summary: AssessmentSummary
-    result: dict[str, Any]
-
-
-def get_assessment(session: Session, actor: Actor, assessment_id: int) -> StoredAssessment:
+def get_assessment(session: Session, actor: Actor, assessment_id: int) -> AssessmentOut:
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, assessment_id)
     if row is None:
         raise NotFound(f"assessment {assessment_id} not found")
-    return StoredAssessment(_summary(row), row.result)
+    return _stored(row)
 
 
-def latest_assessment(session: Session, actor: Actor) -> StoredAssessment | None:
+def latest_assessment(session: Session, actor: Actor) -> AssessmentOut | None:
     actor.require(Permission.READ)
     row = repo.latest(session, actor.org_id)
-    return StoredAssessment(_summary(row), row.result) if row is not None else None
+    return _stored(row) if row is not None else None
 
 
 def trend(session: Session, actor: Actor) -> list[TrendPoint]:
@@ -235,7 +193,7 @@ def trend(session: Session, actor: Actor) -> list[TrendPoint]:
                 score=row.score,
                 evidenced_level=row.evidenced_level,
                 evidenced_score=summary.get("evidenced_score"),
-                categories=tuple(CategoryPoint(**c) for c in summary.get("categories", [])),
+                categories=[CategoryPoint(**c) for c in summary.get("categories", [])],
             )
         )
     return points

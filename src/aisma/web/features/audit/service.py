@@ -18,6 +18,7 @@ from aisma.server.auth import Actor, Permission
 from aisma.store.repositories import audit as repo
 from aisma.store.tables import AuditEntry
 from aisma.store.types import utcnow
+from aisma.web.features.audit.schemas import AuditOut
 
 GENESIS = "0" * 64
 
@@ -123,7 +124,7 @@ def verify(session: Session, anchor: str | None = None) -> VerifyReport:
     return VerifyReport(True, checked, head=prev_hash)
 
 
-def recent(session: Session, actor: Actor, limit: int = 100) -> list[AuditEntry]:
+def recent(session: Session, actor: Actor, limit: int = 100) -> list[AuditOut]:
     """The organization's latest entries, newest first (owners and assessors read the trail)."""
     actor.require(Permission.READ)
-    return repo.for_org(session, actor.org_id, limit)
+    return [AuditOut.model_validate(entry) for entry in repo.for_org(session, actor.org_id, limit)]

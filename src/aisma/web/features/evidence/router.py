@@ -7,72 +7,61 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
 from fastapi.responses import FileResponse
 
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.evidence.schemas import EvidenceOut
 from aisma.web.routing import WRITE_ERRORS, RowId
-from aisma.web.schemas import ErrorOut, EvidenceOut
+from aisma.web.schemas import ErrorOut
 from aisma.web.security import CurrentActor, DbSession, app_settings
 
 TOO_LARGE: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "The file is over the server's upload limit."}
 }
 
+router = APIRouter(prefix="/orgs/{org}/evidence", tags=["evidence"], responses=WRITE_ERRORS)
 
-def build_router() -> APIRouter:
-    router = APIRouter(prefix="/orgs/{org}/evidence", tags=["evidence"], responses=WRITE_ERRORS)
 
-    @router.get("", response_model=list[EvidenceOut], summary="Evidence files")
-    def list_evidence(session: DbSession, actor: CurrentActor) -> list[EvidenceOut]:
-        from aisma.web.features.evidence import service as evidence
+@router.get("", response_model=list[EvidenceOut], summary="Evidence files")
+def list_evidence(session: DbSession, actor: CurrentActor) -> list[EvidenceOut]:
+    return evidence.list_evidence(session, actor)
 
-        return [EvidenceOut.model_validate(row) for row in evidence.list_evidence(session, actor)]
 
-    @router.post(
-        "",
-        response_model=EvidenceOut,
-        status_code=status.HTTP_201_CREATED,
-        responses=TOO_LARGE,
-        summary="Upload an evidence file",
+@router.post(
+    "",
+    response_model=EvidenceOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=TOO_LARGE,
+    summary="Upload an evidence file",
+)
+def upload_evidence(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The document or tool output.")],
+    session: DbSession,
+    actor: CurrentActor,
+    path: Annotated[
+        str, Form(max_length=500, description="Where it goes under evidence/ (default: the file's name).")
+    ] = "",
+) -> EvidenceOut:
+    settings = app_settings(request)
+    name = path or file.filename or ""
+    return evidence.store_evidence(session, actor, settings.evidence_path, name, file.file, settings.max_upload_bytes)
+
+
+@router.get("/{evidence_id}", response_model=EvidenceOut, summary="One evidence file's record")
+def get_evidence(evidence_id: RowId, session: DbSession, actor: CurrentActor) -> EvidenceOut:
+    return evidence.get_evidence(session, actor, evidence_id)
+
+
+@router.get(
+    "/{evidence_id}/content",
+    response_class=FileResponse,
+    summary="Download an evidence file",
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def download_evidence(request: Request, evidence_id: RowId, session: DbSession, actor: CurrentActor) -> FileResponse:
+    record, stored = evidence.evidence_path(session, actor, app_settings(request).evidence_path, evidence_id)
+    return FileResponse(
+        stored,
+        media_type="application/octet-stream",
+        filename=record.filename.rsplit("/", 1)[-1],
+        headers={"X-Content-Type-Options": "nosniff"},
     )
-    def upload_evidence(
-        request: Request,
-        file: Annotated[UploadFile, File(description="The document or tool output.")],
-        session: DbSession,
-        actor: CurrentActor,
-        path: Annotated[
-            str, Form(max_length=500, description="Where it goes under evidence/ (default: the file's name).")
-        ] = "",
-    ) -> EvidenceOut:
-        from aisma.web.features.evidence import service as evidence
-
-        settings = app_settings(request)
-        name = path or file.filename or ""
-        record = evidence.store_evidence(
-            session, actor, settings.evidence_path, name, file.file, settings.max_upload_bytes
-        )
-        return EvidenceOut.model_validate(record)
-
-    @router.get("/{evidence_id}", response_model=EvidenceOut, summary="One evidence file's record")
-    def get_evidence(evidence_id: RowId, session: DbSession, actor: CurrentActor) -> EvidenceOut:
-        from aisma.web.features.evidence import service as evidence
-
-        return EvidenceOut.model_validate(evidence.get_evidence(session, actor, evidence_id))
-
-    @router.get(
-        "/{evidence_id}/content",
-        response_class=FileResponse,
-        summary="Download an evidence file",
-        responses={200: {"content": {"application/octet-stream": {}}}},
-    )
-    def download_evidence(
-        request: Request, evidence_id: RowId, session: DbSession, actor: CurrentActor
-    ) -> FileResponse:
-        from aisma.web.features.evidence import service as evidence
-
-        record, stored = evidence.evidence_path(session, actor, app_settings(request).evidence_path, evidence_id)
-        return FileResponse(
-            stored,
-            media_type="application/octet-stream",
-            filename=record.filename.rsplit("/", 1)[-1],
-            headers={"X-Content-Type-Options": "nosniff"},
-        )
-
-    return router

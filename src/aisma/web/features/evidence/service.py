@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,28 +22,21 @@ from aisma.store.repositories import evidence as repo
 from aisma.store.tables import EvidenceFile
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
+from aisma.web.features.evidence.schemas import EvidenceOut
 
 CHUNK = 1 << 20
 MAX_FILENAME = 500
 
 
-@dataclass(frozen=True)
-class EvidenceRecord:
-    id: int
-    filename: str
-    sha256: str
-    size: int
-    uploaded_by: str
-    uploaded_at: datetime
-
-    @property
-    def ref(self) -> str:
-        """How an answer cites this file."""
-        return f"evidence/{self.filename}"
-
-
-def _record(row: EvidenceFile) -> EvidenceRecord:
-    return EvidenceRecord(row.id, row.filename, row.sha256, row.size, row.uploaded_by, row.uploaded_at)
+def _record(row: EvidenceFile) -> EvidenceOut:
+    return EvidenceOut(
+        id=row.id,
+        filename=row.filename,
+        sha256=row.sha256,
+        size=row.size,
+        uploaded_by=row.uploaded_by,
+        uploaded_at=row.uploaded_at,
+    )
 
 
 def clean_filename(filename: str) -> str:
@@ -103,7 +94,7 @@ def store_evidence(
     filename: str,
     fileobj: BinaryIO,
     max_bytes: int,
-) -> EvidenceRecord:
+) -> EvidenceOut:
     """Store an upload under ``filename`` (a new version replaces the record; old bytes stay on disk)."""
     actor.require(Permission.UPLOAD_EVIDENCE)
     name = clean_filename(filename)
@@ -127,12 +118,12 @@ def store_evidence(
     return _record(row)
 
 
-def list_evidence(session: Session, actor: Actor) -> list[EvidenceRecord]:
+def list_evidence(session: Session, actor: Actor) -> list[EvidenceOut]:
     actor.require(Permission.READ)
     return [_record(row) for row in repo.list_for_org(session, actor.org_id)]
 
 
-def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceRecord:
+def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOut:
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, evidence_id)
     if row is None:
@@ -140,7 +131,7 @@ def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceRe
     return _record(row)
 
 
-def evidence_path(session: Session, actor: Actor, evidence_dir: Path, evidence_id: int) -> tuple[EvidenceRecord, Path]:
+def evidence_path(session: Session, actor: Actor, evidence_dir: Path, evidence_id: int) -> tuple[EvidenceOut, Path]:
     """The record and where its bytes are, for a download."""
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, evidence_id)
@@ -149,9 +140,9 @@ def evidence_path(session: Session, actor: Actor, evidence_dir: Path, evidence_i
     return _record(row), evidence_dir / row.storage_path
 
 
-def resolve_refs(session: Session, org_id: int) -> dict[str, EvidenceRecord]:
+def resolve_refs(session: Session, org_id: int) -> dict[str, EvidenceOut]:
     """Every way an answer can cite a stored file: ``evidence/<filename>`` and ``sha256:<hex>``."""
-    refs: dict[str, EvidenceRecord] = {}
+    refs: dict[str, EvidenceOut] = {}
     for row in repo.list_for_org(session, org_id):
         record = _record(row)
         refs[record.ref] = record

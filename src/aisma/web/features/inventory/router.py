@@ -6,62 +6,52 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from aisma.web.features.inventory import service as inventory
+from aisma.web.features.inventory.schemas import StaleSystem, SystemCreate, SystemOut, SystemUpdate
 from aisma.web.routing import WRITE_ERRORS, ObjectId, stale_as
-from aisma.web.schemas import MAX_INT, StaleSystem, SystemCreate, SystemOut, SystemUpdate
+from aisma.web.schemas import MAX_INT
 from aisma.web.security import CurrentActor, DbSession
 
 STALE: dict[int | str, dict[str, Any]] = {
     409: {"model": StaleSystem, "description": "Stale version: the current record is returned."}
 }
 
+router = APIRouter(prefix="/orgs/{org}/inventory", tags=["inventory"], responses=WRITE_ERRORS)
 
-def build_router() -> APIRouter:
-    router = APIRouter(prefix="/orgs/{org}/inventory", tags=["inventory"], responses=WRITE_ERRORS)
 
-    @router.get("", response_model=list[SystemOut], summary="All AI systems")
-    def list_systems(session: DbSession, actor: CurrentActor) -> list[SystemOut]:
-        from aisma.web.features.inventory import service as inventory
+@router.get("", response_model=list[SystemOut], summary="All AI systems")
+def list_systems(session: DbSession, actor: CurrentActor) -> list[SystemOut]:
+    return inventory.list_systems(session, actor)
 
-        return [SystemOut.model_validate(row) for row in inventory.list_systems(session, actor)]
 
-    @router.post(
-        "",
-        response_model=SystemOut,
-        status_code=status.HTTP_201_CREATED,
-        summary="Add an AI system",
-        responses={409: {"description": "A system with this id exists."}},
-    )
-    def create_system(body: SystemCreate, session: DbSession, actor: CurrentActor) -> SystemOut:
-        from aisma.web.features.inventory import service as inventory
+@router.post(
+    "",
+    response_model=SystemOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Add an AI system",
+    responses={409: {"description": "A system with this id exists."}},
+)
+def create_system(body: SystemCreate, session: DbSession, actor: CurrentActor) -> SystemOut:
+    return inventory.create_system(session, actor, body.document)
 
-        return SystemOut.model_validate(inventory.create_system(session, actor, body.document))
 
-    @router.get("/{system_id}", response_model=SystemOut, summary="One AI system")
-    def get_system(system_id: ObjectId, session: DbSession, actor: CurrentActor) -> SystemOut:
-        from aisma.web.features.inventory import service as inventory
+@router.get("/{system_id}", response_model=SystemOut, summary="One AI system")
+def get_system(system_id: ObjectId, session: DbSession, actor: CurrentActor) -> SystemOut:
+    return inventory.get_system(session, actor, system_id)
 
-        return SystemOut.model_validate(inventory.get_system(session, actor, system_id))
 
-    @router.put("/{system_id}", response_model=SystemOut, summary="Replace an AI system", responses=STALE)
-    def update_system(system_id: ObjectId, body: SystemUpdate, session: DbSession, actor: CurrentActor) -> SystemOut:
-        from aisma.web.features.inventory import service as inventory
+@router.put("/{system_id}", response_model=SystemOut, summary="Replace an AI system", responses=STALE)
+def update_system(system_id: ObjectId, body: SystemUpdate, session: DbSession, actor: CurrentActor) -> SystemOut:
+    with stale_as(SystemOut):
+        return inventory.update_system(session, actor, system_id, body.document, body.version)
 
-        with stale_as(SystemOut):
-            row = inventory.update_system(session, actor, system_id, body.document, body.version)
-        return SystemOut.model_validate(row)
 
-    @router.delete(
-        "/{system_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove an AI system", responses=STALE
-    )
-    def delete_system(
-        system_id: ObjectId,
-        version: Annotated[int, Query(ge=1, le=MAX_INT, description="The version you read.")],
-        session: DbSession,
-        actor: CurrentActor,
-    ) -> None:
-        from aisma.web.features.inventory import service as inventory
-
-        with stale_as(SystemOut):
-            inventory.delete_system(session, actor, system_id, version)
-
-    return router
+@router.delete("/{system_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove an AI system", responses=STALE)
+def delete_system(
+    system_id: ObjectId,
+    version: Annotated[int, Query(ge=1, le=MAX_INT, description="The version you read.")],
+    session: DbSession,
+    actor: CurrentActor,
+) -> None:
+    with stale_as(SystemOut):
+        inventory.delete_system(session, actor, system_id, version)

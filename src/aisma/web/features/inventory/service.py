@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,24 +14,18 @@ from aisma.store.repositories import systems as repo
 from aisma.store.tables import AISystemRow
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
+from aisma.web.features.inventory.schemas import SystemOut
 from aisma.yamlfile import dotted, first_error, plain_message
 
 
-@dataclass(frozen=True)
-class SystemRecord:
-    system_id: str
-    document: dict[str, Any]
-    version: int
-    updated_by: str
-    updated_at: datetime
-
-    @property
-    def system(self) -> AISystem:
-        return AISystem.model_validate(self.document)
-
-
-def _record(row: AISystemRow) -> SystemRecord:
-    return SystemRecord(row.system_id, dict(row.document), row.version, row.updated_by, row.updated_at)
+def _record(row: AISystemRow) -> SystemOut:
+    return SystemOut(
+        system_id=row.system_id,
+        document=dict(row.document),
+        version=row.version,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+    )
 
 
 def validate_system(document: dict[str, Any]) -> tuple[AISystem, dict[str, Any]]:
@@ -46,12 +38,12 @@ def validate_system(document: dict[str, Any]) -> tuple[AISystem, dict[str, Any]]
     return system, system.model_dump(mode="json", exclude_unset=True)
 
 
-def list_systems(session: Session, actor: Actor) -> list[SystemRecord]:
+def list_systems(session: Session, actor: Actor) -> list[SystemOut]:
     actor.require(Permission.READ)
     return [_record(row) for row in repo.list_for_org(session, actor.org_id)]
 
 
-def get_system(session: Session, actor: Actor, system_id: str) -> SystemRecord:
+def get_system(session: Session, actor: Actor, system_id: str) -> SystemOut:
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, system_id)
     if row is None:
@@ -64,7 +56,7 @@ def inventory_of(session: Session, org_id: int) -> Inventory:
     return Inventory(systems=tuple(AISystem.model_validate(row.document) for row in repo.list_for_org(session, org_id)))
 
 
-def create_system(session: Session, actor: Actor, document: dict[str, Any]) -> SystemRecord:
+def create_system(session: Session, actor: Actor, document: dict[str, Any]) -> SystemOut:
     actor.require(Permission.EDIT_INVENTORY)
     system, clean = validate_system(document)
     row = AISystemRow(
@@ -85,7 +77,7 @@ def create_system(session: Session, actor: Actor, document: dict[str, Any]) -> S
 
 def update_system(
     session: Session, actor: Actor, system_id: str, document: dict[str, Any], expected_version: int
-) -> SystemRecord:
+) -> SystemOut:
     """Replace a system's document; its id cannot change (delete and create instead)."""
     actor.require(Permission.EDIT_INVENTORY)
     current = repo.get(session, actor.org_id, system_id)

@@ -9,10 +9,9 @@ all assets of its source, so an asset no longer seen there stops counting.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from aisma.scoring.inputs import ObservedAsset
@@ -22,39 +21,12 @@ from aisma.store.repositories import observed as repo
 from aisma.store.tables import ObservedAssetRow
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
+from aisma.web.features.measurements.schemas import ObservedAssetIn, ObservedAssetOut
 from aisma.yamlfile import dotted, first_error, plain_message
 
 MAX_ASSETS = 10_000  # per source and push
 MAX_SEEN_WITH = 50
 IMPORT_SOURCE = "import"
-
-
-class ObservedIn(BaseModel):
-    """One observed asset as pushed: what was seen, by which tool in which file, how often, when last."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["model", "agent", "endpoint", "mcp_server"]
-    identifier: str = Field(min_length=1, max_length=1000)
-    tool: str = Field(min_length=1, max_length=200)
-    file: str = Field(default="", max_length=1000)
-    count: int = Field(default=1, ge=1, le=2**31 - 1)
-    seen_with: tuple[str, ...] = Field(default=(), max_length=MAX_SEEN_WITH)
-    last_seen: datetime | None = None
-
-    @field_validator("seen_with")
-    @classmethod
-    def _short(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(len(item) > 1000 for item in value):
-            raise ValueError("each entry must be at most 1000 characters")
-        return value
-
-    @field_validator("last_seen")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must include a time zone (e.g. 2026-11-16T09:00:00Z)")
-        return value
 
 
 def asset_to_dict(asset: ObservedAsset) -> dict[str, Any]:
@@ -73,7 +45,7 @@ def asset_to_dict(asset: ObservedAsset) -> dict[str, Any]:
 def replace_observed(
     session: Session,
     actor: Actor,
-    items: Iterable[Mapping[str, Any]],
+    items: Iterable[ObservedAssetIn | Mapping[str, Any]],
     source: str | None = None,
     *,
     max_assets: int = MAX_ASSETS,
@@ -92,7 +64,7 @@ def replace_observed(
         if index >= max_assets:
             raise Invalid("observed", f"at most {max_assets} per push")
         try:
-            asset = ObservedIn.model_validate(item)
+            asset = item if isinstance(item, ObservedAssetIn) else ObservedAssetIn.model_validate(item)
         except ValidationError as exc:
             error = first_error(exc)
             field = f"observed[{index}].{dotted(tuple(error['loc']))}".rstrip(".")
@@ -125,9 +97,9 @@ def replace_observed(
     return len(rows)
 
 
-def list_observed(session: Session, actor: Actor, limit: int | None = 1000) -> list[ObservedAssetRow]:
+def list_observed(session: Session, actor: Actor, limit: int | None = 1000) -> list[ObservedAssetOut]:
     actor.require(Permission.READ)
-    return list(repo.list_for_org(session, actor.org_id, limit))
+    return [ObservedAssetOut.model_validate(row) for row in repo.list_for_org(session, actor.org_id, limit)]
 
 
 def current_observed(session: Session, org_id: int) -> tuple[ObservedAsset, ...]:

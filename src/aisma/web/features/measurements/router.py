@@ -6,49 +6,40 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aisma.web.routing import WRITE_ERRORS
-from aisma.web.schemas import (
+from aisma.web.features.measurements import observed
+from aisma.web.features.measurements import service as measurements
+from aisma.web.features.measurements.schemas import (
     MeasurementOut,
     MeasurementPush,
     ObservedAssetOut,
     ObservedPush,
     PushAccepted,
 )
+from aisma.web.routing import WRITE_ERRORS
 from aisma.web.security import CurrentActor, DbSession
 
+router = APIRouter(prefix="/orgs/{org}", tags=["measurements"], responses=WRITE_ERRORS)
 
-def build_router() -> APIRouter:
-    router = APIRouter(prefix="/orgs/{org}", tags=["measurements"], responses=WRITE_ERRORS)
 
-    @router.get("/measurements", response_model=list[MeasurementOut], summary="Stored measurements, newest first")
-    def list_measurements(
-        session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
-    ) -> list[MeasurementOut]:
-        from aisma.web.features.measurements import service as measurements
+@router.get("/measurements", response_model=list[MeasurementOut], summary="Stored measurements, newest first")
+def list_measurements(
+    session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
+) -> list[MeasurementOut]:
+    return measurements.list_measurements(session, actor, limit=limit)
 
-        rows = measurements.list_measurements(session, actor, limit=limit)
-        return [MeasurementOut.model_validate(row) for row in rows]
 
-    @router.post("/measurements", response_model=PushAccepted, summary="Push measurements with their provenance")
-    def push_measurements(body: MeasurementPush, session: DbSession, actor: CurrentActor) -> PushAccepted:
-        from aisma.web.features.measurements import service as measurements
+@router.post("/measurements", response_model=PushAccepted, summary="Push measurements with their provenance")
+def push_measurements(body: MeasurementPush, session: DbSession, actor: CurrentActor) -> PushAccepted:
+    return PushAccepted(accepted=measurements.push(session, actor, body.measurements))
 
-        items = [m.model_dump(mode="python") for m in body.measurements]
-        return PushAccepted(accepted=measurements.push(session, actor, items))
 
-    @router.get("/observed", response_model=list[ObservedAssetOut], summary="Observed AI assets (discovery input)")
-    def list_observed(
-        session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
-    ) -> list[ObservedAssetOut]:
-        from aisma.web.features.measurements import observed
+@router.get("/observed", response_model=list[ObservedAssetOut], summary="Observed AI assets (discovery input)")
+def list_observed(
+    session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
+) -> list[ObservedAssetOut]:
+    return observed.list_observed(session, actor, limit=limit)
 
-        return [ObservedAssetOut.model_validate(row) for row in observed.list_observed(session, actor, limit=limit)]
 
-    @router.put("/observed", response_model=PushAccepted, summary="Replace the observed AI assets of one source")
-    def push_observed(body: ObservedPush, session: DbSession, actor: CurrentActor) -> PushAccepted:
-        from aisma.web.features.measurements import observed
-
-        items = [asset.model_dump(mode="python") for asset in body.observed]
-        return PushAccepted(accepted=observed.replace_observed(session, actor, items, body.source))
-
-    return router
+@router.put("/observed", response_model=PushAccepted, summary="Replace the observed AI assets of one source")
+def push_observed(body: ObservedPush, session: DbSession, actor: CurrentActor) -> PushAccepted:
+    return PushAccepted(accepted=observed.replace_observed(session, actor, body.observed, body.source))

@@ -3,74 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from aisma.scoring.inputs import MAX_DETAILS, MAX_ENTITIES, Measurement, Source
+from aisma.scoring.inputs import MAX_DETAILS, Measurement, Source
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid
 from aisma.store.repositories import measurements as repo
 from aisma.store.tables import MeasurementRow
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
+from aisma.web.features.measurements.schemas import MeasurementIn, MeasurementOut
 from aisma.yamlfile import dotted, first_error, plain_message
 
 MAX_PER_PUSH = 10_000
-
-
-class Provenance(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    tool: str = Field(min_length=1, max_length=200)
-    version: str = Field(default="", max_length=100)
-    file: str = Field(default="", max_length=1000)
-    sha256: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
-
-
-class MeasurementIn(BaseModel):
-    """One pushed measurement: a ratio (numerator/denominator) or a value, with where it came from."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    metric: str = Field(min_length=1, max_length=200)
-    observed_at: datetime
-    numerator: float | None = None
-    denominator: float | None = Field(default=None, ge=0)
-    value: float | None = None
-    provenance: Provenance
-    details: tuple[str, ...] = ()
-    # The entity ids behind denominator and numerator: parts that all carry them merge as a union.
-    population: tuple[str, ...] | None = Field(default=None, max_length=MAX_ENTITIES)
-    covered: tuple[str, ...] | None = Field(default=None, max_length=MAX_ENTITIES)
-
-    @field_validator("observed_at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("must include a time zone (e.g. 2026-11-16T09:00:00Z)")
-        return value
-
-    @field_validator("population", "covered")
-    @classmethod
-    def _short_ids(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if value is not None and any(not 0 < len(item) <= 1000 for item in value):
-            raise ValueError("each id must be 1 to 1000 characters")
-        return value
-
-    @model_validator(mode="after")
-    def _entities_agree(self) -> MeasurementIn:
-        if (self.population is None) != (self.covered is None):
-            raise ValueError("population and covered come together (or neither)")
-        if self.population is not None and self.covered is not None:
-            if not set(self.covered) <= set(self.population):
-                raise ValueError("covered must be a subset of population")
-            counts = (len(set(self.covered)), len(set(self.population)))
-            if (self.numerator, self.denominator) != (float(counts[0]), float(counts[1])):
-                raise ValueError("numerator and denominator must count covered and population")
-        return self
 
 
 def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
@@ -93,8 +41,8 @@ def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
     }
 
 
-def push(session: Session, actor: Actor, items: Iterable[Mapping[str, Any]]) -> int:
-    """Validate and store measurements; all or nothing. Returns how many were stored."""
+def push(session: Session, actor: Actor, items: Iterable[MeasurementIn | Mapping[str, Any]]) -> int:
+    """Validate (push form dicts; the API hands over validated ones) and store measurements; all or nothing."""
     actor.require(Permission.PUSH_MEASUREMENTS)
     rows: list[MeasurementRow] = []
     now = utcnow()
@@ -102,7 +50,7 @@ def push(session: Session, actor: Actor, items: Iterable[Mapping[str, Any]]) -> 
         if index >= MAX_PER_PUSH:
             raise Invalid("measurements", f"at most {MAX_PER_PUSH} per push")
         try:
-            m = MeasurementIn.model_validate(item)
+            m = item if isinstance(item, MeasurementIn) else MeasurementIn.model_validate(item)
         except ValidationError as exc:
             error = first_error(exc)
             field = f"measurements[{index}].{dotted(tuple(error['loc']))}".rstrip(".")
@@ -139,9 +87,9 @@ def push(session: Session, actor: Actor, items: Iterable[Mapping[str, Any]]) -> 
     return len(rows)
 
 
-def list_measurements(session: Session, actor: Actor, limit: int | None = 1000) -> list[MeasurementRow]:
+def list_measurements(session: Session, actor: Actor, limit: int | None = 1000) -> list[MeasurementOut]:
     actor.require(Permission.READ)
-    return list(repo.list_for_org(session, actor.org_id, limit))
+    return [MeasurementOut.model_validate(row) for row in repo.list_for_org(session, actor.org_id, limit)]
 
 
 def current_measurements(session: Session, org_id: int) -> tuple[Measurement, ...]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aisma.maturity.loader import available_models, load_model_file
 from aisma.server import passwords
 from aisma.server.auth import Actor, Permission, Role
 from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound
@@ -15,17 +17,10 @@ from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.repositories import users as users_repo
 from aisma.store.tables import Membership, Organization, User
 from aisma.web.features.audit import service as audit
+from aisma.web.features.organizations.schemas import MemberOut, ModelInfo, OrganizationDetail, OrganizationOut
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class Member:
-    user_id: int
-    email: str
-    display_name: str
-    role: Role
 
 
 def normalize_email(email: str) -> str:
@@ -164,15 +159,15 @@ def get_organization(session: Session, actor: Actor) -> Organization:
     return org
 
 
-def list_members(session: Session, actor: Actor) -> list[Member]:
+def list_members(session: Session, actor: Actor) -> list[MemberOut]:
     actor.require(Permission.READ)
     return [
-        Member(user.id, user.email, user.display_name, Role(m.role))
+        MemberOut(user_id=user.id, email=user.email, display_name=user.display_name, role=m.role)
         for m, user in orgs_repo.members(session, actor.org_id)
     ]
 
 
-def add_member(session: Session, actor: Actor, email: str, role: Role) -> Member:
+def add_member(session: Session, actor: Actor, email: str, role: Role) -> MemberOut:
     """Add an existing user to the actor's organization (owners only)."""
     actor.require(Permission.MANAGE_MEMBERS)
     user = users_repo.get_by_email(session, normalize_email(email))
@@ -190,7 +185,7 @@ def add_member(session: Session, actor: Actor, email: str, role: Role) -> Member
     audit.append(
         session, actor, "member.add", "membership", user.email, None, {"email": user.email, "role": role.value}
     )
-    return Member(user.id, user.email, user.display_name, role)
+    return MemberOut(user_id=user.id, email=user.email, display_name=user.display_name, role=role.value)
 
 
 def add_member_unchecked(session: Session, org: Organization, user: User, role: Role, *, by: str = "system") -> None:
@@ -223,7 +218,7 @@ def _keep_an_owner(session: Session, actor: Actor, membership: Membership, new_r
         raise Forbidden("an organization must keep at least one owner")
 
 
-def set_role(session: Session, actor: Actor, user_id: int, role: Role) -> Member:
+def set_role(session: Session, actor: Actor, user_id: int, role: Role) -> MemberOut:
     actor.require(Permission.MANAGE_MEMBERS)
     membership = _membership_of(session, actor, user_id)
     _keep_an_owner(session, actor, membership, role)
@@ -232,7 +227,7 @@ def set_role(session: Session, actor: Actor, user_id: int, role: Role) -> Member
     membership.role = role.value
     session.flush()
     audit.append(session, actor, "member.role", "membership", user.email, {"role": before}, {"role": role.value})
-    return Member(user.id, user.email, user.display_name, role)
+    return MemberOut(user_id=user.id, email=user.email, display_name=user.display_name, role=role.value)
 
 
 def remove_member(session: Session, actor: Actor, user_id: int) -> None:
@@ -266,8 +261,8 @@ def user_for_oidc(session: Session, subject: str, email: str, display_name: str 
 
 
 def update_organization(
-    session: Session, actor: Actor, name: str | None = None, settings: dict[str, object] | None = None
-) -> Organization:
+    session: Session, actor: Actor, name: str | None = None, settings: dict[str, Any] | None = None
+) -> OrganizationDetail:
     """Rename the organization or replace its settings (the aisma.yaml content: targets, collectors, ...)."""
     from aisma.web.features.organizations.settings_check import checked_settings
 
@@ -283,4 +278,42 @@ def update_organization(
     session.flush()
     after = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
     audit.append(session, actor, "organization.update", "organization", org.slug, before, after)
-    return org
+    return _detail(org, actor)
+
+
+def _detail(org: Organization, actor: Actor) -> OrganizationDetail:
+    return OrganizationDetail(
+        slug=org.slug, name=org.name, model_id=org.model_id, role=actor.role.value, settings=org.settings
+    )
+
+
+def organization_detail(session: Session, actor: Actor) -> OrganizationDetail:
+    """The actor's organization with its settings (the aisma.yaml content) and the actor's role."""
+    return _detail(get_organization(session, actor), actor)
+
+
+def my_organizations(session: Session, user_id: int) -> list[OrganizationOut]:
+    """The organizations a user is a member of, with the user's role in each."""
+    return [
+        OrganizationOut(slug=org.slug, name=org.name, model_id=org.model_id, role=role.value)
+        for org, role in organizations_of(session, user_id)
+    ]
+
+
+def installed_models() -> list[ModelInfo]:
+    return [ModelInfo(id=m.id, origin=m.origin) for m in available_models()]
+
+
+@lru_cache(maxsize=8)
+def _model_document(model_id: str, path: str, mtime: float) -> dict[str, Any]:
+    """A model as JSON; parsed once per file version (the built-in model is large)."""
+    return load_model_file(path).model_dump(mode="json")
+
+
+def model_document(session: Session, actor: Actor) -> dict[str, Any]:
+    """The actor's organization's maturity model as JSON (categories, objectives)."""
+    org = get_organization(session, actor)
+    for source in available_models():
+        if source.id == org.model_id:
+            return _model_document(source.id, str(source.path), source.path.stat().st_mtime)
+    raise NotFound(f"model {org.model_id} is not installed on this server")

@@ -102,18 +102,18 @@ def render_report(session: Session, actor: Actor, assessment_id: int, fmt: str) 
     stored = get_assessment(session, actor, assessment_id)
     if not chosen.available:
         raise Invalid("format", f"{fmt} is unavailable: {chosen.reason}")
-    day = stored.summary.assessed_at.date().isoformat()
+    day = stored.assessed_at.date().isoformat()
     kind = "-plan" if fmt == "oscal-plan" else "-oscal" if fmt == "oscal" else ""
     filename = f"aisma-{actor.org_slug}-{day}-{assessment_id}{kind}{chosen.suffix}"
     if fmt == "json":
         content = json.dumps(stored.result, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         return Report(content, chosen.media_type, filename)
     try:
-        model = model_by_id(stored.summary.model_id)
+        model = model_by_id(stored.model_id)
     except Invalid:
         model = None  # the model was uninstalled since: reports render without its texts
     weights = {c.id: c.weight for c in model.categories()} if model is not None else {}
-    if model is not None and model.version != stored.summary.model_version:
+    if model is not None and model.version != stored.model_version:
         model = None  # another version now: its objective texts would not match the snapshot
     context = ReportContext(
         model=model,

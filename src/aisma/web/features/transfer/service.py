@@ -34,6 +34,7 @@ from aisma.store.tables import AnswerRow, Organization, User
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
 from aisma.web.features.evidence import service as evidence
+from aisma.web.features.evidence.schemas import EvidenceOut
 from aisma.web.features.inventory import service as inventory
 from aisma.web.features.measurements import observed
 from aisma.web.features.measurements import service as measurements
@@ -174,7 +175,7 @@ def import_workspace(
     )
 
 
-def _answer_entry(row: AnswerRow, stored: dict[str, evidence.EvidenceRecord]) -> str | dict[str, Any]:
+def _answer_entry(row: AnswerRow, stored: dict[str, EvidenceOut]) -> str | dict[str, Any]:
     entry: dict[str, Any] = {"answer": row.answer}
     for key, value in (("note", row.note), ("justification", row.justification)):
         if value:

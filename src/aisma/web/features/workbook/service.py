@@ -11,8 +11,6 @@ objective it may not answer is refused as a whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.orm import Session
 
 from aisma.errors import AismaError
@@ -22,16 +20,21 @@ from aisma.server.models import model_for
 from aisma.store.repositories import answers as answers_repo
 from aisma.web.features.answers import service as answers
 from aisma.web.features.assessments.service import stored_answers
+from aisma.web.features.workbook.schemas import WorkbookChangeOut, WorkbookImportOut
 from aisma.workbook.merge import AnswerChange, answer_changes
 from aisma.workbook.reader import read_answers_data
 
 
-@dataclass(frozen=True)
-class WorkbookImport:
-    """What an import changes (or, on a dry run, would change)."""
-
-    changes: tuple[AnswerChange, ...]
-    applied: bool
+def _out(changes: list[AnswerChange], applied: bool) -> WorkbookImportOut:
+    return WorkbookImportOut(
+        applied=applied,
+        changes=[
+            WorkbookChangeOut(
+                objective_id=c.objective_id, row=c.row, fields=[list(f) for f in c.fields], summary=c.describe()
+            )
+            for c in changes
+        ],
+    )
 
 
 def _server_changes(changes: list[AnswerChange]) -> list[AnswerChange]:
@@ -44,7 +47,7 @@ def _server_changes(changes: list[AnswerChange]) -> list[AnswerChange]:
     return out
 
 
-def import_workbook(session: Session, actor: Actor, data: bytes, name: str, dry_run: bool) -> WorkbookImport:
+def import_workbook(session: Session, actor: Actor, data: bytes, name: str, dry_run: bool) -> WorkbookImportOut:
     """Read ``data`` (an uploaded XLSX named ``name``), list its changes and, unless ``dry_run``, save them."""
     actor.require(Permission.ANSWER)
     model = model_for(session, actor)
@@ -60,7 +63,7 @@ def import_workbook(session: Session, actor: Actor, data: bytes, name: str, dry_
         listed = ", ".join(f"{c.objective_id} (row {c.row})" for c in refused)
         raise Forbidden(f"{safe_name}: {actor.email or 'this user'} may not answer {listed}; nothing was imported")
     if dry_run or not changes:
-        return WorkbookImport(tuple(changes), applied=False)
+        return _out(changes, applied=False)
     by_id = {a.objective_id: a for a in incoming}
     for change in changes:
         new = by_id[change.objective_id]
@@ -77,4 +80,4 @@ def import_workbook(session: Session, actor: Actor, data: bytes, name: str, dry_
             justification=new.justification,
             answered_by=new.by or actor.email,
         )
-    return WorkbookImport(tuple(changes), applied=True)
+    return _out(changes, applied=True)
