@@ -159,7 +159,6 @@ def test_tokens_scope_expire_and_revoke(database: Database, org_a: OrgWithMember
         assert tokens.resolve_token(s, plain + "x") is None
         assert tokens.resolve_token(s, "garbage") is None
 
-
         expired = repo.get_by_hash(s, sessions.token_hash(expired_plain))
         assert expired is not None
         expired.expires_at = utcnow() - timedelta(seconds=1)

@@ -49,8 +49,7 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
         org_name=accounts.get_organization(session, actor).name,
         base=f"{org_base(actor.org_slug)}/admin",
         members=[
-            {"user_id": m.user_id, "email": m.email, "role": m.role}
-            for m in accounts.list_members(session, actor)
+            {"user_id": m.user_id, "email": m.email, "role": m.role} for m in accounts.list_members(session, actor)
         ],
         roles=[r.value for r in Role],
         tokens=tokens.list_tokens(session, actor),
