@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from aisma.errors import AismaError
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # then the web layer answers 503 with Retry-After
+POSTGRES_LOCK_TIMEOUT_MS = 15_000  # the same for a PostgreSQL statement waiting for a lock
 _BEGIN_OPTION = "aisma_sqlite_begin"
 
 
@@ -69,7 +70,9 @@ class Database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.sqlite:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=15)
+            if parsed.get_backend_name() == "postgresql":
+                kwargs["connect_args"] = {"options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.sqlite:
             _configure_sqlite(self.engine)

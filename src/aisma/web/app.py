@@ -21,7 +21,9 @@ from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
 from aisma.web.errors import install_error_handlers
+from aisma.web.features.admin.service import TokenUsage
 from aisma.web.limits import BodySizeLimit, SecurityHeaders
+from aisma.web.maintenance import Maintenance
 
 if TYPE_CHECKING:
     from aisma.web.oidc import OidcClient
@@ -38,10 +40,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     database = Database(settings.database_url)
     oidc = _oidc_client(settings)
+    token_usage = TokenUsage()
+    maintenance = Maintenance(database, settings, token_usage)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        maintenance.start()
         yield
+        maintenance.stop()
         database.dispose()
         if oidc is not None:
             oidc.http.close()
@@ -60,6 +66,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.state.secret_key = settings.resolved_secret_key()
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
+    app.state.token_usage = token_usage
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))

@@ -67,10 +67,11 @@ def app_database(request: Request) -> Database:
 def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (rolled back on error).
 
-    Reads use a read-only transaction: on SQLite they then never queue behind writers. A token
-    call writes even when it reads (the token's ``last_used_at``), so it gets a write transaction.
+    Reads (GET, HEAD, OPTIONS), with a session cookie or an API token, use a read-only transaction:
+    on SQLite they never queue behind writers. A token's last use is recorded out of band
+    (``TokenUsage``), never in the request's transaction.
     """
-    readonly = request.method in SAFE_METHODS and bearer_token(request) is None
+    readonly = request.method in SAFE_METHODS
     with app_database(request).transaction(readonly=readonly) as session:
         yield session
 
@@ -117,7 +118,7 @@ def current_caller(
         return cached
     token = bearer_token(request)
     if token is not None:
-        actor = tokens.resolve_token(session, token)
+        actor = tokens.resolve_token(session, token, request.app.state.token_usage)
         if actor is None:
             raise NotAuthenticated("invalid, expired or revoked API token")
         caller = Caller(user=accounts.get_user(session, actor.user_id), via="token", token_actor=actor)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from aisma.web.schemas import Input, Output, Scope
+from aisma.web.schemas import Input, Output, Scope, Timestamp
 
 
 class TokenOut(Output):
@@ -24,7 +24,7 @@ class TokenOut(Output):
 class TokenCreate(Input):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     scopes: list[Scope] = Field(min_length=1, max_length=4)
-    expires_at: AwareDatetime | None = None
+    expires_at: Timestamp | None = None
 
 
 class TokenCreated(TokenOut):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from aisma.server.auth import SCOPES, Actor, Permission, Role
 from aisma.server.errors import Invalid, NotFound
+from aisma.store.db import Database
 from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.repositories import tokens as repo
 from aisma.store.repositories import users as users_repo
@@ -18,7 +20,7 @@ from aisma.web.features.admin.schemas import TokenOut
 from aisma.web.features.audit import service as audit
 from aisma.web.features.signin.service import token_hash
 
-TOUCH_INTERVAL = timedelta(minutes=5)
+TOUCH_INTERVAL = timedelta(minutes=1)
 TOKEN_PREFIX = "aisma_"  # noqa: S105 - a marker that makes leaked tokens easy to find, not a secret
 
 
@@ -63,8 +65,51 @@ def create_token(
     return TokenOut.model_validate(token), plaintext
 
 
-def resolve_token(session: Session, plaintext: str) -> Actor | None:
-    """The actor a bearer token stands for, or None if unknown, revoked, expired or its user left."""
+class TokenUsage:
+    """When each API token was last used, noted in memory and written out of band.
+
+    Resolving a token never writes, so a GET made with a token stays a read-only transaction (on
+    SQLite a token reader never queues behind writers). Uses are noted here and ``flush`` writes them
+    in one short transaction of its own; a token already recorded within ``TOUCH_INTERVAL`` is not
+    noted again, so each process writes a busy token at most once a minute. Thread-safe.
+    """
+
+    def __init__(self, interval: timedelta = TOUCH_INTERVAL) -> None:
+        self.interval = interval
+        self._pending: dict[int, datetime] = {}
+        self._recorded: dict[int, datetime] = {}
+        self._lock = threading.Lock()
+
+    def note(self, token_id: int, stored: datetime | None, now: datetime) -> None:
+        with self._lock:
+            recorded = max((t for t in (stored, self._recorded.get(token_id)) if t is not None), default=None)
+            if recorded is not None and now - recorded < self.interval:
+                return
+            self._pending[token_id] = now
+            self._recorded[token_id] = now
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
+    def flush(self, database: Database) -> int:
+        """Write the noted uses (one transaction); returns how many tokens were touched."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return 0
+        with database.transaction() as session:
+            for token_id, at in sorted(pending.items()):
+                repo.touch(session, token_id, at)
+        return len(pending)
+
+
+def resolve_token(session: Session, plaintext: str, usage: TokenUsage | None = None) -> Actor | None:
+    """The actor a bearer token stands for, or None if unknown, revoked, expired or its user left.
+
+    The use is noted in ``usage`` (written later, out of band); without one it is written now, in
+    the caller's transaction (the CLI and tests).
+    """
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
     token = repo.get_by_hash(session, token_hash(plaintext))
@@ -76,8 +121,10 @@ def resolve_token(session: Session, plaintext: str) -> Actor | None:
     org = orgs_repo.get(session, token.organization_id)
     if user is None or not user.is_active or membership is None or org is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
-        repo.touch(session, token.id, now)  # at most once per interval: a busy token is not a write per call
+    if usage is not None:
+        usage.note(token.id, token.last_used_at, now)
+    elif token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+        repo.touch(session, token.id, now)
     return Actor(
         user_id=user.id,
         org_id=org.id,

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from aisma.scoring.inputs import AnswerWord
-from aisma.web.schemas import Input, LongText, Output, ShortText, Version
+from aisma.web.schemas import Day, Input, LongText, Output, ShortText, Version
 
 
 class AnswerOut(Output):
@@ -30,7 +30,7 @@ class AnswerIn(Input):
     evidence: list[ShortText] = Field(
         default_factory=list, max_length=200, description="Evidence paths, URLs or sha256 of uploaded files."
     )
-    expires: date | None = None
+    expires: Day | None = None
     version: Version | None = Field(
         default=None, description="The version you read; omit (null) only to create the first answer."
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from aisma.web.schemas import Input, Output
+from aisma.web.schemas import Input, Output, Timestamp
 
 
 class AssessmentRun(Input):
-    assessed_at: AwareDatetime | None = Field(default=None, description="Point in time to assess; default now.")
+    assessed_at: Timestamp | None = Field(default=None, description="Point in time to assess; default now.")
 
 
 class AssessmentSummary(Output):

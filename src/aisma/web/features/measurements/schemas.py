@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from aisma.scoring.inputs import MAX_ENTITIES
-from aisma.web.schemas import MAX_INT, Input, Output, ShortText
+from aisma.web.schemas import MAX_INT, Input, Output, ShortText, Timestamp
 
 EntityId = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
@@ -22,7 +22,7 @@ class ProvenanceIn(Input):
 
 class MeasurementIn(Input):
     metric: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}$")]
-    observed_at: AwareDatetime
+    observed_at: Timestamp
     numerator: float | None = None
     denominator: float | None = Field(default=None, ge=0)
     value: float | None = None
@@ -63,7 +63,7 @@ class ObservedAssetIn(Input):
     file: ShortText = ""
     count: int = Field(default=1, ge=1, le=MAX_INT)
     seen_with: list[ShortText] = Field(default_factory=list, max_length=50)
-    last_seen: AwareDatetime | None = None
+    last_seen: Timestamp | None = None
 
 
 class ObservedPush(Input):

@@ -29,6 +29,11 @@ class NewSession:
 
 
 def create_session(session: Session, user: User, max_age_seconds: int) -> NewSession:
+    """A new login session; expired ones (anyone's) are deleted on the way, so the table never fills up.
+
+    Each server process also purges them every few minutes (``aisma.web.maintenance``).
+    """
+    purge_expired(session)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = utcnow()
