@@ -29,6 +29,9 @@ class ServerSettings(BaseSettings):
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
     login_max_failures: int = Field(default=5, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, e.g. "10.0.0.5,192.168.1.0/24"); none by default, not even loopback.
+    trusted_proxies: str = ""
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -41,6 +44,10 @@ class ServerSettings(BaseSettings):
         if self.evidence_dir is None:
             self.evidence_dir = self.data_dir / "evidence"
         return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     @property
     def evidence_path(self) -> Path:

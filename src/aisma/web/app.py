@@ -24,6 +24,7 @@ from aisma.web.errors import install_error_handlers
 from aisma.web.features.admin.service import TokenUsage
 from aisma.web.limits import BodySizeLimit, SecurityHeaders
 from aisma.web.maintenance import Maintenance
+from aisma.web.options import OptionsHandler
 
 if TYPE_CHECKING:
     from aisma.web.oidc import OidcClient
@@ -70,6 +71,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))
+    app.add_middleware(OptionsHandler, routes=lambda: app.routes)
+    if settings.trusted_proxy_list:  # the client address and scheme from X-Forwarded-* of these proxies only
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     install_error_handlers(app)
     app.include_router(api_router(), prefix=API_PREFIX)
     app.include_router(pages_router(), include_in_schema=False)

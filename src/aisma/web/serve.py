@@ -64,6 +64,6 @@ def run_server(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,  # trusts X-Forwarded-* only from FORWARDED_ALLOW_IPS (default 127.0.0.1)
+        proxy_headers=False,  # X-Forwarded-* is read by the app, from AISMA_TRUSTED_PROXIES only
         server_header=False,
     )

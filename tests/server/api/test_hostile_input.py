@@ -109,3 +109,21 @@ def test_a_busy_database_is_503_with_retry_after(
         assert answer.status_code == 503, answer.text
         assert answer.headers["retry-after"].isdigit()
         assert client.put(f"{API}/answers/GOV-1.1", json={"answer": "fully"}, headers=auth).status_code == 200
+
+
+def test_markdown_report_escapes_html_from_names_and_notes(
+    client: TestClient, org_a: OrgWithMembers, token_for
+) -> None:
+    auth = token_for(org_a)
+    system = {
+        "id": "x",
+        "name": "<script>alert(1)</script>",
+        "track": "build",
+        "deployment_type": "paas",
+        "autonomy_test": {"chooses_actions": True, "side_effects": True, "own_identity": True},
+    }
+    assert client.post(f"{API}/inventory", json={"document": system}, headers=auth).status_code == 201
+    assessment = client.post(f"{API}/assessments", json={}, headers=auth).json()
+    report = client.get(f"{API}/assessments/{assessment['id']}/report", params={"format": "md"}, headers=auth)
+    assert report.status_code == 200
+    assert "alert(1)" in report.text and "<script>" not in report.text
