@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
+from aisma.web import openapi
 from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
 from aisma.web.errors import install_error_handlers
 from aisma.web.features.admin.service import TokenUsage
@@ -77,6 +78,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     install_error_handlers(app)
+    openapi.install(app)
     app.include_router(api_router(), prefix=API_PREFIX)
     app.include_router(pages_router(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")

@@ -45,9 +45,9 @@ def iterate(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
         after = rows[-1].seq
 
 
-def for_org(session: Session, org_id: int, limit: int = 100) -> list[AuditEntry]:
-    return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.organization_id == org_id).order_by(AuditEntry.seq.desc()).limit(limit)
-        ).all()
-    )
+def for_org(session: Session, org_id: int, limit: int = 100, before_seq: int | None = None) -> list[AuditEntry]:
+    """The organization's entries, newest first, older than ``before_seq`` when given."""
+    query = select(AuditEntry).where(AuditEntry.organization_id == org_id)
+    if before_seq is not None:
+        query = query.where(AuditEntry.seq < before_seq)
+    return list(session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)).all())

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
+from fastapi.responses import Response
 
 from aisma.server.auth import Role
 from aisma.web.features.admin import service as tokens
 from aisma.web.features.admin.schemas import TokenCreate, TokenCreated, TokenOut
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.organizations.schemas import MemberAdd, MemberOut, MemberRole
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import WRITE_ERRORS, RowId
+from aisma.web.schemas import ErrorOut
 from aisma.web.security import CurrentActor, DbSession
 
 router = APIRouter(prefix="/orgs/{org}", tags=["administration"], responses=WRITE_ERRORS)
 
 
-@router.get("/members", response_model=list[MemberOut], summary="Members and their roles")
-def list_members(session: DbSession, actor: CurrentActor) -> list[MemberOut]:
-    return accounts.list_members(session, actor)
+@router.get("/members", response_model=list[MemberOut], summary="Members and their roles", responses=LIST_RESPONSES)
+def list_members(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(accounts.list_members(session, actor), page), MemberOut)
 
 
 @router.post(
@@ -25,6 +28,7 @@ def list_members(session: DbSession, actor: CurrentActor) -> list[MemberOut]:
     response_model=MemberOut,
     status_code=status.HTTP_201_CREATED,
     summary="Add an existing user as a member",
+    responses={409: {"model": ErrorOut, "description": "The user is a member already."}},
 )
 def add_member(body: MemberAdd, session: DbSession, actor: CurrentActor) -> MemberOut:
     return accounts.add_member(session, actor, body.email, Role(body.role))
@@ -40,9 +44,11 @@ def remove_member(user_id: RowId, session: DbSession, actor: CurrentActor) -> No
     accounts.remove_member(session, actor, user_id)
 
 
-@router.get("/tokens", response_model=list[TokenOut], summary="API tokens of the organization")
-def list_tokens(session: DbSession, actor: CurrentActor) -> list[TokenOut]:
-    return tokens.list_tokens(session, actor)
+@router.get(
+    "/tokens", response_model=list[TokenOut], summary="API tokens of the organization", responses=LIST_RESPONSES
+)
+def list_tokens(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(tokens.list_tokens(session, actor), page), TokenOut)
 
 
 @router.post(

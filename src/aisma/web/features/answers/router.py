@@ -7,19 +7,21 @@ and can merge and retry. An update is never lost silently.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from aisma.web.features.answers import service as answers
 from aisma.web.features.answers.schemas import AnswerIn, AnswerOut, StaleAnswer
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import WRITE_ERRORS, ObjectId, stale_as
 from aisma.web.security import CurrentActor, DbSession
 
 router = APIRouter(prefix="/orgs/{org}/answers", tags=["answers"], responses=WRITE_ERRORS)
 
 
-@router.get("", response_model=list[AnswerOut], summary="All answers")
-def list_answers(session: DbSession, actor: CurrentActor) -> list[AnswerOut]:
-    return answers.list_answers(session, actor)
+@router.get("", response_model=list[AnswerOut], summary="The answers, a page at a time", responses=LIST_RESPONSES)
+def list_answers(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(answers.list_answers(session, actor), page), AnswerOut)
 
 
 @router.get("/{objective_id}", response_model=AnswerOut, summary="The answer to one objective")

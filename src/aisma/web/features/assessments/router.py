@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
+from fastapi.responses import Response
 
 from aisma.server.errors import NotFound
 from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentRun, AssessmentSummary, TrendPoint
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import WRITE_ERRORS, RowId
 from aisma.web.security import CurrentActor, DbSession
 
 router = APIRouter(prefix="/orgs/{org}", tags=["assessments"], responses=WRITE_ERRORS)
 
 
-@router.get("/assessments", response_model=list[AssessmentSummary], summary="Assessments, newest first")
-def list_assessments(session: DbSession, actor: CurrentActor) -> list[AssessmentSummary]:
-    return assessments.list_assessments(session, actor)
+@router.get(
+    "/assessments",
+    response_model=list[AssessmentSummary],
+    summary="Assessments, newest first",
+    responses=LIST_RESPONSES,
+)
+def list_assessments(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(assessments.list_assessments(session, actor), page), AssessmentSummary)
 
 
 @router.post(
@@ -45,6 +52,11 @@ def latest_result(session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     return stored.result
 
 
-@router.get("/trend", response_model=list[TrendPoint], summary="Overall and per-category levels over time")
-def trend(session: DbSession, actor: CurrentActor) -> list[TrendPoint]:
-    return assessments.trend(session, actor)
+@router.get(
+    "/trend",
+    response_model=list[TrendPoint],
+    summary="Overall and per-category levels over time, oldest first",
+    responses=LIST_RESPONSES,
+)
+def trend(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(assessments.trend(session, actor), page), TrendPoint)

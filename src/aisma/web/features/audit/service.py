@@ -19,6 +19,7 @@ from aisma.store.repositories import audit as repo
 from aisma.store.tables import AuditEntry
 from aisma.store.types import utcnow
 from aisma.web.features.audit.schemas import AuditOut
+from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 
 GENESIS = "0" * 64
 
@@ -122,6 +123,15 @@ def verify(session: Session, anchor: str | None = None) -> VerifyReport:
         problem = f"the anchored row {anchor} is gone: rows after seq {expected_seq - 1} were deleted"
         return VerifyReport(False, checked, problem, expected_seq, prev_hash)
     return VerifyReport(True, checked, head=prev_hash)
+
+
+def audit_page(session: Session, actor: Actor, page: PageRequest) -> Page[AuditOut]:
+    """One page of the organization's trail, newest first (keyset on seq)."""
+    actor.require(Permission.READ)
+    key = checked_key(page, int)
+    rows = repo.for_org(session, actor.org_id, page.limit + 1, int(key[0]) if key else None)
+    found = from_rows(rows, page.limit, lambda entry: (entry.seq,))
+    return Page([AuditOut.model_validate(entry) for entry in found.items], found.next_key)
 
 
 def recent(session: Session, actor: Actor, limit: int = 100) -> list[AuditOut]:

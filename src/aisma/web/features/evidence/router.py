@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from aisma.web.features.evidence import service as evidence
 from aisma.web.features.evidence.schemas import EvidenceOut
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response
 from aisma.web.routing import WRITE_ERRORS, RowId
 from aisma.web.schemas import ErrorOut
 from aisma.web.security import CurrentActor, DbSession, app_settings
@@ -20,9 +21,9 @@ TOO_LARGE: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/orgs/{org}/evidence", tags=["evidence"], responses=WRITE_ERRORS)
 
 
-@router.get("", response_model=list[EvidenceOut], summary="Evidence files")
-def list_evidence(session: DbSession, actor: CurrentActor) -> list[EvidenceOut]:
-    return evidence.list_evidence(session, actor)
+@router.get("", response_model=list[EvidenceOut], summary="Evidence files, by name", responses=LIST_RESPONSES)
+def list_evidence(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, evidence.evidence_page(session, actor, page), EvidenceOut)
 
 
 @router.post(

@@ -23,6 +23,7 @@ from aisma.store.tables import EvidenceFile
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
 from aisma.web.features.evidence.schemas import EvidenceOut
+from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 
 CHUNK = 1 << 20
 MAX_FILENAME = 500
@@ -121,6 +122,13 @@ def store_evidence(
 def list_evidence(session: Session, actor: Actor) -> list[EvidenceOut]:
     actor.require(Permission.READ)
     return [_record(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def evidence_page(session: Session, actor: Actor, page: PageRequest) -> Page[EvidenceOut]:
+    actor.require(Permission.READ)
+    rows = repo.page(session, actor.org_id, checked_key(page, str), page.limit)
+    found = from_rows(rows, page.limit, lambda row: (row.filename,))
+    return Page([_record(row) for row in found.items], found.next_key)
 
 
 def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOut:

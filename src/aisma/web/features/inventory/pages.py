@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -10,14 +13,17 @@ from aisma.server.auth import Permission
 from aisma.server.errors import Conflict, Invalid, StaleWrite
 from aisma.web.features.inventory import service as systems
 from aisma.web.features.inventory.view import (
+    PAGE_SIZE,
     inventory_list_view,
     new_system_document,
     parse_wizard_form,
+    search,
     system_view,
     with_autonomy,
     wizard_view,
 )
 from aisma.web.features.organizations import service as accounts
+from aisma.web.pagination import Page, PageRequest, decode_cursor, encode_cursor, slice_page
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, require_csrf
 from aisma.yamlfile import dotted, first_error, plain_message
@@ -29,9 +35,22 @@ def _list_page(
     request: Request, session: DbSession, actor: CurrentActor, flashes: list[tuple[str, str]], status: int = 200
 ) -> Response:
     query = request.query_params.get("q", "")[:200]
-    page_text = request.query_params.get("page", "1")
-    page = int(page_text) if page_text.isdigit() else 1
-    documents = [r.document for r in systems.list_systems(session, actor)]
+    cursor = request.query_params.get("cursor", "")[:1000]
+    wanted = PageRequest(decode_cursor(cursor) if cursor else None, PAGE_SIZE)
+    base = f"{org_base(actor.org_slug)}/inventory"
+    if query:  # a search reads every document (the fields it matches live in them); pages by offset
+        every = [r.document for r in systems.list_systems(session, actor)]
+        matching = search(every, query)
+        page: Page[Any] = slice_page(matching, wanted)
+        documents, total, found = page.items, len(every), len(matching)
+    else:  # browsing pages in the database: a page costs the same at 100 systems and at 10,000
+        listed = systems.systems_page(session, actor, wanted)
+        page, documents = listed, [r.document for r in listed.items]
+        total = found = systems.count_systems(session, actor)
+    params = {"q": query} if query else {}
+    next_url = f"{base}?{urlencode({**params, 'cursor': encode_cursor(page.next_key)})}" if page.next_key else ""
+    first_url = f"{base}?{urlencode(params)}" if cursor else ""
+    view = inventory_list_view(documents, query, total=total, found=found, next_url=next_url, first_url=first_url)
     return render_page(
         request,
         actor,
@@ -41,9 +60,9 @@ def _list_page(
         org_name=accounts.get_organization(session, actor).name,
         status_code=status,
         flashes=flashes,
-        base=f"{org_base(actor.org_slug)}/inventory",
+        base=base,
         can_edit=actor.can(Permission.EDIT_INVENTORY),
-        **inventory_list_view(documents, query, page),
+        **view,
     )
 
 

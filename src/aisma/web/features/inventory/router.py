@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
 
 from aisma.web.features.inventory import service as inventory
 from aisma.web.features.inventory.schemas import StaleSystem, SystemCreate, SystemOut, SystemUpdate
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response
 from aisma.web.routing import WRITE_ERRORS, ObjectId, stale_as
 from aisma.web.schemas import MAX_INT
 from aisma.web.security import CurrentActor, DbSession
@@ -19,9 +21,9 @@ STALE: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/orgs/{org}/inventory", tags=["inventory"], responses=WRITE_ERRORS)
 
 
-@router.get("", response_model=list[SystemOut], summary="All AI systems")
-def list_systems(session: DbSession, actor: CurrentActor) -> list[SystemOut]:
-    return inventory.list_systems(session, actor)
+@router.get("", response_model=list[SystemOut], summary="The AI systems, a page at a time", responses=LIST_RESPONSES)
+def list_systems(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, inventory.systems_page(session, actor, page), SystemOut)
 
 
 @router.post(

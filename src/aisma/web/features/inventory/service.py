@@ -15,6 +15,7 @@ from aisma.store.tables import AISystemRow
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
 from aisma.web.features.inventory.schemas import SystemOut
+from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 from aisma.yamlfile import dotted, first_error, plain_message
 
 
@@ -41,6 +42,19 @@ def validate_system(document: dict[str, Any]) -> tuple[AISystem, dict[str, Any]]
 def list_systems(session: Session, actor: Actor) -> list[SystemOut]:
     actor.require(Permission.READ)
     return [_record(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def systems_page(session: Session, actor: Actor, page: PageRequest) -> Page[SystemOut]:
+    """One page of the inventory, in its order (keyset on position and id)."""
+    actor.require(Permission.READ)
+    rows = repo.page(session, actor.org_id, checked_key(page, int, str), page.limit)
+    found = from_rows(rows, page.limit, lambda row: (row.position, row.system_id))
+    return Page([_record(row) for row in found.items], found.next_key)
+
+
+def count_systems(session: Session, actor: Actor) -> int:
+    actor.require(Permission.READ)
+    return repo.count(session, actor.org_id)
 
 
 def get_system(session: Session, actor: Actor, system_id: str) -> SystemOut:

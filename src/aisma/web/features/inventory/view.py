@@ -69,18 +69,27 @@ def matches(document: Mapping[str, Any], query: str) -> bool:
     return any(needle in str(document.get(key) or "").lower() for key in ("id", "name", "owner", "provider", "track"))
 
 
-def inventory_list_view(documents: Sequence[Mapping[str, Any]], query: str = "", page: int = 1) -> dict[str, Any]:
-    found = [d for d in documents if matches(d, query)]
-    pages = max(1, (len(found) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(1, page), pages)
-    start = (page - 1) * PAGE_SIZE
+def search(documents: Sequence[Mapping[str, Any]], query: str) -> list[Mapping[str, Any]]:
+    return [d for d in documents if matches(d, query)]
+
+
+def inventory_list_view(
+    documents: Sequence[Mapping[str, Any]],
+    query: str = "",
+    *,
+    total: int | None = None,
+    found: int | None = None,
+    next_url: str = "",
+    first_url: str = "",
+) -> dict[str, Any]:
+    """One page of systems (``documents``, already cut to a page) with the links around it."""
     return {
-        "rows": [system_row(d) for d in found[start : start + PAGE_SIZE]],
-        "total": len(documents),
-        "found": len(found),
+        "rows": [system_row(d) for d in documents],
+        "total": len(documents) if total is None else total,
+        "found": len(documents) if found is None else found,
         "query": query,
-        "page": page,
-        "pages": pages,
+        "next_url": next_url,
+        "first_url": first_url,
         "track_labels": TRACK_LABELS,
         "deployment_labels": DEPLOYMENT_LABELS,
         "tracks": TRACKS,

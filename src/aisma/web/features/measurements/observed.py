@@ -22,6 +22,7 @@ from aisma.store.tables import ObservedAssetRow
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
 from aisma.web.features.measurements.schemas import ObservedAssetIn, ObservedAssetOut
+from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 from aisma.yamlfile import dotted, first_error, plain_message
 
 MAX_ASSETS = 10_000  # per source and push
@@ -100,6 +101,13 @@ def replace_observed(
 def list_observed(session: Session, actor: Actor, limit: int | None = 1000) -> list[ObservedAssetOut]:
     actor.require(Permission.READ)
     return [ObservedAssetOut.model_validate(row) for row in repo.list_for_org(session, actor.org_id, limit)]
+
+
+def observed_page(session: Session, actor: Actor, page: PageRequest) -> Page[ObservedAssetOut]:
+    actor.require(Permission.READ)
+    rows = repo.page(session, actor.org_id, checked_key(page, str, str, str, str, str, int), page.limit)
+    found = from_rows(rows, page.limit, lambda r: (r.source, r.kind, r.identifier, r.tool, r.file, r.id))
+    return Page([ObservedAssetOut.model_validate(row) for row in found.items], found.next_key)
 
 
 def current_observed(session: Session, org_id: int) -> tuple[ObservedAsset, ...]:

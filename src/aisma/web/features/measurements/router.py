@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from aisma.web.features.measurements import observed
 from aisma.web.features.measurements import service as measurements
@@ -15,17 +14,21 @@ from aisma.web.features.measurements.schemas import (
     ObservedPush,
     PushAccepted,
 )
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response
 from aisma.web.routing import WRITE_ERRORS
 from aisma.web.security import CurrentActor, DbSession
 
 router = APIRouter(prefix="/orgs/{org}", tags=["measurements"], responses=WRITE_ERRORS)
 
 
-@router.get("/measurements", response_model=list[MeasurementOut], summary="Stored measurements, newest first")
-def list_measurements(
-    session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
-) -> list[MeasurementOut]:
-    return measurements.list_measurements(session, actor, limit=limit)
+@router.get(
+    "/measurements",
+    response_model=list[MeasurementOut],
+    summary="Stored measurements, newest first",
+    responses=LIST_RESPONSES,
+)
+def list_measurements(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, measurements.measurements_page(session, actor, page), MeasurementOut)
 
 
 @router.post("/measurements", response_model=PushAccepted, summary="Push measurements with their provenance")
@@ -33,11 +36,14 @@ def push_measurements(body: MeasurementPush, session: DbSession, actor: CurrentA
     return PushAccepted(accepted=measurements.push(session, actor, body.measurements))
 
 
-@router.get("/observed", response_model=list[ObservedAssetOut], summary="Observed AI assets (discovery input)")
-def list_observed(
-    session: DbSession, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
-) -> list[ObservedAssetOut]:
-    return observed.list_observed(session, actor, limit=limit)
+@router.get(
+    "/observed",
+    response_model=list[ObservedAssetOut],
+    summary="Observed AI assets (discovery input)",
+    responses=LIST_RESPONSES,
+)
+def list_observed(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, observed.observed_page(session, actor, page), ObservedAssetOut)
 
 
 @router.put("/observed", response_model=PushAccepted, summary="Replace the observed AI assets of one source")

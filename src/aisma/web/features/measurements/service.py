@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from aisma.store.tables import MeasurementRow
 from aisma.store.types import utcnow
 from aisma.web.features.audit import service as audit
 from aisma.web.features.measurements.schemas import MeasurementIn, MeasurementOut
+from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 from aisma.yamlfile import dotted, first_error, plain_message
 
 MAX_PER_PUSH = 10_000
@@ -90,6 +92,20 @@ def push(session: Session, actor: Actor, items: Iterable[MeasurementIn | Mapping
 def list_measurements(session: Session, actor: Actor, limit: int | None = 1000) -> list[MeasurementOut]:
     actor.require(Permission.READ)
     return [MeasurementOut.model_validate(row) for row in repo.list_for_org(session, actor.org_id, limit)]
+
+
+def measurements_page(session: Session, actor: Actor, page: PageRequest) -> Page[MeasurementOut]:
+    """One page of the stored measurements, newest first (keyset on observed_at and id)."""
+    actor.require(Permission.READ)
+    key = checked_key(page, str, int)
+    if key is not None:
+        try:
+            key = (datetime.fromisoformat(key[0]), key[1])
+        except ValueError:
+            raise Invalid("cursor", "not a cursor this server handed out; start again without it") from None
+    rows = repo.page(session, actor.org_id, key, page.limit)
+    found = from_rows(rows, page.limit, lambda row: (row.observed_at.isoformat(), row.id))
+    return Page([MeasurementOut.model_validate(row) for row in found.items], found.next_key)
 
 
 def current_measurements(session: Session, org_id: int) -> tuple[Measurement, ...]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.organizations.schemas import (
@@ -14,15 +15,21 @@ from aisma.web.features.organizations.schemas import (
     OrganizationOut,
     OrganizationUpdate,
 )
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import ERRORS, WRITE_ERRORS
 from aisma.web.security import CurrentActor, CurrentCaller, DbSession
 
 router = APIRouter(tags=["organizations"], responses=ERRORS)
 
 
-@router.get("/models", response_model=list[ModelInfo], summary="Maturity models installed on the server")
-def list_models(caller: CurrentCaller) -> list[ModelInfo]:
-    return accounts.installed_models()
+@router.get(
+    "/models",
+    response_model=list[ModelInfo],
+    summary="Maturity models installed on the server",
+    responses=LIST_RESPONSES,
+)
+def list_models(request: Request, page: PageParams, caller: CurrentCaller) -> Response:
+    return list_response(request, slice_page(accounts.installed_models(), page), ModelInfo)
 
 
 @router.get("/me", response_model=MeOut, summary="Who you are; a signed-in browser's CSRF token")
@@ -33,12 +40,16 @@ def me(caller: CurrentCaller) -> MeOut:
     return MeOut(email=caller.user.email, via="session", csrf_token=caller.csrf)
 
 
-@router.get("/orgs", response_model=list[OrganizationOut], summary="Organizations you can act in")
-def list_organizations(session: DbSession, caller: CurrentCaller) -> list[OrganizationOut]:
+@router.get(
+    "/orgs", response_model=list[OrganizationOut], summary="Organizations you can act in", responses=LIST_RESPONSES
+)
+def list_organizations(request: Request, page: PageParams, session: DbSession, caller: CurrentCaller) -> Response:
     if caller.token_actor is not None:  # a token belongs to exactly one organization
         actor = caller.token_actor
-        return [o for o in accounts.my_organizations(session, actor.user_id) if o.slug == actor.org_slug]
-    return accounts.my_organizations(session, caller.user.id)
+        mine = [o for o in accounts.my_organizations(session, actor.user_id) if o.slug == actor.org_slug]
+    else:
+        mine = accounts.my_organizations(session, caller.user.id)
+    return list_response(request, slice_page(mine, page), OrganizationOut)
 
 
 @router.get("/orgs/{org}", response_model=OrganizationDetail, summary="One organization and its settings")
