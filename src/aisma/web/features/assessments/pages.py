@@ -14,7 +14,7 @@ from aisma.web.features.assessments.view import dashboard_view
 from aisma.web.features.assessments.view_cache import ViewCache
 from aisma.web.features.organizations import service as accounts
 from aisma.web.render import org_base, redirect, render_page
-from aisma.web.security import CurrentActor, DbSession, require_csrf
+from aisma.web.security import CurrentActor, DbSession, app_database, require_csrf
 
 
 def _trend(points: list[Any]) -> list[TrendPoint]:
@@ -75,8 +75,8 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
 
 
 @router.post("/orgs/{org}/assessments", dependencies=[Depends(require_csrf)])
-def run_assessment(session: DbSession, actor: CurrentActor) -> Response:
-    assessments.run_assessment(session, actor)
+def run_assessment(request: Request, actor: CurrentActor) -> Response:
+    assessments.assess_and_store(app_database(request), actor)
     return redirect(org_base(actor.org_slug), "assessed")
 
 

@@ -12,7 +12,7 @@ from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentRun, AssessmentSummary, TrendPoint
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import WRITE_ERRORS, RowId
-from aisma.web.security import CurrentActor, DbSession
+from aisma.web.security import CurrentActor, DbSession, app_database
 
 router = APIRouter(prefix="/orgs/{org}", tags=["assessments"], responses=WRITE_ERRORS)
 
@@ -33,10 +33,12 @@ def list_assessments(request: Request, page: PageParams, session: DbSession, act
     status_code=status.HTTP_201_CREATED,
     summary="Assess now (or at a given time) and store the result snapshot",
 )
-def run_assessment(session: DbSession, actor: CurrentActor, body: AssessmentRun | None = None) -> AssessmentOut:
+def run_assessment(request: Request, actor: CurrentActor, body: AssessmentRun | None = None) -> AssessmentOut:
     at = body.assessed_at if body is not None else None
-    summary = assessments.run_assessment(session, actor, at)
-    return assessments.get_assessment(session, actor, summary.id)
+    database = app_database(request)
+    summary = assessments.assess_and_store(database, actor, at)
+    with database.transaction(readonly=True) as session:
+        return assessments.get_assessment(session, actor, summary.id)
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentOut, summary="One assessment")

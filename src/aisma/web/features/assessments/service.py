@@ -24,6 +24,7 @@ from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Source
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid, NotFound
 from aisma.server.models import model_by_id
+from aisma.store.db import Database
 from aisma.store.repositories import answers as answers_repo
 from aisma.store.repositories import assessments as repo
 from aisma.store.repositories import organizations as orgs_repo
@@ -125,19 +126,24 @@ def _category_points(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def run_assessment(session: Session, actor: Actor, at: datetime | None = None) -> AssessmentSummary:
-    """Score the organization as it is now (or as of ``at``) and store the result as a snapshot."""
+def compute(session: Session, actor: Actor, at: datetime | None = None) -> tuple[datetime, dict[str, Any]]:
+    """Score the organization as it is now (or as of ``at``): (assessed_at, aisma.result/v1 dict). Writes nothing."""
     actor.require(Permission.RUN_ASSESSMENT)
     assessed_at = at or utcnow()
     if assessed_at.tzinfo is None:
         raise Invalid("at", "must include a time zone")
     org = _org(session, actor)
-    result = assess(build_input(session, org, assessed_at)).to_dict()
+    return assessed_at, assess(build_input(session, org, assessed_at)).to_dict()
+
+
+def store(session: Session, actor: Actor, assessed_at: datetime, result: dict[str, Any]) -> AssessmentSummary:
+    """Store a computed result as a snapshot, with its audit entry: one short write."""
+    actor.require(Permission.RUN_ASSESSMENT)
     overall = result["overall"]
     row = repo.add(
         session,
         AssessmentRow(
-            organization_id=org.id,
+            organization_id=actor.org_id,
             assessed_at=assessed_at,
             model_id=result["model"]["id"],
             model_version=result["model"]["version"],
@@ -157,6 +163,30 @@ def run_assessment(session: Session, actor: Actor, at: datetime | None = None) -
     }
     audit.append(session, actor, "assessment.run", "assessment", row.id, None, after)
     return _summary(row)
+
+
+def run_assessment(session: Session, actor: Actor, at: datetime | None = None) -> AssessmentSummary:
+    """Compute and store in the caller's transaction (the CLI, tests); the server uses ``assess_and_store``."""
+    assessed_at, result = compute(session, actor, at)
+    return store(session, actor, assessed_at, result)
+
+
+def assess_and_store(database: Database, actor: Actor, at: datetime | None = None) -> AssessmentSummary:
+    """Read the inputs in a read-only transaction, score outside any transaction, then store in one short write.
+
+    Scoring thousands of systems takes seconds; no lock is held meanwhile, so every other write (an
+    answer saved, a measurement pushed) goes on. What changes in between is in the next assessment.
+    """
+    with database.transaction(readonly=True) as session:
+        actor.require(Permission.RUN_ASSESSMENT)
+        org = _org(session, actor)
+        assessed_at = at or utcnow()
+        if assessed_at.tzinfo is None:
+            raise Invalid("at", "must include a time zone")
+        inputs = build_input(session, org, assessed_at)
+    result = assess(inputs).to_dict()
+    with database.transaction() as session:
+        return store(session, actor, assessed_at, result)
 
 
 def list_assessments(session: Session, actor: Actor) -> list[AssessmentSummary]:

@@ -184,7 +184,7 @@ def change_password(
             error = f"The new password {exc.detail}."
     if error:
         return render(request, "auth/password.html", 422, error=error, done=False, email=email)
-    accounts.set_password(session, caller.user, new_password, by=email)
+    accounts.set_password(session, accounts.get_user(session, caller.user.id), new_password, by=email)
     sessions.revoke_all(session, caller.user.id)  # other devices signed in with the old password
     created = sessions.create_session(session, caller.user, app_settings(request).session_max_age_seconds)
     response = render(request, "auth/password.html", error="", done=True, email=email, csrf_token=created.csrf)
