@@ -45,7 +45,7 @@ def build() -> typer.Typer:
         settings = ServerSettings()
         target = url or settings.database_url
         migrate.upgrade(target)
-        database = Database(target)
+        database = Database(target, signing_key=settings.resolved_secret_key())
         try:
             with connection_errors_reported(target), database.transaction() as session:
                 user, chosen = bootstrap.import_owner(
@@ -92,7 +92,7 @@ def build() -> typer.Typer:
 
         settings = ServerSettings()
         target = url or settings.database_url
-        database = Database(target)
+        database = Database(target, signing_key=settings.resolved_secret_key())
         try:
             with connection_errors_reported(target), database.transaction() as session:
                 actor = accounts.system_actor(session, org, "cli export")

@@ -54,6 +54,16 @@ class ServerSettings(BaseSettings):
         """``evidence_dir``, always set after validation (typed without the Optional)."""
         return self.evidence_dir if self.evidence_dir is not None else self.data_dir / "evidence"
 
+    def existing_secret_key(self) -> str | None:
+        """The configured or stored key, or None when this machine has none (never creates one)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / SECRET_FILE
+        try:
+            return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+        except OSError:
+            return None
+
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated once and kept in ``<data_dir>/secret.key`` (0600).
 

@@ -57,8 +57,11 @@ def connection_errors_reported(url: str) -> Iterator[None]:
 class Database:
     """The engine and its sessions; build it in the app factory or the CLI command, never at import."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, signing_key: str | None = "") -> None:
+        """``signing_key`` signs the audit chains' checkpoints (the server's secret key); None: not known here
+        (``aisma audit verify`` without the key checks the chains but not the signatures)."""
         self.url = normalize_url(url)
+        self.signing_key = signing_key
         try:
             parsed = make_url(self.url)
         except Exception:
@@ -84,6 +87,8 @@ class Database:
             if self.sqlite:
                 connection.execution_options(**{_BEGIN_OPTION: "BEGIN" if readonly else "BEGIN IMMEDIATE"})
             session = Session(bind=connection, expire_on_commit=False, autoflush=True)
+            if self.signing_key is not None:
+                session.info["aisma_signing_key"] = self.signing_key
             try:
                 yield session
                 if not readonly:

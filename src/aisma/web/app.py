@@ -40,7 +40,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     """A ready ASGI app; the caller owns the settings (and runs migrations before serving)."""
     from aisma.web.features import api_router, pages_router
 
-    database = Database(settings.database_url)
+    secret_key = settings.resolved_secret_key()
+    database = Database(settings.database_url, signing_key=secret_key)
     oidc = _oidc_client(settings)
     token_usage = TokenUsage()
     maintenance = Maintenance(database, settings, token_usage)
@@ -66,7 +67,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
-    app.state.secret_key = settings.resolved_secret_key()
+    app.state.secret_key = secret_key
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
     app.state.token_usage = token_usage
     app.add_middleware(SecurityHeaders)

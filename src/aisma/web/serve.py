@@ -31,11 +31,11 @@ def prepare(settings: ServerSettings | None = None) -> list[str]:
     from aisma.web.features.organizations import bootstrap
 
     settings = settings or ServerSettings()
-    settings.resolved_secret_key()  # created once here, not raced by several workers
+    key = settings.resolved_secret_key()  # created once here, not raced by several workers
     url = settings.database_url
     with connection_errors_reported(url):
         migrate.upgrade(url, "head")
-    database = Database(url)
+    database = Database(url, signing_key=key)
     try:
         with connection_errors_reported(url), database.transaction() as session:
             created = bootstrap.ensure_admin(

@@ -126,3 +126,37 @@ def test_import_with_owner_over_http(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with TestClient(create_app(settings)) as client:
         answer = client.get("/api/v1/orgs/bank", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200 and answer.json()["role"] == "owner"
+
+
+def test_audit_checkpoint_file_catches_a_rollback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows and heads both removed (a restored old backup): the file kept outside the database still knows."""
+    import sqlite3
+
+    monkeypatch.setenv("AISMA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("AISMA_DATABASE_URL", raising=False)
+    write_example(tmp_path / "bank", overwrite_demo=False)
+    assert run(["server", "import", str(tmp_path / "bank"), "--org", "bank", "--no-collect"]) == 0
+    checkpoint = tmp_path / "audit-checkpoint.json"
+    assert run(["audit", "verify", "--checkpoint", str(checkpoint)]) == 0
+    assert checkpoint.is_file() and "rows in 3 chains verified" in capsys.readouterr().out
+    with sqlite3.connect(tmp_path / "data" / "aisma.db") as connection:
+        chain, last = connection.execute("SELECT chain, max(seq) FROM audit_log WHERE chain > 0").fetchone()
+        connection.execute("DELETE FROM audit_log WHERE chain = ? AND seq > ?", (chain, last - 3))
+        connection.execute("DELETE FROM audit_heads WHERE chain = ?", (chain,))
+    assert run(["audit", "verify"]) == 1
+    assert "signed checkpoint (audit_heads) is gone" in capsys.readouterr().err
+    from aisma.web.features.audit.service import sign
+
+    key = (tmp_path / "data" / "secret.key").read_text().strip()
+    with sqlite3.connect(tmp_path / "data" / "aisma.db") as connection:  # a consistent rollback of both, signed
+        row = connection.execute("SELECT hash FROM audit_log WHERE chain = ? AND seq = ?", (chain, last - 3)).fetchone()
+        connection.execute(
+            "INSERT INTO audit_heads (chain, seq, hash, signature, updated_at) VALUES (?, ?, ?, ?, '2026-01-01')",
+            (chain, last - 3, row[0], sign(key, chain, last - 3, row[0])),
+        )
+    assert run(["audit", "verify"]) == 0, "the database alone looks intact now"
+    capsys.readouterr()
+    assert run(["audit", "verify", "--checkpoint", str(checkpoint)]) == 1
+    assert f"rows after seq {last - 3} were deleted (the checkpoint file says {last})" in capsys.readouterr().err

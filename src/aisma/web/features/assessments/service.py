@@ -46,8 +46,8 @@ def _summary(row: AssessmentRow) -> AssessmentSummary:
     return AssessmentSummary.model_validate(row)
 
 
-def _stored(row: AssessmentRow) -> AssessmentOut:
-    return AssessmentOut(**_summary(row).model_dump(), result=row.result)
+def _stored(session: Session, row: AssessmentRow) -> AssessmentOut:
+    return AssessmentOut(**_summary(row).model_dump(), result=repo.result_of(session, row.id))
 
 
 def _org(session: Session, actor: Actor) -> Organization:
@@ -151,9 +151,9 @@ def store(session: Session, actor: Actor, assessed_at: datetime, result: dict[st
             score=overall["score"],
             evidenced_level=overall["evidenced_level"],
             summary={"evidenced_score": overall.get("evidenced_score"), "categories": _category_points(result)},
-            result=result,
             created_by=actor.label,
         ),
+        result,
     )
     after = {
         "assessed_at": assessed_at.isoformat(),
@@ -200,20 +200,20 @@ def get_assessment(session: Session, actor: Actor, assessment_id: int) -> Assess
     row = repo.get(session, actor.org_id, assessment_id)
     if row is None:
         raise NotFound(f"assessment {assessment_id} not found")
-    return _stored(row)
+    return _stored(session, row)
 
 
 def latest_assessment(session: Session, actor: Actor) -> AssessmentOut | None:
     actor.require(Permission.READ)
     row = repo.latest(session, actor.org_id)
-    return _stored(row) if row is not None else None
+    return _stored(session, row) if row is not None else None
 
 
 def trend(session: Session, actor: Actor) -> list[TrendPoint]:
     """Overall and per-category levels of every stored assessment, oldest first (for the dashboard)."""
     actor.require(Permission.READ)
     points: list[TrendPoint] = []
-    for row in reversed(repo.list_for_org(session, actor.org_id, with_summary=True)):
+    for row in reversed(repo.list_for_org(session, actor.org_id)):
         summary = row.summary or {}
         points.append(
             TrendPoint(
