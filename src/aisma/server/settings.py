@@ -32,6 +32,11 @@ class ServerSettings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
     # addresses or networks, e.g. "10.0.0.5,192.168.1.0/24"); none by default, not even loopback.
     trusted_proxies: str = ""
+    # Development: templates are re-read from disk when they change (off: read once per process).
+    development: bool = False
+    # Seconds a new worker process of ``aisma serve --workers N`` may take to answer the supervisor's
+    # first health check; uvicorn's 5 s default kills workers that start slowly on a busy machine.
+    worker_start_seconds: int = Field(default=120, gt=0)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None

@@ -67,6 +67,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    app.state.templates.env.auto_reload = settings.development  # no stat() of every template per render
     app.state.secret_key = secret_key
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
     app.state.token_usage = token_usage

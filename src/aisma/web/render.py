@@ -64,7 +64,7 @@ def page_environment(request: Request) -> Environment:
     """Built once per app on first use and kept on ``app.state``: nothing is built at import time."""
     env: Environment | None = getattr(request.app.state, "page_environment", None)
     if env is None:
-        env = build_environment()
+        env = build_environment(auto_reload=request.app.state.settings.development)
         request.app.state.page_environment = env
     return env
 

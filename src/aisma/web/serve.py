@@ -56,8 +56,13 @@ def prepare(settings: ServerSettings | None = None) -> list[str]:
 
 
 def run_server(host: str, port: int, workers: int) -> None:
+    """uvicorn with ``workers`` processes. Each one imports aisma and builds its app before it answers the
+    supervisor's health checks; on a busy 2-core machine that takes longer than uvicorn's default 5 s,
+    and the supervisor killed and restarted workers in a loop. They now get ``AISMA_WORKER_START_SECONDS``.
+    """
     import uvicorn
 
+    settings = ServerSettings()
     uvicorn.run(
         "aisma.web.serve:app_from_environment",
         factory=True,
@@ -66,4 +71,5 @@ def run_server(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=False,  # X-Forwarded-* is read by the app, from AISMA_TRUSTED_PROXIES only
         server_header=False,
+        timeout_worker_healthcheck=settings.worker_start_seconds,
     )

@@ -29,12 +29,15 @@ def fmt_when(value: object) -> str:
     return text[:16].replace("T", " ")
 
 
-def build_environment() -> Environment:
+def build_environment(auto_reload: bool = False) -> Environment:
+    """``auto_reload`` re-checks each template file on disk at every render: for development only
+    (``AISMA_DEVELOPMENT``); in production the templates are read once per process."""
     env = Environment(
         loader=PackageLoader("aisma.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=auto_reload,
     )
     env.filters.update(score=fmt_score, level=fmt_level, pct=fmt_pct, when=fmt_when)
     return env
