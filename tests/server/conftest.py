@@ -54,6 +54,13 @@ class PostgresServer:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_inside_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's app runs its background jobs in a worker thread of its own, on PostgreSQL too;
+    the procrastinate queue with separate ``aisma worker`` processes has tests of its own."""
+    monkeypatch.setenv("AISMA_JOB_QUEUE", "inprocess")
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,13 @@ class ServerSettings(BaseSettings):
     # Seconds a new worker process of ``aisma serve --workers N`` may take to answer the supervisor's
     # first health check; uvicorn's 5 s default kills workers that start slowly on a busy machine.
     worker_start_seconds: int = Field(default=120, gt=0)
+    # Background jobs: "auto" (in-process on SQLite, procrastinate + ``aisma worker`` on PostgreSQL),
+    # "inprocess" or "procrastinate"; with the in-process queue each server process runs a worker thread
+    # unless ``inprocess_worker`` is false (then ``aisma worker`` runs them).
+    job_queue: Literal["auto", "inprocess", "procrastinate"] = "auto"
+    inprocess_worker: bool = True
+    # Modules whose ``register()`` adds job handlers (comma-separated), besides the built-in ones.
+    job_modules: str = ""
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -49,6 +57,10 @@ class ServerSettings(BaseSettings):
         if self.evidence_dir is None:
             self.evidence_dir = self.data_dir / "evidence"
         return self
+
+    @property
+    def job_module_list(self) -> list[str]:
+        return [item.strip() for item in self.job_modules.split(",") if item.strip()]
 
     @property
     def trusted_proxy_list(self) -> list[str]:

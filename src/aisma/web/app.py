@@ -23,15 +23,16 @@ from aisma.web import openapi
 from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
 from aisma.web.errors import install_error_handlers
 from aisma.web.features.admin.service import TokenUsage
+from aisma.web.jobs import load_handlers, make_queue
 from aisma.web.limits import BodySizeLimit, SecurityHeaders
 from aisma.web.maintenance import Maintenance
 from aisma.web.options import OptionsHandler
+from aisma.web.routing import API_PREFIX
 
 if TYPE_CHECKING:
     from aisma.web.oidc import OidcClient
 
 WEB_DIR = Path(__file__).parent
-API_PREFIX = "/api/v1"
 # A multipart upload carries headers and boundaries besides the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -45,11 +46,15 @@ def create_app(settings: ServerSettings) -> FastAPI:
     oidc = _oidc_client(settings)
     token_usage = TokenUsage()
     maintenance = Maintenance(database, settings, token_usage)
+    load_handlers(settings)
+    job_queue = make_queue(settings, database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         maintenance.start()
+        job_queue.start()
         yield
+        job_queue.stop()
         maintenance.stop()
         database.dispose()
         if oidc is not None:
@@ -71,6 +76,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.secret_key = secret_key
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
     app.state.token_usage = token_usage
+    app.state.job_queue = job_queue
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))

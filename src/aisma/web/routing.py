@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from aisma.server.errors import StaleWrite
 from aisma.web.schemas import ID_PATTERN, MAX_INT, ErrorOut, InvalidOut
 
+API_PREFIX = "/api/v1"  # where create_app mounts every feature's router.py
 ObjectId = Annotated[str, Path(pattern=ID_PATTERN, description="An objective or system id.")]
 RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 

@@ -7,6 +7,7 @@ Migrations and the first admin happen once, in the parent, before any worker sta
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from fastapi import FastAPI
@@ -35,6 +36,8 @@ def prepare(settings: ServerSettings | None = None) -> list[str]:
     url = settings.database_url
     with connection_errors_reported(url):
         migrate.upgrade(url, "head")
+        if uses_procrastinate(settings):
+            migrate.ensure_queue_schema(url)
     database = Database(url, signing_key=key)
     try:
         with connection_errors_reported(url), database.transaction() as session:
@@ -53,6 +56,37 @@ def prepare(settings: ServerSettings | None = None) -> list[str]:
                 f"aisma: one-time password: {created.generated_password}  (shown once; change it at /account/password)"
             )
     return lines
+
+
+def uses_procrastinate(settings: ServerSettings) -> bool:
+    from aisma.store.db import is_sqlite
+
+    kind = settings.job_queue
+    return kind == "procrastinate" or (kind == "auto" and not is_sqlite(settings.database_url))
+
+
+def run_worker(concurrency: int = 1) -> None:
+    """``aisma worker``: run background jobs here, until stopped (Ctrl+C or SIGTERM)."""
+    from aisma.store import migrate
+    from aisma.store.db import Database, connection_errors_reported
+    from aisma.web.jobs import InProcessQueue, load_handlers, run_procrastinate_worker
+
+    settings = ServerSettings()
+    url = settings.database_url
+    with connection_errors_reported(url):
+        migrate.upgrade(url, "head")
+        if uses_procrastinate(settings):
+            migrate.ensure_queue_schema(url)
+    load_handlers(settings)
+    database = Database(url, signing_key=settings.resolved_secret_key())
+    try:
+        if uses_procrastinate(settings):
+            run_procrastinate_worker(database, concurrency)
+        else:
+            with contextlib.suppress(KeyboardInterrupt):
+                InProcessQueue(database).run()
+    finally:
+        database.dispose()
 
 
 def run_server(host: str, port: int, workers: int) -> None:

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from aisma.server.auth import Role
 
 from ..factories import OrgWithMembers
+from .conftest import assessed
 
 API = "/api/v1/orgs/org-a"
 MEASUREMENT = '{"metric": "m.ratio", "observed_at": "2026-11-01T10:00:00Z", "provenance": {"tool": "t"}, %s}'
@@ -123,7 +124,7 @@ def test_markdown_report_escapes_html_from_names_and_notes(
         "autonomy_test": {"chooses_actions": True, "side_effects": True, "own_identity": True},
     }
     assert client.post(f"{API}/inventory", json={"document": system}, headers=auth).status_code == 201
-    assessment = client.post(f"{API}/assessments", json={}, headers=auth).json()
-    report = client.get(f"{API}/assessments/{assessment['id']}/report", params={"format": "md"}, headers=auth)
+    assessment_id = assessed(client, "org-a", auth)
+    report = client.get(f"{API}/assessments/{assessment_id}/report", params={"format": "md"}, headers=auth)
     assert report.status_code == 200
     assert "alert(1)" in report.text and "<script>" not in report.text

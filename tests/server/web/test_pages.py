@@ -68,14 +68,31 @@ def test_every_page_renders_and_other_organizations_are_not_found(
         assert org_b.slug.title() not in theirs.text
 
 
+def wait_until_assessed(client: TestClient, progress_url: str) -> str:
+    """Follow the dashboard's progress page (it reloads itself) until it sends us to the result."""
+    import time
+
+    deadline = time.monotonic() + 600  # generous: only a stuck worker ends here
+    while True:
+        answer = client.get(progress_url, follow_redirects=False)
+        if answer.status_code == 303:
+            return str(answer.headers["location"])
+        assert answer.status_code == 200 and 'http-equiv="refresh"' in answer.text, answer.text[:500]
+        assert "Assessment" in answer.text and "<progress" in answer.text
+        assert time.monotonic() < deadline, "the assessment job did not finish"
+        time.sleep(0.05)
+
+
 def test_assess_from_the_dashboard_needs_csrf(client: TestClient, org_a: OrgWithMembers) -> None:
     csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
     base = f"/orgs/{org_a.slug}"
     assert "No assessment yet" in client.get(base).text
     assert client.post(f"{base}/assessments", data={}, follow_redirects=False).status_code == 403
-    done = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
-    assert done.status_code == 303 and done.headers["location"] == f"{base}?msg=assessed"
-    page = client.get(done.headers["location"]).text
+    started = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"].startswith(f"{base}?job=")
+    done = wait_until_assessed(client, started.headers["location"])
+    assert done.endswith(f"{base}?msg=assessed")
+    page = client.get(done).text
     assert "Assessment done" in page and 'data-testid="claimed-level">0<' in page
     assert 'id="radar-title"' in page and 'id="heat-title"' in page
 
@@ -161,7 +178,8 @@ def test_inventory_add_and_autonomy_wizard_without_script(client: TestClient, or
 
 def test_reports_download_in_every_format(client: TestClient, org_a: OrgWithMembers) -> None:
     csrf = sign_in(client, org_a.emails[Role.OWNER])
-    client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf})
+    started = client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    wait_until_assessed(client, started.headers["location"])
     page = client.get(f"/orgs/{org_a.slug}/reports").text
     links = re.findall(r'href="(/orgs/org-a/reports/\d+/report\.([\w-]+))"', page)
     formats = {f.id: f for f in reports.report_formats()}

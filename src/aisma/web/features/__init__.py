@@ -27,6 +27,7 @@ API_FEATURES = (
     "measurements",
     "assessments",
     "reports",
+    "jobs",
     "admin",
 )
 PAGE_FEATURES = (

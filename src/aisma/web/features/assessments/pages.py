@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from aisma.server.auth import Permission
+from aisma.web.features.assessments import jobs as assessment_job
 from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.trend import TrendPoint
 from aisma.web.features.assessments.view import dashboard_view
 from aisma.web.features.assessments.view_cache import ViewCache
+from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_database, require_csrf
@@ -44,6 +46,13 @@ router = APIRouter()
 @router.get("/orgs/{org}")
 def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     organization = accounts.get_organization(session, actor)
+    running = None
+    job_text = request.query_params.get("job", "")
+    if job_text.isdigit():  # after "Run an assessment": show its progress until it is done
+        job = jobs.get_job(session, actor, int(job_text))
+        if job.status == "succeeded":
+            return redirect(org_base(actor.org_slug), "assessed")
+        running = job
     points = assessments.trend(session, actor)
     history = _trend(points)
     if points:
@@ -70,14 +79,18 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         org_name=organization.name,
         urls=urls,
         can_assess=actor.can(Permission.RUN_ASSESSMENT),
+        job=running,
+        refresh_seconds=2 if running is not None and running.status in ("queued", "running") else None,
         **context,
     )
 
 
 @router.post("/orgs/{org}/assessments", dependencies=[Depends(require_csrf)])
 def run_assessment(request: Request, actor: CurrentActor) -> Response:
-    assessments.assess_and_store(app_database(request), actor)
-    return redirect(org_base(actor.org_slug), "assessed")
+    """Start the assessment as a job; the dashboard shows its progress (and reloads itself) until it is done."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    job = jobs.submit(app_database(request), request.app.state.job_queue, actor, assessment_job.NAME, {"at": None})
+    return RedirectResponse(f"{org_base(actor.org_slug)}?job={job.id}", status_code=303)
 
 
 @router.get("/orgs/{org}/roadmap")

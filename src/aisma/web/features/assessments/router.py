@@ -7,11 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 
+from aisma.server.auth import Permission
 from aisma.server.errors import NotFound
+from aisma.web.features.assessments import jobs as assessment_job
 from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentRun, AssessmentSummary, TrendPoint
+from aisma.web.features.jobs import service as jobs
+from aisma.web.features.jobs.schemas import JobOut
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
-from aisma.web.routing import WRITE_ERRORS, RowId
+from aisma.web.routing import API_PREFIX, WRITE_ERRORS, RowId
 from aisma.web.security import CurrentActor, DbSession, app_database
 
 router = APIRouter(prefix="/orgs/{org}", tags=["assessments"], responses=WRITE_ERRORS)
@@ -29,16 +33,19 @@ def list_assessments(request: Request, page: PageParams, session: DbSession, act
 
 @router.post(
     "/assessments",
-    response_model=AssessmentOut,
-    status_code=status.HTTP_201_CREATED,
-    summary="Assess now (or at a given time) and store the result snapshot",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Assess now (or at a given time): a background job; its URL is in Location",
+    responses={202: {"headers": {"Location": {"description": "The job's URL.", "schema": {"type": "string"}}}}},
 )
-def run_assessment(request: Request, actor: CurrentActor, body: AssessmentRun | None = None) -> AssessmentOut:
-    at = body.assessed_at if body is not None else None
-    database = app_database(request)
-    summary = assessments.assess_and_store(database, actor, at)
-    with database.transaction(readonly=True) as session:
-        return assessments.get_assessment(session, actor, summary.id)
+def run_assessment(
+    request: Request, response: Response, actor: CurrentActor, body: AssessmentRun | None = None
+) -> JobOut:
+    actor.require(Permission.RUN_ASSESSMENT)
+    at = body.assessed_at.isoformat() if body is not None and body.assessed_at is not None else None
+    job = jobs.submit(app_database(request), request.app.state.job_queue, actor, assessment_job.NAME, {"at": at})
+    response.headers["Location"] = f"{API_PREFIX}/orgs/{actor.org_slug}/jobs/{job.id}"
+    return job
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentOut, summary="One assessment")

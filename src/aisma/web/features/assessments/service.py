@@ -171,19 +171,25 @@ def run_assessment(session: Session, actor: Actor, at: datetime | None = None) -
     return store(session, actor, assessed_at, result)
 
 
+def read_inputs(session: Session, actor: Actor, at: datetime | None = None) -> tuple[datetime, AssessmentInput]:
+    """The frozen inputs of an assessment of the actor's organization (reads only)."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    org = _org(session, actor)
+    assessed_at = at or utcnow()
+    if assessed_at.tzinfo is None:
+        raise Invalid("at", "must include a time zone")
+    return assessed_at, build_input(session, org, assessed_at)
+
+
 def assess_and_store(database: Database, actor: Actor, at: datetime | None = None) -> AssessmentSummary:
     """Read the inputs in a read-only transaction, score outside any transaction, then store in one short write.
 
     Scoring thousands of systems takes seconds; no lock is held meanwhile, so every other write (an
     answer saved, a measurement pushed) goes on. What changes in between is in the next assessment.
+    The server runs it as the ``assessment.run`` job (``jobs.py``); the CLI and benchmarks call it.
     """
     with database.transaction(readonly=True) as session:
-        actor.require(Permission.RUN_ASSESSMENT)
-        org = _org(session, actor)
-        assessed_at = at or utcnow()
-        if assessed_at.tzinfo is None:
-            raise Invalid("at", "must include a time zone")
-        inputs = build_input(session, org, assessed_at)
+        assessed_at, inputs = read_inputs(session, actor, at)
     result = assess(inputs).to_dict()
     with database.transaction() as session:
         return store(session, actor, assessed_at, result)

@@ -317,3 +317,15 @@ def model_document(session: Session, actor: Actor) -> dict[str, Any]:
         if source.id == org.model_id:
             return _model_document(source.id, str(source.path), source.path.stat().st_mtime)
     raise NotFound(f"model {org.model_id} is not installed on this server")
+
+
+def job_actor(session: Session, user_id: int, org_id: int, label: str | None = None) -> Actor:
+    """The user a background job acts for, in the job's organization, with their role as it is now."""
+    org = orgs_repo.get(session, org_id)
+    user = users_repo.get(session, user_id)
+    membership = orgs_repo.membership(session, org_id, user_id) if org is not None and user is not None else None
+    if org is None or user is None or membership is None or not user.is_active:
+        raise NotFound("the user who started this job is no longer a member of the organization")
+    return Actor(
+        user_id=user.id, org_id=org.id, org_slug=org.slug, role=Role(membership.role), via="session", email=user.email
+    )
