@@ -36,6 +36,7 @@ def build() -> typer.Typer:
         import os
 
         from aisma.server.settings import ServerSettings
+        from aisma.server.storage import store_for
         from aisma.store import migrate
         from aisma.store.db import Database, connection_errors_reported
         from aisma.web.features.organizations import bootstrap
@@ -58,7 +59,7 @@ def build() -> typer.Typer:
                     session,
                     directory,
                     org,
-                    settings.evidence_path,
+                    store_for(settings.evidence_path, settings.evidence_url),
                     by="cli import",
                     collect=not no_collect,
                     owner=user,
@@ -86,6 +87,7 @@ def build() -> typer.Typer:
     ) -> None:
         """Write organization ORG as a workspace folder that `aisma assess` reads."""
         from aisma.server.settings import ServerSettings
+        from aisma.server.storage import store_for
         from aisma.store.db import Database, connection_errors_reported
         from aisma.web.features.organizations import service as accounts
         from aisma.web.features.transfer import service as transfer
@@ -96,7 +98,8 @@ def build() -> typer.Typer:
         try:
             with connection_errors_reported(target), database.transaction() as session:
                 actor = accounts.system_actor(session, org, "cli export")
-                count = transfer.export_workspace(session, actor, directory, settings.evidence_path)
+                store = store_for(settings.evidence_path, settings.evidence_url)
+                count = transfer.export_workspace(session, actor, directory, store)
         finally:
             database.dispose()
         typer.echo(f"exported {org} to {directory} ({count} evidence files)")

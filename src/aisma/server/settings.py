@@ -24,6 +24,8 @@ class ServerSettings(BaseSettings):
     data_dir: Path = Path("./aisma-data")
     database_url: str = ""
     evidence_dir: Path | None = None
+    # s3://bucket/prefix: evidence in S3-compatible object storage (endpoint, credentials: boto3's usual env).
+    evidence_url: str | None = None
     max_upload_bytes: int = Field(default=25 * MIB, gt=0)
     secret_key: str = ""
     secure_cookies: bool = False

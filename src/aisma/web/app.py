@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from aisma.server.settings import ServerSettings
+from aisma.server.storage import store_for
 from aisma.store.db import Database
 from aisma.web import openapi
 from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
@@ -77,6 +78,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
     app.state.token_usage = token_usage
     app.state.job_queue = job_queue
+    app.state.evidence_store = store_for(settings.evidence_path, settings.evidence_url)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))

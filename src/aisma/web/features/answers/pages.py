@@ -88,7 +88,12 @@ async def save(category: str, request: Request, session: DbSession, actor: Curre
     if isinstance(upload, UploadFile) and upload.filename:
         settings = app_settings(request)
         stored = evidence.store_evidence(
-            session, actor, settings.evidence_path, upload.filename, upload.file, settings.max_upload_bytes
+            session,
+            actor,
+            request.app.state.evidence_store,
+            upload.filename,
+            upload.file,
+            settings.max_upload_bytes,
         )
         refs.append(stored.ref)
     try:

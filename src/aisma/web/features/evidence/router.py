@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from aisma.web.features.evidence import service as evidence
 from aisma.web.features.evidence.schemas import EvidenceOut
@@ -44,7 +45,8 @@ def upload_evidence(
 ) -> EvidenceOut:
     settings = app_settings(request)
     name = path or file.filename or ""
-    return evidence.store_evidence(session, actor, settings.evidence_path, name, file.file, settings.max_upload_bytes)
+    store = request.app.state.evidence_store
+    return evidence.store_evidence(session, actor, store, name, file.file, settings.max_upload_bytes)
 
 
 @router.get("/{evidence_id}", response_model=EvidenceOut, summary="One evidence file's record")
@@ -54,15 +56,18 @@ def get_evidence(evidence_id: RowId, session: DbSession, actor: CurrentActor) ->
 
 @router.get(
     "/{evidence_id}/content",
-    response_class=FileResponse,
     summary="Download an evidence file",
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-def download_evidence(request: Request, evidence_id: RowId, session: DbSession, actor: CurrentActor) -> FileResponse:
-    record, stored = evidence.evidence_path(session, actor, app_settings(request).evidence_path, evidence_id)
-    return FileResponse(
-        stored,
-        media_type="application/octet-stream",
-        filename=record.filename.rsplit("/", 1)[-1],
-        headers={"X-Content-Type-Options": "nosniff"},
-    )
+def download_evidence(request: Request, evidence_id: RowId, session: DbSession, actor: CurrentActor) -> Response:
+    """From this machine's folder, or streamed from the object store (whichever server answers)."""
+    record, relative = evidence.evidence_object(session, actor, evidence_id)
+    store = request.app.state.evidence_store
+    name = record.filename.rsplit("/", 1)[-1]
+    headers = {"X-Content-Type-Options": "nosniff"}
+    local = store.local_path(relative)
+    if local is not None:
+        return FileResponse(local, media_type="application/octet-stream", filename=name, headers=headers)
+    headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    headers["Content-Length"] = str(record.size)
+    return StreamingResponse(store.chunks(relative), media_type="application/octet-stream", headers=headers)

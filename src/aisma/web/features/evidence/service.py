@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Conflict, Invalid, NotFound, TooLarge
+from aisma.server.storage import EvidenceStore, as_store
 from aisma.store.repositories import evidence as repo
 from aisma.store.tables import EvidenceFile
 from aisma.store.types import utcnow
@@ -60,10 +61,12 @@ def _storage_path(org_id: int, sha256: str) -> str:
     return f"{org_id}/{sha256[:2]}/{sha256}"
 
 
-def _write_blob(evidence_dir: Path, org_id: int, fileobj: BinaryIO, max_bytes: int) -> tuple[str, int, str]:
+def _write_blob(
+    where: Path | EvidenceStore, org_id: int, fileobj: BinaryIO, max_bytes: int
+) -> tuple[str, int, str]:
     """Stream ``fileobj`` to its content-addressed place; returns (sha256, size, storage path)."""
-    tmp_dir = evidence_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
+    store = as_store(where)
+    tmp_dir = store.temp_dir()
     digest = hashlib.sha256()
     size = 0
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
@@ -80,9 +83,7 @@ def _write_blob(evidence_dir: Path, org_id: int, fileobj: BinaryIO, max_bytes: i
             os.fsync(out.fileno())
         sha256 = digest.hexdigest()
         relative = _storage_path(org_id, sha256)
-        target = evidence_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
+        store.put(tmp, relative)
         return sha256, size, relative
     finally:
         tmp.unlink(missing_ok=True)
@@ -91,7 +92,7 @@ def _write_blob(evidence_dir: Path, org_id: int, fileobj: BinaryIO, max_bytes: i
 def store_evidence(
     session: Session,
     actor: Actor,
-    evidence_dir: Path,
+    evidence_dir: Path | EvidenceStore,
     filename: str,
     fileobj: BinaryIO,
     max_bytes: int,
@@ -140,12 +141,18 @@ def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOu
 
 
 def evidence_path(session: Session, actor: Actor, evidence_dir: Path, evidence_id: int) -> tuple[EvidenceOut, Path]:
-    """The record and where its bytes are, for a download."""
+    """The record and where its bytes are on this machine (the local store), for a download."""
+    record, relative = evidence_object(session, actor, evidence_id)
+    return record, evidence_dir / relative
+
+
+def evidence_object(session: Session, actor: Actor, evidence_id: int) -> tuple[EvidenceOut, str]:
+    """The record and its object's name in the evidence store, for a download."""
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, evidence_id)
     if row is None:
         raise NotFound(f"evidence {evidence_id} not found")
-    return _record(row), evidence_dir / row.storage_path
+    return _record(row), row.storage_path
 
 
 def resolve_refs(session: Session, org_id: int) -> dict[str, EvidenceOut]:

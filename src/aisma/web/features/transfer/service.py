@@ -10,7 +10,6 @@ workspace's collectors over evidence/ and stores their measurements and observed
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +25,7 @@ from aisma.fileio import atomic_output, write_atomic
 from aisma.server.auth import Actor, Role
 from aisma.server.errors import Conflict, Invalid
 from aisma.server.models import installed_model_ids, model_by_id
+from aisma.server.storage import EvidenceStore, as_store, copy_out
 from aisma.store.repositories import answers as answers_repo
 from aisma.store.repositories import evidence as evidence_repo
 from aisma.store.repositories import organizations as orgs_repo
@@ -96,7 +96,7 @@ def import_workspace(
     session: Session,
     directory: str | Path,
     org_slug: str,
-    evidence_dir: Path,
+    evidence_dir: Path | EvidenceStore,
     *,
     by: str = "system",
     collect: bool = True,
@@ -205,16 +205,19 @@ def _check_target(directory: Path) -> None:
         raise AismaError(f"{directory}: is not empty; choose a new or empty folder")
 
 
-def _copy(source: Path, target: Path) -> None:
-    with source.open("rb") as reader, atomic_output(target) as writer:
-        shutil.copyfileobj(reader, writer, 1 << 20)
+def _copy(store: EvidenceStore, relative: str, target: Path) -> None:
+    with atomic_output(target) as writer:
+        copy_out(store, relative, writer)
 
 
-def export_workspace(session: Session, actor: Actor, directory: str | Path, evidence_dir: Path) -> int:
+def export_workspace(
+    session: Session, actor: Actor, directory: str | Path, evidence_dir: Path | EvidenceStore
+) -> int:
     """Write the actor's organization as a workspace folder; returns the number of evidence files."""
     from aisma.server.auth import Permission
 
     actor.require(Permission.IMPORT_EXPORT)
+    store = as_store(evidence_dir)
     target = Path(directory)
     _check_target(target)
     org = orgs_repo.get(session, actor.org_id)
@@ -233,8 +236,8 @@ def export_workspace(session: Session, actor: Actor, directory: str | Path, evid
     for row in files:  # check every name before writing anything
         if evidence.clean_filename(row.filename) != row.filename:
             raise Invalid("filename", f"stored evidence name {row.filename!r} is not a safe path")
-        if not (evidence_dir / row.storage_path).is_file():
-            raise AismaError(f"{evidence_dir / row.storage_path}: evidence file {row.filename} is missing on disk")
+        if not store.exists(row.storage_path):
+            raise AismaError(f"{row.storage_path}: evidence file {row.filename} is missing from the evidence store")
     write_atomic(target / CONFIG_FILE, _dump(settings))
     write_atomic(target / INVENTORY_FILE, _dump({"systems": systems}))
     stored = evidence.resolve_refs(session, org.id)
@@ -242,6 +245,6 @@ def export_workspace(session: Session, actor: Actor, directory: str | Path, evid
     write_atomic(target / ANSWERS_FILE, _dump({"answers": entries}))
     (target / EVIDENCE_DIR).mkdir(parents=True, exist_ok=True)
     for row in files:
-        _copy(evidence_dir / row.storage_path, target / EVIDENCE_DIR / row.filename)
+        _copy(store, row.storage_path, target / EVIDENCE_DIR / row.filename)
     audit.append(session, actor, "organization.export", "organization", org.slug, None, {"directory": str(target)})
     return len(files)
