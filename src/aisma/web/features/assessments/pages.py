@@ -78,7 +78,8 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         title="Dashboard",
         org_name=organization.name,
         urls=urls,
-        can_assess=actor.can(Permission.RUN_ASSESSMENT),
+        # no second "run" button while one assessment is still on its way
+        can_assess=actor.can(Permission.RUN_ASSESSMENT) and (running is None or running.status == "failed"),
         job=running,
         refresh_seconds=2 if running is not None and running.status in ("queued", "running") else None,
         **context,
