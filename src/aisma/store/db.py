@@ -72,6 +72,8 @@ class Database:
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {"echo": echo}
+        if self.sqlite and parsed.database and parsed.database != ":memory:":
+            kwargs.update(pool_size=20, max_overflow=20, pool_timeout=15)  # file connections are cheap
         if not self.sqlite:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=15)
             if parsed.get_backend_name() == "postgresql":
