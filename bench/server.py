@@ -110,7 +110,11 @@ async def save_answer(client: httpx.AsyncClient, stats: Stats, objective_id: str
     path = f"{API}/answers/{objective_id}"
     for _attempt in range(20):
         stats.requests += 1
-        current = await client.get(path)
+        try:
+            current = await client.get(path)
+        except httpx.HTTPError as exc:
+            stats.error("answer save", f"read: {type(exc).__name__}: {exc}")
+            return
         if current.status_code != 200:
             stats.error("answer save", f"read {current.status_code}")
             return
@@ -157,7 +161,11 @@ async def assessment(client: httpx.AsyncClient, stats: Stats) -> None:
     for _poll in range(1200):
         await asyncio.sleep(0.5)
         stats.requests += 1
-        job = (await client.get(location)).json()
+        try:
+            job = (await client.get(location)).json()
+        except (httpx.HTTPError, ValueError) as exc:
+            stats.error("assessment done", f"poll: {type(exc).__name__}: {exc}")
+            return
         if job["status"] in ("succeeded", "failed"):
             if job["status"] == "failed":
                 stats.error("assessment done", job.get("message", ""))
