@@ -61,9 +61,7 @@ def _storage_path(org_id: int, sha256: str) -> str:
     return f"{org_id}/{sha256[:2]}/{sha256}"
 
 
-def _write_blob(
-    where: Path | EvidenceStore, org_id: int, fileobj: BinaryIO, max_bytes: int
-) -> tuple[str, int, str]:
+def _write_blob(where: Path | EvidenceStore, org_id: int, fileobj: BinaryIO, max_bytes: int) -> tuple[str, int, str]:
     """Stream ``fileobj`` to its content-addressed place; returns (sha256, size, storage path)."""
     store = as_store(where)
     tmp_dir = store.temp_dir()

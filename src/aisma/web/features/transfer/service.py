@@ -210,9 +210,7 @@ def _copy(store: EvidenceStore, relative: str, target: Path) -> None:
         copy_out(store, relative, writer)
 
 
-def export_workspace(
-    session: Session, actor: Actor, directory: str | Path, evidence_dir: Path | EvidenceStore
-) -> int:
+def export_workspace(session: Session, actor: Actor, directory: str | Path, evidence_dir: Path | EvidenceStore) -> int:
     """Write the actor's organization as a workspace folder; returns the number of evidence files."""
     from aisma.server.auth import Permission
 
