@@ -66,3 +66,10 @@ def test_plugin_name_must_match_format(monkeypatch: pytest.MonkeyPatch) -> None:
             registry.installed()
     finally:
         registry.installed.cache_clear()
+
+
+def test_markdown_report_keeps_html_from_the_data_inert() -> None:
+    """A system name or note with a <script> tag must not reach a wiki as a tag."""
+    from aisma.roadmap.render import md_cell
+
+    assert md_cell("<script>alert(1)</script> | x\ny") == "&lt;script>alert(1)&lt;/script> \\| x y"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,16 +30,59 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux), else set and restored."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _new_file_mode(target: Path) -> int:
+    """An existing file keeps its permissions; a new one gets what ``open()`` would give it (0666 & ~umask)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+@contextmanager
+def _write_through(target: Path) -> Iterator[BinaryIO]:
+    """Write straight into a device, FIFO or socket (``--out /dev/stdout``, a pipe): there is nothing to rename."""
+    try:
+        handle = target.open("wb")
+    except OSError as exc:
+        raise AismaError(f"{target}: cannot write ({exc.strerror})") from None
+    try:
+        with handle:
+            yield handle
+    except OSError as exc:
+        raise AismaError(f"{target}: cannot write ({exc.strerror})") from None
+
+
 @contextmanager
 def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     """A binary handle on a temporary file beside ``path``, renamed over it only when the block succeeds.
 
     Readers see the old file or the whole new one, never a half-written one; on any error the temporary
-    file is removed and an OS error becomes one line naming the file.
+    file is removed and an OS error becomes one line naming the file. What is not ours to replace is
+    written through, never renamed over: a symlink is followed (the file it points to is replaced, the
+    link stays), a device, FIFO or socket (``/dev/null``, a named pipe) is written into. A new file gets
+    the permissions ``open()`` would give it (the umask's); an existing one keeps its own.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with _write_through(target) as handle:
+            yield handle
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        mode = _new_file_mode(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise AismaError(f"{target}: cannot write ({exc.strerror})") from None
@@ -46,6 +90,7 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except OSError as exc:

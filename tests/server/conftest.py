@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 
 from aisma.server import passwords
 from aisma.server.auth import Role
-from aisma.server.services import accounts
 from aisma.store import migrate
 from aisma.store.db import Database
+from aisma.web.features.organizations import service as accounts
 from prerequisites import missing
 
 from .factories import PASSWORD, OrgWithMembers
@@ -52,6 +52,13 @@ class PostgresServer:
     def drop(self, name: str) -> None:
         with self.engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inside_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's app runs its background jobs in a worker thread of its own, on PostgreSQL too;
+    the procrastinate queue with separate ``aisma worker`` processes has tests of its own."""
+    monkeypatch.setenv("AISMA_JOB_QUEUE", "inprocess")
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -79,23 +80,44 @@ def build_audit() -> typer.Typer:
                 "--anchor", help="A head hash printed by an earlier verify: fails if rows after it were deleted."
             ),
         ] = None,
+        checkpoint: Annotated[
+            Path | None,
+            typer.Option(
+                "--checkpoint",
+                help="A file kept outside the database: checked against when it exists, then rewritten with "
+                "the chains' current heads (fails if rows it names were deleted, even with the whole database "
+                "rolled back).",
+            ),
+        ] = None,
     ) -> None:
-        """Check the whole audit chain; exit 1 naming the first changed or missing row.
+        """Check every audit chain and its signed checkpoint; exit 1 naming the first changed or missing row.
 
-        Prints the chain's head hash: keep it outside the database and pass it as --anchor next time.
+        Each organization's chain ends in a head signed with the server key (AISMA_SECRET_KEY or
+        <AISMA_DATA_DIR>/secret.key): deleting the newest rows is detected without any anchor. Prints
+        the newest row's hash (keep it outside the database for --anchor next time).
         """
-        from aisma.server.services import audit
+        from aisma.server.settings import ServerSettings
         from aisma.store.db import Database, connection_errors_reported
+        from aisma.web.features.audit import checkpoint as checkpoints
+        from aisma.web.features.audit import service as audit
 
+        settings = ServerSettings()
         target = database_url(url)
-        database = Database(target)
+        key = settings.existing_secret_key()
+        expected = checkpoints.read(checkpoint, key) if checkpoint is not None else None
+        database = Database(target, signing_key=key)
         try:
             with connection_errors_reported(target), database.transaction(readonly=True) as session:
-                report = audit.verify(session, anchor)
+                report = audit.verify(session, anchor, expected)
         finally:
             database.dispose()
         if not report.ok:
             raise AismaError(f"audit trail broken after {report.checked} good rows: {report.problem}")
-        typer.echo(f"audit trail intact: {report.checked} rows verified; head {report.head}")
+        if checkpoint is not None:
+            checkpoints.write(checkpoint, report.heads or {}, key)
+        signed = "" if key is not None else " (no server key here: checkpoint signatures not checked)"
+        typer.echo(
+            f"audit trail intact: {report.checked} rows in {report.chains} chains verified{signed}; head {report.head}"
+        )
 
     return app

@@ -1,4 +1,5 @@
-"""``aisma serve`` (the team server) and ``aisma push`` (collectors at the edge feeding it)."""
+"""``aisma serve`` (the team server), ``aisma worker`` (its background jobs) and ``aisma push`` (collectors at
+the edge feeding it)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,27 @@ def register(app: typer.Typer) -> None:
             typer.echo(line)
         typer.echo(f"aisma: serving on http://{host}:{port} with {workers} worker(s); Ctrl+C stops")
         run_server(host, port, workers)
+
+    @app.command()
+    def worker(
+        concurrency: Annotated[int, typer.Option(min=1, max=32, help="Jobs run at once by this process.")] = 1,
+        data_dir: Annotated[
+            Path | None, typer.Option(help="Where the SQLite file, evidence and secret key live (AISMA_DATA_DIR).")
+        ] = None,
+    ) -> None:
+        """Run the server's background jobs (assessments, ...) until stopped; start as many as you like.
+
+        On PostgreSQL the jobs travel through procrastinate: run workers on any number of machines
+        with the same AISMA_* settings as the servers; a worker killed mid-job has its job retried by
+        the others, and a job never runs twice at once. On SQLite each `aisma serve` process runs its
+        jobs itself; a worker here is only needed with AISMA_INPROCESS_WORKER=false.
+        """
+        from aisma.web.serve import run_worker
+
+        if data_dir is not None:
+            os.environ["AISMA_DATA_DIR"] = str(data_dir)
+        typer.echo("aisma: worker running background jobs; Ctrl+C stops")
+        run_worker(concurrency)
 
     @app.command()
     def push(

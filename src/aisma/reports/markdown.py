@@ -13,12 +13,10 @@ from aisma.reports.viewmodel import (
     headline,
     level_name,
 )
-from aisma.roadmap.render import markdown_lines
+from aisma.roadmap.render import markdown_lines, md_cell
 from aisma.scoring.results import AssessmentResult
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_cell = md_cell
 
 
 def render_markdown(result: AssessmentResult) -> str:
@@ -67,7 +65,7 @@ def render_markdown(result: AssessmentResult) -> str:
         ]
         for u in result.unregistered_ai:
             lines.append(
-                f"| {u['kind']} | {_cell(str(u['identifier']))} | {u['seen']} | {', '.join(u['tools'])} "
+                f"| {u['kind']} | {_cell(str(u['identifier']))} | {u['seen']} | {_cell(', '.join(u['tools']))} "
                 f"| {_cell(', '.join(u['files']))} | {_cell(u['matches_retired_system'] or '')} |"
             )
     lines += [

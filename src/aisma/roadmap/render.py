@@ -35,8 +35,16 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def md_cell(text: object) -> str:
+    """Text from the organization's data on one line of a Markdown table, inert: no column break, no tag.
+
+    Markdown passes raw HTML through to most renderers, so a system named ``<script>`` would run in
+    the wiki that shows the report; ``<`` becomes ``&lt;`` (rendered as the same character).
+    """
+    return str(text).replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
+
+
+_cell = md_cell
 
 
 def _lv(value: object) -> str:

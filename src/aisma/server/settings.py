@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,12 +24,29 @@ class ServerSettings(BaseSettings):
     data_dir: Path = Path("./aisma-data")
     database_url: str = ""
     evidence_dir: Path | None = None
+    # s3://bucket/prefix: evidence in S3-compatible object storage (endpoint, credentials: boto3's usual env).
+    evidence_url: str | None = None
     max_upload_bytes: int = Field(default=25 * MIB, gt=0)
     secret_key: str = ""
     secure_cookies: bool = False
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
     login_max_failures: int = Field(default=5, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, e.g. "10.0.0.5,192.168.1.0/24"); none by default, not even loopback.
+    trusted_proxies: str = ""
+    # Development: templates are re-read from disk when they change (off: read once per process).
+    development: bool = False
+    # Seconds a new worker process of ``aisma serve --workers N`` may take to answer the supervisor's
+    # first health check; uvicorn's 5 s default kills workers that start slowly on a busy machine.
+    worker_start_seconds: int = Field(default=120, gt=0)
+    # Background jobs: "auto" (in-process on SQLite, procrastinate + ``aisma worker`` on PostgreSQL),
+    # "inprocess" or "procrastinate"; with the in-process queue each server process runs a worker thread
+    # unless ``inprocess_worker`` is false (then ``aisma worker`` runs them).
+    job_queue: Literal["auto", "inprocess", "procrastinate"] = "auto"
+    inprocess_worker: bool = True
+    # Modules whose ``register()`` adds job handlers (comma-separated), besides the built-in ones.
+    job_modules: str = ""
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -43,9 +61,27 @@ class ServerSettings(BaseSettings):
         return self
 
     @property
+    def job_module_list(self) -> list[str]:
+        return [item.strip() for item in self.job_modules.split(",") if item.strip()]
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
+
+    @property
     def evidence_path(self) -> Path:
         """``evidence_dir``, always set after validation (typed without the Optional)."""
         return self.evidence_dir if self.evidence_dir is not None else self.data_dir / "evidence"
+
+    def existing_secret_key(self) -> str | None:
+        """The configured or stored key, or None when this machine has none (never creates one)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / SECRET_FILE
+        try:
+            return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+        except OSError:
+            return None
 
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated once and kept in ``<data_dir>/secret.key`` (0600).

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from aisma.errors import AismaError
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # then the web layer answers 503 with Retry-After
+POSTGRES_LOCK_TIMEOUT_MS = 15_000  # the same for a PostgreSQL statement waiting for a lock
 _BEGIN_OPTION = "aisma_sqlite_begin"
 
 
@@ -56,8 +57,11 @@ def connection_errors_reported(url: str) -> Iterator[None]:
 class Database:
     """The engine and its sessions; build it in the app factory or the CLI command, never at import."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, signing_key: str | None = "") -> None:
+        """``signing_key`` signs the audit chains' checkpoints (the server's secret key); None: not known here
+        (``aisma audit verify`` without the key checks the chains but not the signatures)."""
         self.url = normalize_url(url)
+        self.signing_key = signing_key
         try:
             parsed = make_url(self.url)
         except Exception:
@@ -68,8 +72,12 @@ class Database:
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {"echo": echo}
+        if self.sqlite and parsed.database and parsed.database != ":memory:":
+            kwargs.update(pool_size=20, max_overflow=20, pool_timeout=15)  # file connections are cheap
         if not self.sqlite:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=15)
+            if parsed.get_backend_name() == "postgresql":
+                kwargs["connect_args"] = {"options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.sqlite:
             _configure_sqlite(self.engine)
@@ -81,6 +89,8 @@ class Database:
             if self.sqlite:
                 connection.execution_options(**{_BEGIN_OPTION: "BEGIN" if readonly else "BEGIN IMMEDIATE"})
             session = Session(bind=connection, expire_on_commit=False, autoflush=True)
+            if self.signing_key is not None:
+                session.info["aisma_signing_key"] = self.signing_key
             try:
                 yield session
                 if not readonly:

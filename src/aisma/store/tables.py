@@ -222,18 +222,37 @@ class AssessmentRow(Base):
     evidenced_level: Mapped[int | None] = mapped_column(Integer, default=None)
     # Per-category levels and the evidenced score, so the trend never parses the result documents.
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    result: Mapped[dict[str, Any]] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(320), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AssessmentResult(Base):
+    """The stored ``aisma.result/v1`` document of one assessment, apart from its row.
+
+    Results run to megabytes; kept in a table of their own, they are read only when one is shown,
+    and the list of assessments and the trend (``assessments``) read small rows only.
+    """
+
+    __tablename__ = "assessment_results"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    result: Mapped[dict[str, Any]] = mapped_column()
+
+
 class AuditEntry(Base):
-    """One change: who, when, what, before and after; ``hash`` chains it to the previous row."""
+    """One change: who, when, what, before and after; ``hash`` chains it to the previous row of its chain.
+
+    Each organization has a chain of its own (``chain`` = its id; 0 for server-wide events such as a
+    new user), so appends of different organizations never wait for each other. Rows written before
+    the chains were split (migration 0004) form the legacy chain -1.
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    chain: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
     organization_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
     actor: Mapped[str] = mapped_column(String(400))
     at: Mapped[datetime] = mapped_column()
@@ -244,3 +263,47 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The signed checkpoint of one audit chain, kept outside the audit table: its last seq and hash.
+
+    Appends lock this row (one lock per chain), and ``aisma audit verify`` compares the chain with it:
+    deleting the newest audit rows leaves a head that names rows no longer there. ``signature`` is an
+    HMAC of (chain, seq, hash) with the server's secret key, so the head cannot be rewritten to match.
+    """
+
+    __tablename__ = "audit_heads"
+
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobRow(Base):
+    """A background job (an assessment, a collector run over uploaded evidence, a report): what was asked,
+    by whom, and how far it got. The queue that carries it (in-process, or procrastinate on PostgreSQL)
+    only says *when* to run it; this row is the job's state the API shows."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_run_after", "status", "run_after"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    name: Mapped[str] = mapped_column(String(100))
+    args: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued running succeeded failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    message: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    user_id: Mapped[int] = mapped_column(Integer)  # who asked: the job acts as them
+    created_by: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -18,31 +18,45 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from aisma.server.settings import ServerSettings
+from aisma.server.storage import store_for
 from aisma.store.db import Database
+from aisma.web import openapi
 from aisma.web.concurrency import ConcurrencyLimit, pool_capacity
 from aisma.web.errors import install_error_handlers
+from aisma.web.features.admin.service import TokenUsage
+from aisma.web.jobs import load_handlers, make_queue
 from aisma.web.limits import BodySizeLimit, SecurityHeaders
+from aisma.web.maintenance import Maintenance
+from aisma.web.options import OptionsHandler
+from aisma.web.routing import API_PREFIX
 
 if TYPE_CHECKING:
     from aisma.web.oidc import OidcClient
 
 WEB_DIR = Path(__file__).parent
-API_PREFIX = "/api/v1"
 # A multipart upload carries headers and boundaries besides the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
     """A ready ASGI app; the caller owns the settings (and runs migrations before serving)."""
-    from aisma.web.api import build_api_router
-    from aisma.web.pages import build_router as build_pages_router
+    from aisma.web.features import api_router, pages_router
 
-    database = Database(settings.database_url)
+    secret_key = settings.resolved_secret_key()
+    database = Database(settings.database_url, signing_key=secret_key)
     oidc = _oidc_client(settings)
+    token_usage = TokenUsage()
+    maintenance = Maintenance(database, settings, token_usage)
+    load_handlers(settings)
+    job_queue = make_queue(settings, database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        maintenance.start()
+        job_queue.start()
         yield
+        job_queue.stop()
+        maintenance.stop()
         database.dispose()
         if oidc is not None:
             oidc.http.close()
@@ -59,14 +73,24 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
-    app.state.secret_key = settings.resolved_secret_key()
+    app.state.templates.env.auto_reload = settings.development  # no stat() of every template per render
+    app.state.secret_key = secret_key
     app.state.oidc = oidc  # None unless AISMA_OIDC_* are set
+    app.state.token_usage = token_usage
+    app.state.job_queue = job_queue
+    app.state.evidence_store = store_for(settings.evidence_path, settings.evidence_url)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES)
     app.add_middleware(ConcurrencyLimit, max_requests=pool_capacity(database.engine))
+    app.add_middleware(OptionsHandler, routes=lambda: app.routes)
+    if settings.trusted_proxy_list:  # the client address and scheme from X-Forwarded-* of these proxies only
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     install_error_handlers(app)
-    app.include_router(build_api_router(), prefix=API_PREFIX)
-    app.include_router(build_pages_router(), include_in_schema=False)
+    openapi.install(app)
+    app.include_router(api_router(), prefix=API_PREFIX)
+    app.include_router(pages_router(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
     return app
 

@@ -19,8 +19,8 @@ from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import sha256_of
 from aisma.scoring.inputs import Measurement, ObservedAsset
-from aisma.server.services.measurements import measurement_to_dict
-from aisma.server.services.observed import MAX_ASSETS, asset_to_dict
+from aisma.web.features.measurements.observed import MAX_ASSETS, asset_to_dict
+from aisma.web.features.measurements.service import measurement_to_dict
 from aisma.workspace.files import EVIDENCE_DIR
 from aisma.workspace.loader import open_workspace
 

@@ -19,13 +19,21 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 UNBOUNDED_POOL_LIMIT = 64
 
 
+CONNECTIONS_PER_REQUEST = 2  # the caller's short read-only lookup, then the request's own transaction
+BACKGROUND_CONNECTIONS = 2  # the job worker and the maintenance thread
+
+
 def pool_capacity(engine: Engine) -> int:
-    """How many connections the engine's pool hands out at once (a ``QueuePool``: size + overflow)."""
+    """How many requests may run at once so that none ever waits for a connection another request holds.
+
+    A request holds at most ``CONNECTIONS_PER_REQUEST`` connections (its transaction may be open while
+    the caller is looked up in a second, short one), and the background threads need theirs.
+    """
     pool = engine.pool
     size = getattr(pool, "size", None)
     overflow = getattr(pool, "_max_overflow", None)
     if callable(size) and isinstance(overflow, int) and overflow >= 0:
-        return max(1, int(size()) + overflow)
+        return max(1, (int(size()) + overflow - BACKGROUND_CONNECTIONS) // CONNECTIONS_PER_REQUEST)
     return UNBOUNDED_POOL_LIMIT
 
 

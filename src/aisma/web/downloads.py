@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from fastapi import Response
 
 if TYPE_CHECKING:  # the pages import the report service lazily; so does this
-    from aisma.server.services.reports import Report
+    from aisma.web.features.reports.service import Report
 
 
 def report_download(report: Report) -> Response:

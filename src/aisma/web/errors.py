@@ -3,24 +3,32 @@
 NotFound -> 404 (also for other organizations' objects), Forbidden -> 403, Conflict and StaleWrite ->
 409 (a stale write carries the stored record so the client can merge and retry), Invalid and any
 other user error -> 422, too large -> 413, not signed in -> 401 for the API and a redirect to the
-login form for pages. API answers are JSON ``{"detail": ...}``; pages get a small HTML page.
+login form for pages; a busy or unreachable database -> 503 with ``Retry-After`` (never a 500); a
+request that fails validation -> 422 whose body always renders (NaN, Infinity, lone surrogates in
+the rejected input are escaped). API answers are JSON ``{"detail": ...}``; pages get a small HTML page.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+import math
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 from aisma.errors import AismaError
 from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound, StaleWrite, TooLarge
 from aisma.web.security import CsrfRejected, NotAuthenticated
 
 API_PATH = "/api/"
+log = logging.getLogger("aisma.web")
 
 
 def is_api(request: Request) -> bool:
@@ -34,7 +42,53 @@ def error_response(request: Request, status: int, detail: str, **extra: Any) -> 
     return HTMLResponse(body, status_code=status)
 
 
+RETRY_AFTER_SECONDS = 2
+MAX_ECHO = 200  # characters of a rejected input echoed back in a 422
+
+
+def json_safe(value: Any) -> Any:
+    """What a 422 echoes back, made renderable: NaN/Infinity as text, lone surrogates escaped, long text cut.
+
+    The request that carried them was refused for exactly these values; the answer must still be
+    valid JSON (and valid UTF-8), or the refusal itself becomes a 500.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, str):
+        text = value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, bytes):
+        return json_safe(value.decode("utf-8", "backslashreplace"))
+    if isinstance(value, dict):
+        return {str(json_safe(k)): json_safe(v) for k, v in list(value.items())[:50]}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in list(value)[:50]]
+    if value is None or isinstance(value, bool | int):
+        return value
+    return json_safe(str(value))
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The database could not serve the request now (locked, busy, pool exhausted, unreachable)."""
+    return isinstance(exc, OperationalError | SqlTimeoutError | InterfaceError)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    async def validation_failed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [{k: json_safe(v) for k, v in error.items() if k != "url"} for error in exc.errors()]
+        if is_api(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        first = errors[0] if errors else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        return error_response(request, 422, f"{where}: {first.get('msg', 'invalid input')}")
+
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        response = error_response(request, 503, "the database is busy; try again in a moment")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     async def not_authenticated(request: Request, exc: Exception) -> Response:
         if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
@@ -55,7 +109,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def stale_write(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StaleWrite)
-        from aisma.web.api.schemas import stale_current
+        from aisma.web.schemas import stale_current
 
         return error_response(request, 409, str(exc), current=stale_current(exc.current))
 
@@ -79,3 +133,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Invalid, invalid)
     app.add_exception_handler(TooLarge, too_large)  # an Invalid, but 413
     app.add_exception_handler(AismaError, user_error)
+    app.add_exception_handler(RequestValidationError, validation_failed)
+    for busy in (OperationalError, SqlTimeoutError, InterfaceError):
+        app.add_exception_handler(busy, database_busy)

@@ -48,15 +48,25 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, send)
 
 
+# No inline script or style anywhere (aisma.js and aisma.css are files); charts are inline SVG
+# elements, which need no style source; data: images only for SVGs embedded in reports.
+CONTENT_SECURITY_POLICY = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    b"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),  # no page of ours inside another site's frame (clickjacking)
     (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY),
 )
+# API answers carry CSRF tokens (/me), new API tokens, evidence and assessments: no shared cache, no
+# disk copy, unless a route says otherwise (the lists revalidate with their ETag).
+API_CACHE_CONTROL = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
-    """Headers every response carries, unless a route set its own value."""
+    """Headers every response carries, unless a route set its own value; API answers are ``no-store``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -66,11 +76,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        api = scope.get("path", "").startswith("/api/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers.extend((name, value) for name, value in SECURITY_HEADERS if name not in present)
+                wanted = (*SECURITY_HEADERS, API_CACHE_CONTROL) if api else SECURITY_HEADERS
+                headers.extend((name, value) for name, value in wanted if name not in present)
                 message = {**message, "headers": headers}
             await send(message)
 

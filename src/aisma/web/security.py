@@ -67,10 +67,11 @@ def app_database(request: Request) -> Database:
 def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (rolled back on error).
 
-    Reads use a read-only transaction: on SQLite they then never queue behind writers. A token
-    call writes even when it reads (the token's ``last_used_at``), so it gets a write transaction.
+    Reads (GET, HEAD, OPTIONS), with a session cookie or an API token, use a read-only transaction:
+    on SQLite they never queue behind writers. A token's last use is recorded out of band
+    (``TokenUsage``), never in the request's transaction.
     """
-    readonly = request.method in SAFE_METHODS and bearer_token(request) is None
+    readonly = request.method in SAFE_METHODS
     with app_database(request).transaction(readonly=readonly) as session:
         yield session
 
@@ -103,19 +104,31 @@ _COOKIE_SCHEME = APIKeyCookie(
 
 def current_caller(
     request: Request,
-    session: DbSession,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER_SCHEME)] = None,
     _cookie: Annotated[str | None, Depends(_COOKIE_SCHEME)] = None,
 ) -> Caller:
-    """The user behind the session cookie or the bearer token; ``NotAuthenticated`` when neither is valid."""
-    from aisma.server.services import accounts, sessions, tokens
+    """The user behind the session cookie or the bearer token; ``NotAuthenticated`` when neither is valid.
 
+    Resolved in a short read-only transaction of its own, apart from the request's: a write request
+    takes its write lock only when its endpoint starts writing, never while the caller is looked up.
+    """
     cached: Caller | None = getattr(request.state, "aisma_caller", None)
     if cached is not None:
         return cached
+    with app_database(request).transaction(readonly=True) as session:
+        caller = _resolve_caller(request, session)
+    request.state.aisma_caller = caller
+    return caller
+
+
+def _resolve_caller(request: Request, session: Session) -> Caller:
+    from aisma.web.features.admin import service as tokens
+    from aisma.web.features.organizations import service as accounts
+    from aisma.web.features.signin import service as sessions
+
     token = bearer_token(request)
     if token is not None:
-        actor = tokens.resolve_token(session, token)
+        actor = tokens.resolve_token(session, token, request.app.state.token_usage)
         if actor is None:
             raise NotAuthenticated("invalid, expired or revoked API token")
         caller = Caller(user=accounts.get_user(session, actor.user_id), via="token", token_actor=actor)
@@ -128,7 +141,6 @@ def current_caller(
             raise NotAuthenticated("session expired; sign in again")
         user, csrf = resolved
         caller = Caller(user=user, via="session", csrf=csrf)
-    request.state.aisma_caller = caller
     return caller
 
 
@@ -164,19 +176,20 @@ async def require_csrf(request: Request, caller: CurrentCaller) -> None:
 CsrfChecked = Annotated[None, Depends(require_csrf)]
 
 
-def current_actor(org: str, session: DbSession, caller: CurrentCaller, _csrf: CsrfChecked) -> Actor:
+def current_actor(org: str, request: Request, caller: CurrentCaller, _csrf: CsrfChecked) -> Actor:
     """The caller acting in organization ``org`` (the path parameter).
 
     Not a member, or a token of another organization: ``NotFound``, so nobody learns which
     organizations exist. A cookie-authenticated state change must carry the CSRF token.
     """
-    from aisma.server.services import accounts
+    from aisma.web.features.organizations import service as accounts
 
     if caller.token_actor is not None:
         if caller.token_actor.org_slug != org:
             raise NotFound(f"organization {org!r} not found")
         return caller.token_actor
-    return accounts.actor_for(session, caller.user, org)
+    with app_database(request).transaction(readonly=True) as session:
+        return accounts.actor_for(session, caller.user, org)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

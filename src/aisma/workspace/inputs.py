@@ -1,7 +1,7 @@
 """Freeze an organization's parts into the inputs of one assessment.
 
 Shared by the files-first workspace (``aisma.workspace.loader``) and the team server
-(``aisma.server.services.assessments``), so both derive the inventory and discovery measurements
+(``aisma.web.features.assessments.service``), so both derive the inventory and discovery measurements
 the same way and score alike.
 """
 

@@ -15,10 +15,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Actor, Role
-from aisma.server.services import tokens
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
+from aisma.web.features.admin import service as tokens
 
 from ..factories import PASSWORD, OrgWithMembers
 
@@ -108,3 +108,30 @@ def live_server(app: FastAPI) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=20)
+
+
+def assessed(client: TestClient, org: str, headers: dict[str, str] | None = None, body: Any = None) -> int:
+    """Run an assessment through the API (202 and a job) and wait for the job; returns the assessment id."""
+    return int(
+        finished_job(client, client.post(f"/api/v1/orgs/{org}/assessments", headers=headers, json=body or {}), headers)[
+            "assessment_id"
+        ]
+    )
+
+
+def finished_job(client: TestClient, accepted: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """The result of the job a 202 answer names, once the server's worker has run it."""
+    import time
+
+    assert accepted.status_code == 202, accepted.text
+    location = accepted.headers["location"]
+    deadline = time.monotonic() + 600  # generous: only a stuck worker ends here
+    while True:
+        job = client.get(location, headers=headers).json()
+        if job["status"] in ("succeeded", "failed"):
+            break
+        assert time.monotonic() < deadline, f"job still {job['status']}: {job}"
+        time.sleep(0.05)
+    assert job["status"] == "succeeded", job
+    result: dict[str, Any] = job["result"]
+    return result

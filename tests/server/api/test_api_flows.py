@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from aisma.server.auth import Role
 
 from ..factories import OrgWithMembers
-from .conftest import UPLOAD_LIMIT, json_of
+from .conftest import UPLOAD_LIMIT, finished_job, json_of
 
 OBJECTIVE = "GOV-1.1"
 SYSTEM: dict[str, Any] = {
@@ -172,8 +172,10 @@ def test_measurements_push_and_assessment_reports(client: TestClient, org_a: Org
 
     client.put(f"/api/v1/orgs/org-a/answers/{OBJECTIVE}", headers=auth, json={"answer": "fully"})
     run = client.post("/api/v1/orgs/org-a/assessments", headers=auth, json={"assessed_at": "2026-11-02T00:00:00Z"})
-    assert run.status_code == 201, run.text
-    assessment = run.json()
+    assert run.status_code == 202 and run.json()["status"] in ("queued", "running", "succeeded"), run.text
+    done = finished_job(client, run, auth)
+    assessment = json_of(client.get(f"/api/v1/orgs/org-a/assessments/{done['assessment_id']}", headers=auth))
+    assert assessment["assessed_at"].startswith("2026-11-02")
     assert assessment["result"]["schema"] == "aisma.result/v1"
     listed = json_of(client.get("/api/v1/orgs/org-a/assessments", headers=auth))
     assert [a["id"] for a in listed] == [assessment["id"]]

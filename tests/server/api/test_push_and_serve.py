@@ -149,7 +149,7 @@ def test_serve_starts_a_working_server(tmp_path: Path) -> None:
     }
     env.pop("AISMA_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "aisma.cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "aisma.cli.main", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -180,9 +180,14 @@ def test_serve_starts_a_working_server(tmp_path: Path) -> None:
             assert signed_in.status_code == 303
             orgs = browser.get("/api/v1/orgs").json()
             assert orgs[0]["role"] == "owner"
+            for _ in range(20):  # both workers serve
+                assert browser.get("/api/v1/me").status_code == 200
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=30)
+        output, _ = process.communicate(timeout=60)
+    # Two workers started once each: none was killed by the supervisor's start-up health check and restarted.
+    assert output.count("Started server process") == 2, output
+    assert "died" not in output and "Child process" not in output, output
     assert "created the first admin root@example.org" in output
     assert "one-time password" not in output  # the password was given
     assert (tmp_path / "data" / "aisma.db").is_file()

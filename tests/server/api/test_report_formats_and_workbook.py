@@ -19,12 +19,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.services import reports as report_service
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
+from aisma.web.features.reports import service as report_service
 from aisma.workbook import layout
 
 from ..factories import OrgWithMembers
+from .conftest import assessed
 
 API = "/api/v1/orgs"
 
@@ -49,7 +50,7 @@ def seed(client: TestClient, auth: dict[str, str], slug: str) -> int:
     ok(client.post(f"{base}/inventory", headers=auth, json={"document": system}))
     ok(client.put(f"{base}/answers/GOV-1.1", headers=auth, json={"answer": "fully", "note": "board minutes"}))
     ok(client.put(f"{base}/answers/GOV-1.2", headers=auth, json={"answer": "partially"}))
-    return int(ok(client.post(f"{base}/assessments", headers=auth, json={})).json()["id"])
+    return assessed(client, base.rsplit("/", 1)[-1], auth)
 
 
 def download(client: TestClient, auth: dict[str, str], slug: str, run: int, fmt: str) -> Any:
@@ -242,14 +243,14 @@ def test_refused_workbooks(client: TestClient, org_a: OrgWithMembers, token_for)
 def test_contributor_imports_only_what_it_may_answer(
     client: TestClient, org_a: OrgWithMembers, token_for, database: Database
 ) -> None:
-    from aisma.server.services import inventory
+    from aisma.web.features.inventory import service as inventory
 
     owner = token_for(org_a)
     with database.transaction() as session:
         system = {"id": "ide-mcp", "name": "IDE with MCP", "track": "coding_tool", "deployment_type": "api_saas"}
         system |= {"owner": org_a.emails[Role.CONTRIBUTOR], "mcp_servers": ["github"]}
         inventory.create_system(session, org_a.actors[Role.ASSESSOR], system)
-    run = int(ok(client.post(f"{API}/{org_a.slug}/assessments", headers=owner, json={})).json()["id"])
+    run = assessed(client, org_a.slug, owner)
     exported = download(client, owner, org_a.slug, run, "xlsx").content
     mcp = next(oid for oid in cells(exported) if oid.startswith("MCP-"))
     contributor = token_for(org_a, Role.CONTRIBUTOR)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
@@ -165,3 +167,65 @@ def test_every_response_has_security_headers(client: TestClient) -> None:
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["referrer-policy"] == "same-origin"
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+
+
+def test_templates_have_no_inline_script_or_style() -> None:
+    """The CSP allows no inline script or style: every template and the page code keep to files."""
+    import re
+    from pathlib import Path
+
+    import aisma.web
+
+    root = Path(aisma.web.__file__).parent
+    for template in (root / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=|javascript:", text), template
+
+
+def test_api_answers_with_secrets_are_not_cached(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    sign_in(client, org_a.emails[Role.OWNER])
+    assert client.get("/api/v1/me").headers["cache-control"] == "no-store"
+    made = client.post("/api/v1/orgs/org-a/tokens", headers=token_for(org_a), json={"name": "n", "scopes": ["read"]})
+    assert made.status_code == 201 and made.headers["cache-control"] == "no-store"
+
+
+def test_options_lists_the_methods_of_the_path(client: TestClient) -> None:
+    answer = client.options("/api/v1/orgs/org-a/answers/GOV-1.1")
+    assert answer.status_code == 204
+    assert answer.headers["allow"] == "GET, HEAD, OPTIONS, PUT"
+    assert client.options("/api/v1/orgs/org-a/inventory").headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert client.options("/static/aisma.css").headers["allow"] == "GET, HEAD, OPTIONS"
+    assert client.options("/login").headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert client.options("/no/such/path").status_code == 404
+
+
+def _failed_logins(settings: Any, client_host: str, forwarded_for: str) -> list[str]:
+    """Keys the rate limiter counted for one failed sign-in from ``client_host`` claiming ``forwarded_for``."""
+    from aisma.store.db import Database
+    from aisma.store.tables import LoginAttempt
+
+    with TestClient(create_app(settings), client=(client_host, 40000)) as http:
+        http.get("/login")
+        http.post(
+            "/login",
+            data={"email": "nobody@example.org", "password": "wrong", "csrf_token": http.cookies["aisma_login_csrf"]},
+            headers={"X-Forwarded-For": forwarded_for},
+        )
+    database = Database(settings.database_url)
+    try:
+        with database.transaction(readonly=True) as session:
+            return sorted(row.key for row in session.query(LoginAttempt).all())
+    finally:
+        database.dispose()
+
+
+def test_x_forwarded_for_is_believed_only_from_trusted_proxies(settings: Any) -> None:
+    """Loopback is not trusted by default: a local client cannot pick the address the limiter counts."""
+    keys = _failed_logins(settings, "127.0.0.1", "203.0.113.9")
+    assert "ip:127.0.0.1" in keys and "ip:203.0.113.9" not in keys
+    trusting = settings.model_copy(update={"trusted_proxies": "127.0.0.1"})
+    keys = _failed_logins(trusting, "127.0.0.1", "203.0.113.7")
+    assert "ip:203.0.113.7" in keys

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from aisma.server.auth import Role
 
 from ..factories import OrgWithMembers
-from .conftest import sign_in
+from .conftest import finished_job, sign_in
 
 API = "/api/v1"
 # Routes that name no organization. They must never show another organization's data (checked below).
@@ -45,6 +45,7 @@ class Seeded:
 
     evidence_id: int
     assessment_id: int
+    job_id: int
     token_id: int
     user_id: int  # a member of B (the viewer)
     system_id: str = "b-system"
@@ -81,6 +82,8 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/assessments/{assessment_id}/report"): {"params": {"format": "json"}},
         ("GET", "/api/v1/orgs/{org}/results/latest"): {},
         ("GET", "/api/v1/orgs/{org}/trend"): {},
+        ("GET", "/api/v1/orgs/{org}/jobs"): {},
+        ("GET", "/api/v1/orgs/{org}/jobs/{job_id}"): {},
         ("GET", "/api/v1/orgs/{org}/members"): {},
         ("POST", "/api/v1/orgs/{org}/members"): {"json": {"email": "owner@org-a.example", "role": "owner"}},
         ("PUT", "/api/v1/orgs/{org}/members/{user_id}"): {"json": {"role": "owner"}},
@@ -138,11 +141,14 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     evidence = ok(client.post(f"{base}/evidence", headers=b_auth, files={"file": ("b.txt", b"B's evidence")}))
     ok(client.post(f"{base}/measurements", headers=b_auth, json={"measurements": [MEASUREMENT]}))
     ok(client.put(f"{base}/observed", headers=b_auth, json={"observed": [OBSERVED]}))
-    assessment = ok(client.post(f"{base}/assessments", headers=b_auth, json={}))
+    accepted = client.post(f"{base}/assessments", headers=b_auth, json={})
+    job_id = accepted.json()["id"]
+    assessment_id = finished_job(client, accepted, b_auth)["assessment_id"]
     token = ok(client.post(f"{base}/tokens", headers=b_auth, json={"name": "victim", "scopes": ["read"]}))
     return Seeded(
         evidence_id=evidence["id"],
-        assessment_id=assessment["id"],
+        assessment_id=assessment_id,
+        job_id=job_id,
         token_id=token["id"],
         user_id=org_b.user_ids[Role.VIEWER],
     )
@@ -159,6 +165,7 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/measurements",
         "/observed",
         "/assessments",
+        "/jobs",
         "/members",
         "/tokens",
         "/audit",
@@ -174,7 +181,7 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
 
 def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
     routes = api_routes(app)
-    planned = set(requests_for(Seeded(1, 1, 1, 1))) | GLOBAL_ROUTES
+    planned = set(requests_for(Seeded(1, 1, 1, 1, 1))) | GLOBAL_ROUTES
     assert routes - planned == set(), "new API routes must be added to the tenant-isolation matrix"
     assert planned - routes == set(), "the matrix names routes the app no longer has"
     assert all("{org}" in path for _method, path in routes - GLOBAL_ROUTES)
@@ -193,7 +200,7 @@ def test_member_of_a_gets_404_for_everything_of_b(
     a_session = TestClient(app)
     csrf = sign_in(a_session, org_a.emails[Role.OWNER])
     callers = [("token", client, a_token), ("session", a_session, {"X-CSRF-Token": csrf})]
-    numeric = ("{evidence_id}", "{assessment_id}", "{user_id}", "{token_id}")
+    numeric = ("{evidence_id}", "{assessment_id}", "{user_id}", "{token_id}", "{job_id}")
     failures = []
     for (method, path), kwargs in sorted(table.items()):
         targets = [fill(path, "org-b", ids)]

@@ -9,9 +9,13 @@ import pytest
 from aisma.server import passwords
 from aisma.server.auth import Role
 from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound
-from aisma.server.services import accounts, ratelimit, sessions, tokens
 from aisma.store.db import Database
+from aisma.store.repositories import tokens as repo
 from aisma.store.types import utcnow
+from aisma.web.features.admin import service as tokens
+from aisma.web.features.organizations import service as accounts
+from aisma.web.features.signin import ratelimit
+from aisma.web.features.signin import service as sessions
 
 from ..factories import PASSWORD, OrgWithMembers
 
@@ -142,7 +146,10 @@ def test_tokens_scope_expire_and_revoke(database: Database, org_a: OrgWithMember
             tokens.create_token(s, owner, "bad", ["everything"], None)
         with pytest.raises(Invalid, match="expires_at"):
             tokens.create_token(s, owner, "past", ["read"], utcnow() - timedelta(days=1))
-    assert plain.startswith("aisma_") and record.token_hash != plain
+    assert plain.startswith("aisma_") and record.prefix == plain[: len(record.prefix)]
+    with database.transaction() as s:
+        stored = repo.get(s, owner.org_id, record.id)
+        assert stored is not None and stored.token_hash == sessions.token_hash(plain) != plain
     with database.transaction() as s:
         actor = tokens.resolve_token(s, plain)
         assert actor is not None and actor.via == "token" and actor.org_slug == "org-a" and actor.scopes == ("push",)
@@ -151,7 +158,6 @@ def test_tokens_scope_expire_and_revoke(database: Database, org_a: OrgWithMember
         assert actor.can(Permission.PUSH_MEASUREMENTS) and not actor.can(Permission.ANSWER)
         assert tokens.resolve_token(s, plain + "x") is None
         assert tokens.resolve_token(s, "garbage") is None
-        from aisma.store.repositories import tokens as repo
 
         expired = repo.get_by_hash(s, sessions.token_hash(expired_plain))
         assert expired is not None

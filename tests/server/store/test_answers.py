@@ -9,8 +9,9 @@ import pytest
 
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, Invalid, NotFound, StaleWrite
-from aisma.server.services import answers, inventory
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.inventory import service as inventory
 
 from ..factories import OrgWithMembers
 
@@ -190,7 +191,7 @@ def test_versions_count_exactly_the_accepted_writes(database: Database, org_a: O
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from aisma.server.services import audit
+    from aisma.web.features.audit import service as audit
 
     assessor = org_a.actors[Role.ASSESSOR]
     with database.transaction() as s:

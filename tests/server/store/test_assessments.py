@@ -13,8 +13,14 @@ import pytest
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, NotFound
-from aisma.server.services import accounts, answers, assessments, evidence, measurements, reports, transfer
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.assessments import service as assessments
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.measurements import service as measurements
+from aisma.web.features.organizations import service as accounts
+from aisma.web.features.reports import service as reports
+from aisma.web.features.transfer import service as transfer
 
 from ..factories import OrgWithMembers
 
@@ -34,7 +40,7 @@ def test_run_list_get_and_trend(database: Database, org_a: OrgWithMembers) -> No
         points = assessments.trend(s, viewer)
         stored = assessments.get_assessment(s, viewer, first.id)
     assert [a.id for a in listed] == [second.id, first.id]
-    assert latest is not None and latest.summary.id == second.id
+    assert latest is not None and latest.id == second.id
     assert latest.result["schema"] == "aisma.result/v1" and latest.result["organization"] == "Org-A"
     gov = next(c for c in latest.result["categories"] if c["id"] == "GOV")
     assert next(o for o in gov["objectives"] if o["id"] == "GOV-1.1")["answer"] == "fully"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from aisma.server.auth import Role
-from aisma.server.services import answers, audit
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.audit import service as audit
 
 from ..factories import OrgWithMembers
 
@@ -51,13 +52,58 @@ def test_verify_detects_a_changed_row(database: Database, org_a: OrgWithMembers)
 
 def test_verify_detects_a_deleted_row(database: Database, org_a: OrgWithMembers) -> None:
     _some_history(database, org_a)
+    chain = {"c": org_a.org_id}
     with database.transaction() as s:
-        total = s.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
-        s.execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": total - 2})
+        before_chain = s.execute(text("SELECT count(*) FROM audit_log WHERE chain < :c"), chain).scalar_one()
+        total = s.execute(text("SELECT count(*) FROM audit_log WHERE chain = :c"), chain).scalar_one()
+        s.execute(text("DELETE FROM audit_log WHERE chain = :c AND seq = :seq"), {**chain, "seq": total - 2})
     with database.transaction(readonly=True) as s:
         report = audit.verify(s)
     assert not report.ok and report.seq == total - 2 and "missing" in report.problem
-    assert report.checked == total - 3
+    assert report.checked == before_chain + total - 3
+
+
+def test_verify_detects_the_newest_rows_deleted_without_an_anchor(database: Database, org_a: OrgWithMembers) -> None:
+    """Truncating a chain leaves a consistent shorter chain; its signed head still says how far it reached."""
+    _some_history(database, org_a)
+    chain = {"c": org_a.org_id}
+    with database.transaction() as s:
+        last = s.execute(text("SELECT max(seq) FROM audit_log WHERE chain = :c"), chain).scalar_one()
+        s.execute(text("DELETE FROM audit_log WHERE chain = :c AND seq >= :s"), {**chain, "s": last - 1})
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+    assert not report.ok and f"rows after seq {last - 2} were deleted" in report.problem, report.problem
+
+
+def test_verify_detects_a_moved_back_head(database: Database, org_a: OrgWithMembers) -> None:
+    """Deleting rows and moving the head back to match: the head's signature no longer matches."""
+    _some_history(database, org_a)
+    chain = {"c": org_a.org_id}
+    with database.transaction() as s:
+        last = s.execute(text("SELECT max(seq) FROM audit_log WHERE chain = :c"), chain).scalar_one()
+        previous = s.execute(
+            text("SELECT hash FROM audit_log WHERE chain = :c AND seq = :s"), {**chain, "s": last - 1}
+        ).scalar_one()
+        s.execute(text("DELETE FROM audit_log WHERE chain = :c AND seq = :s"), {**chain, "s": last})
+        s.execute(
+            text("UPDATE audit_heads SET seq = :s, hash = :h WHERE chain = :c"), {**chain, "s": last - 1, "h": previous}
+        )
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+    assert not report.ok and "not signed by this server's key" in report.problem
+
+
+def test_organizations_have_chains_of_their_own(
+    database: Database, org_a: OrgWithMembers, org_b: OrgWithMembers
+) -> None:
+    _some_history(database, org_a)
+    _some_history(database, org_b)
+    with database.transaction(readonly=True) as s:
+        report = audit.verify(s)
+        chains = s.execute(text("SELECT chain, min(seq), max(seq) FROM audit_log GROUP BY chain")).all()
+    assert report.ok and report.chains == 3  # server-wide, A, B
+    assert {c for c, _lo, _hi in chains} == {0, org_a.org_id, org_b.org_id}
+    assert all(lo == 1 for _c, lo, _hi in chains)
 
 
 def test_verify_detects_a_recomputed_row_hash(database: Database, org_a: OrgWithMembers) -> None:

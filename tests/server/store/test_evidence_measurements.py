@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, Invalid, NotFound, TooLarge
-from aisma.server.services import evidence, measurements
 from aisma.store.db import Database
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.measurements import service as measurements
 
 from ..factories import OrgWithMembers
 
@@ -111,7 +112,7 @@ def test_push_needs_assessor(database: Database, org_a: OrgWithMembers, role: Ro
 
 
 def test_push_token_scope(database: Database, org_a: OrgWithMembers) -> None:
-    from aisma.server.services import tokens
+    from aisma.web.features.admin import service as tokens
 
     with database.transaction() as s:
         _, push_token = tokens.create_token(s, org_a.actors[Role.OWNER], "edge", ["push"], None)

@@ -6,8 +6,8 @@ import pytest
 
 from aisma.server.auth import Role
 from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound, StaleWrite
-from aisma.server.services import inventory
 from aisma.store.db import Database
+from aisma.web.features.inventory import service as inventory
 
 from ..factories import OrgWithMembers
 

@@ -10,8 +10,12 @@ import pytest
 from aisma.scoring.inputs import Source, entity_ratio
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, Invalid
-from aisma.server.services import assessments, audit, inventory, measurements, observed
 from aisma.store.db import Database
+from aisma.web.features.assessments import service as assessments
+from aisma.web.features.audit import service as audit
+from aisma.web.features.inventory import service as inventory
+from aisma.web.features.measurements import observed
+from aisma.web.features.measurements import service as measurements
 
 from ..factories import OrgWithMembers
 
@@ -107,7 +111,7 @@ def test_observed_push_is_validated_all_or_nothing(database: Database, org_a: Or
         observed.replace_observed(s, assessor, [_asset("kept")], "ci")
     bad = [
         ([_asset("x"), _asset("y", kind="database")], r"observed\[1\].kind"),
-        ([_asset("x", last_seen="2026-11-15T00:00:00")], "time zone"),
+        ([_asset("x", last_seen="2026-11-15T00:00:00")], "time ?zone"),
         ([_asset("")], r"observed\[0\].identifier"),
         ([_asset("x", count=0)], "count"),
         ([_asset(str(i)) for i in range(observed.MAX_ASSETS + 1)], "at most"),

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from aisma.server.auth import Role
 from aisma.server.errors import Conflict
-from aisma.server.services import accounts, evidence
 from aisma.store.db import Database
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.organizations import service as accounts
 
 from ..factories import OrgWithMembers
 

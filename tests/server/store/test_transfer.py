@@ -13,8 +13,11 @@ from aisma.fileio import sha256_of
 from aisma.reports.json_report import render_json
 from aisma.server.auth import Role
 from aisma.server.errors import Conflict, Forbidden
-from aisma.server.services import accounts, answers, audit, transfer
 from aisma.store.db import Database
+from aisma.web.features.answers import service as answers
+from aisma.web.features.audit import service as audit
+from aisma.web.features.organizations import service as accounts
+from aisma.web.features.transfer import service as transfer
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_workspace
 
@@ -101,7 +104,8 @@ def test_export_of_server_made_data_is_a_valid_workspace(
     """Answers citing an upload by sha256 export as a path into evidence/, and the workspace reads clean."""
     import io
 
-    from aisma.server.services import evidence, inventory
+    from aisma.web.features.evidence import service as evidence
+    from aisma.web.features.inventory import service as inventory
 
     owner, store = org_a.actors[Role.OWNER], tmp_path / "store"
     system = {"id": "bot", "name": "Bot", "track": "copilot", "deployment_type": "api_saas", "owner": "a@b.example"}

@@ -60,10 +60,10 @@ uvicorn.run(create_app(ServerSettings()), host="127.0.0.1", port=int(sys.argv[1]
 
 def prepare_database(data_dir: Path, database_url: str | None) -> None:
     """What a first start does: migrate, then create the first admin (owner of organization ``default``)."""
-    from aisma.server.services import bootstrap
     from aisma.server.settings import ServerSettings
     from aisma.store import migrate
     from aisma.store.db import Database
+    from aisma.web.features.organizations import bootstrap
 
     settings = ServerSettings(data_dir=data_dir, database_url=database_url or "")
     migrate.upgrade(settings.database_url, "head")

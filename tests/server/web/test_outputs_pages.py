@@ -10,10 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.services import answers, assessments
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
+from aisma.web.features.answers import service as answers
+from aisma.web.features.assessments import service as assessments
 
 from ..api.test_report_formats_and_workbook import cells, edited
 from ..factories import OrgWithMembers

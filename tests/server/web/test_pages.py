@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.services import reports
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.web.app import create_app
+from aisma.web.features.reports import service as reports
 
 from ..factories import PASSWORD, OrgWithMembers
 
@@ -68,14 +68,31 @@ def test_every_page_renders_and_other_organizations_are_not_found(
         assert org_b.slug.title() not in theirs.text
 
 
+def wait_until_assessed(client: TestClient, progress_url: str) -> str:
+    """Follow the dashboard's progress page (it reloads itself) until it sends us to the result."""
+    import time
+
+    deadline = time.monotonic() + 600  # generous: only a stuck worker ends here
+    while True:
+        answer = client.get(progress_url, follow_redirects=False)
+        if answer.status_code == 303:
+            return str(answer.headers["location"])
+        assert answer.status_code == 200 and 'http-equiv="refresh"' in answer.text, answer.text[:500]
+        assert "Assessment" in answer.text and "<progress" in answer.text
+        assert time.monotonic() < deadline, "the assessment job did not finish"
+        time.sleep(0.05)
+
+
 def test_assess_from_the_dashboard_needs_csrf(client: TestClient, org_a: OrgWithMembers) -> None:
     csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
     base = f"/orgs/{org_a.slug}"
     assert "No assessment yet" in client.get(base).text
     assert client.post(f"{base}/assessments", data={}, follow_redirects=False).status_code == 403
-    done = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
-    assert done.status_code == 303 and done.headers["location"] == f"{base}?msg=assessed"
-    page = client.get(done.headers["location"]).text
+    started = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"].startswith(f"{base}?job=")
+    done = wait_until_assessed(client, started.headers["location"])
+    assert done.endswith(f"{base}?msg=assessed")
+    page = client.get(done).text
     assert "Assessment done" in page and 'data-testid="claimed-level">0<' in page
     assert 'id="radar-title"' in page and 'id="heat-title"' in page
 
@@ -161,7 +178,8 @@ def test_inventory_add_and_autonomy_wizard_without_script(client: TestClient, or
 
 def test_reports_download_in_every_format(client: TestClient, org_a: OrgWithMembers) -> None:
     csrf = sign_in(client, org_a.emails[Role.OWNER])
-    client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf})
+    started = client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    wait_until_assessed(client, started.headers["location"])
     page = client.get(f"/orgs/{org_a.slug}/reports").text
     links = re.findall(r'href="(/orgs/org-a/reports/\d+/report\.([\w-]+))"', page)
     formats = {f.id: f for f in reports.report_formats()}
@@ -222,7 +240,7 @@ def test_form_mistakes_come_back_on_the_page(client: TestClient, org_a: OrgWithM
 def test_contributors_answer_only_for_the_systems_they_own(
     client: TestClient, org_a: OrgWithMembers, database: Database
 ) -> None:
-    from aisma.server.services import inventory
+    from aisma.web.features.inventory import service as inventory
 
     sign_in(client, org_a.emails[Role.CONTRIBUTOR])
     before = client.get(f"/orgs/{org_a.slug}/questionnaire/MCP").text
@@ -239,7 +257,7 @@ def test_contributors_answer_only_for_the_systems_they_own(
 def test_start_page_lists_several_organizations(
     client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers, database: Database
 ) -> None:
-    from aisma.server.services import accounts
+    from aisma.web.features.organizations import service as accounts
 
     with database.transaction() as session:
         accounts.add_member(session, org_a.actors[Role.OWNER], org_b.emails[Role.VIEWER], Role.VIEWER)

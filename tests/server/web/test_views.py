@@ -10,18 +10,19 @@ import pytest
 
 from aisma.maturity.loader import resolve_model
 from aisma.scoring.snapshot import result_from_dict
-from aisma.web.pages.dashboard_view import dashboard_view
-from aisma.web.pages.inventory_view import (
+from aisma.web.features.answers.view import ANSWER_CHOICES, progress, questionnaire_view
+from aisma.web.features.assessments.trend import TrendPoint, trend_chart, trend_point
+from aisma.web.features.assessments.view import dashboard_view
+from aisma.web.features.inventory.view import (
     PAGE_SIZE,
     inventory_list_view,
     new_system_document,
     parse_wizard_form,
+    search,
     with_autonomy,
     wizard_view,
 )
-from aisma.web.pages.questionnaire_view import ANSWER_CHOICES, progress, questionnaire_view
-from aisma.web.pages.templating import build_environment, fmt_when, render_template
-from aisma.web.pages.trend import TrendPoint, trend_chart, trend_point
+from aisma.web.templating import build_environment, fmt_when, render_template
 
 GOLDEN = Path(__file__).parents[2] / "golden" / "demo-result.json"
 
@@ -140,12 +141,10 @@ def test_inventory_search_and_pages():
         }
         for i in range(250)
     ]
-    first = inventory_list_view(docs)
-    assert first["pages"] == 3 and len(first["rows"]) == PAGE_SIZE and first["total"] == 250
-    last = inventory_list_view(docs, page=99)
-    assert last["page"] == 3 and len(last["rows"]) == 250 - 2 * PAGE_SIZE
-    owned = inventory_list_view(docs, query="P@X.EXAMPLE")
-    assert owned["found"] == 125 and all(r.owner == "p@x.example" for r in owned["rows"])
+    first = inventory_list_view(docs[:PAGE_SIZE], total=250, found=250, next_url="/i?cursor=x")
+    assert len(first["rows"]) == PAGE_SIZE and first["total"] == 250 and first["next_url"] == "/i?cursor=x"
+    owned = search(docs, "P@X.EXAMPLE")
+    assert len(owned) == 125 and all(d["owner"] == "p@x.example" for d in owned)
 
 
 def test_wizard_records_answers_and_keeps_unanswered_ones_open():
@@ -203,7 +202,7 @@ def test_pages_load_no_asset_from_another_site():
 
 
 def test_view_cache_reuses_until_evicted():
-    from aisma.web.pages.view_cache import ViewCache
+    from aisma.web.features.assessments.view_cache import ViewCache
 
     cache = ViewCache(entries=2)
     built: list[str] = []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result
+from sqlalchemy import ColumnElement, CursorResult, Result, literal, true, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,3 +28,16 @@ def add_unless_taken(session: Session, row: object) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def after(columns: Sequence[Any], key: Sequence[Any] | None, *, descending: bool = False) -> ColumnElement[bool]:
+    """Keyset pagination: rows whose sort key comes after ``key`` (a row-value comparison, on both databases).
+
+    ``columns`` are the ORDER BY columns (all ascending, or all descending); ``key`` their values for the
+    last row of the previous page, or None for the first page.
+    """
+    if key is None:
+        return true()
+    left = tuple_(*columns)
+    right = tuple_(*(literal(value, type_=column.type) for column, value in zip(columns, key, strict=True)))
+    return left < right if descending else left > right

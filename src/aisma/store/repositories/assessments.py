@@ -6,15 +6,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
-from aisma.store.tables import AssessmentRow
+from aisma.store.tables import AssessmentResult, AssessmentRow
 
 
-def add(session: Session, row: AssessmentRow) -> AssessmentRow:
+def add(session: Session, row: AssessmentRow, result: dict[str, Any]) -> AssessmentRow:
+    """Store the assessment's row and, apart from it, its result document."""
     session.add(row)
     session.flush()
+    session.add(AssessmentResult(assessment_id=row.id, result=result))
+    session.flush()
     return row
+
+
+def result_of(session: Session, assessment_id: int) -> dict[str, Any]:
+    stored = session.get(AssessmentResult, assessment_id)
+    return stored.result if stored is not None else {}
 
 
 def get(session: Session, org_id: int, assessment_id: int) -> AssessmentRow | None:
@@ -32,26 +40,10 @@ def latest(session: Session, org_id: int) -> AssessmentRow | None:
     )
 
 
-def list_for_org(
-    session: Session, org_id: int, with_result: bool = False, with_summary: bool = False
-) -> Sequence[AssessmentRow]:
-    """Newest first; without the (large) result document unless asked for."""
-    query: Any = select(AssessmentRow).where(AssessmentRow.organization_id == org_id)
-    if not with_result:
-        extra = [AssessmentRow.summary] if with_summary else []
-        query = query.options(
-            load_only(
-                *extra,
-                AssessmentRow.id,
-                AssessmentRow.assessed_at,
-                AssessmentRow.model_id,
-                AssessmentRow.model_version,
-                AssessmentRow.level,
-                AssessmentRow.score,
-                AssessmentRow.evidenced_level,
-                AssessmentRow.created_by,
-                AssessmentRow.created_at,
-                raiseload=True,
-            )
-        )
-    return session.scalars(query.order_by(AssessmentRow.assessed_at.desc(), AssessmentRow.id.desc())).all()
+def list_for_org(session: Session, org_id: int) -> Sequence[AssessmentRow]:
+    """Newest first (small rows: the result documents are in ``assessment_results``)."""
+    return session.scalars(
+        select(AssessmentRow)
+        .where(AssessmentRow.organization_id == org_id)
+        .order_by(AssessmentRow.assessed_at.desc(), AssessmentRow.id.desc())
+    ).all()

@@ -1,29 +1,43 @@
-"""The audit log. Appends are serialized so the hash chain has no forks.
+"""The audit log: one hash chain per organization (0: server-wide), appends serialized per chain.
 
-On SQLite every write transaction already holds the database lock (``BEGIN IMMEDIATE``); on
-PostgreSQL a transaction-scoped advisory lock does the same for the one moment of reading the last
-row and inserting the next.
+An append locks the chain's head row (``audit_heads``): ``SELECT ... FOR UPDATE`` on PostgreSQL, so
+two organizations never wait for each other; on SQLite every write transaction already holds the
+database lock (``BEGIN IMMEDIATE``). The head row also carries the chain's signed checkpoint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select, text
+from sqlalchemy import select, union
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from aisma.store.tables import AuditEntry
+from aisma.store.tables import AuditEntry, AuditHead
+from aisma.store.types import utcnow
 
-AUDIT_LOCK_KEY = 0x41495341  # "AISA": an arbitrary constant naming the audit chain's lock
-
-
-def lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+GENESIS = "0" * 64
+SYSTEM_CHAIN = 0  # server-wide events (users, OIDC links): not any organization's
+LEGACY_CHAIN = -1  # rows written before migration 0004, one global chain
 
 
-def last(session: Session) -> AuditEntry | None:
-    return session.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
+def lock_chain(session: Session, chain: int = SYSTEM_CHAIN) -> AuditHead:
+    """The chain's head row, created if new, locked until the transaction ends."""
+    dialect = session.get_bind().dialect.name
+    values = {"chain": chain, "seq": 0, "hash": GENESIS, "signature": "", "updated_at": utcnow()}
+    if dialect == "postgresql":
+        session.execute(pg_insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["chain"]))
+    elif dialect == "sqlite":
+        session.execute(sqlite_insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["chain"]))
+    elif session.get(AuditHead, chain) is None:
+        session.add(AuditHead(**values))
+        session.flush()
+    head = session.scalar(
+        select(AuditHead).where(AuditHead.chain == chain).with_for_update().execution_options(populate_existing=True)
+    )
+    assert head is not None
+    return head
 
 
 def add(session: Session, entry: AuditEntry) -> AuditEntry:
@@ -32,12 +46,25 @@ def add(session: Session, entry: AuditEntry) -> AuditEntry:
     return entry
 
 
-def iterate(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
-    """Every entry in chain order, a batch at a time so a long log costs constant memory."""
+def chains(session: Session) -> list[int]:
+    """Every chain that has rows or a head, in order."""
+    query = union(select(AuditEntry.chain).distinct(), select(AuditHead.chain))
+    return sorted(int(chain) for chain in session.scalars(query).all())
+
+
+def head(session: Session, chain: int) -> AuditHead | None:
+    return session.get(AuditHead, chain)
+
+
+def iterate(session: Session, chain: int, batch: int = 1000) -> Iterator[AuditEntry]:
+    """Every entry of one chain in order, a batch at a time so a long log costs constant memory."""
     after = -1
     while True:
         rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
+            select(AuditEntry)
+            .where(AuditEntry.chain == chain, AuditEntry.seq > after)
+            .order_by(AuditEntry.seq)
+            .limit(batch)
         ).all()
         if not rows:
             return
@@ -45,9 +72,13 @@ def iterate(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
         after = rows[-1].seq
 
 
-def for_org(session: Session, org_id: int, limit: int = 100) -> list[AuditEntry]:
-    return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.organization_id == org_id).order_by(AuditEntry.seq.desc()).limit(limit)
-        ).all()
-    )
+def newest(session: Session) -> AuditEntry | None:
+    return session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+
+
+def for_org(session: Session, org_id: int, limit: int = 100, before_id: int | None = None) -> list[AuditEntry]:
+    """The organization's entries (legacy ones too), newest first, older than row ``before_id`` when given."""
+    query = select(AuditEntry).where(AuditEntry.organization_id == org_id)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all())

@@ -1,19 +1,30 @@
-"""Evidence file records (the bytes are on disk, see ``aisma.server.services.evidence``)."""
+"""Evidence file records (the bytes are on disk, see ``aisma.web.features.evidence.service``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aisma.store.repositories._result import add_unless_taken
+from aisma.store.repositories._result import add_unless_taken, after
 from aisma.store.tables import EvidenceFile
 
 
 def list_for_org(session: Session, org_id: int) -> Sequence[EvidenceFile]:
     return session.scalars(
         select(EvidenceFile).where(EvidenceFile.organization_id == org_id).order_by(EvidenceFile.filename)
+    ).all()
+
+
+def page(session: Session, org_id: int, key: Sequence[Any] | None, limit: int) -> Sequence[EvidenceFile]:
+    """``limit + 1`` files by name after ``key`` (filename)."""
+    return session.scalars(
+        select(EvidenceFile)
+        .where(EvidenceFile.organization_id == org_id, after((EvidenceFile.filename,), key))
+        .order_by(EvidenceFile.filename)
+        .limit(limit + 1)
     ).all()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from aisma.store.repositories._result import add_unless_taken, rowcount
+from aisma.store.repositories._result import add_unless_taken, after, rowcount
 from aisma.store.tables import AISystemRow
 
 
@@ -18,6 +18,23 @@ def list_for_org(session: Session, org_id: int) -> Sequence[AISystemRow]:
         .where(AISystemRow.organization_id == org_id)
         .order_by(AISystemRow.position, AISystemRow.system_id)
     ).all()
+
+
+def page(session: Session, org_id: int, key: Sequence[Any] | None, limit: int) -> Sequence[AISystemRow]:
+    """``limit + 1`` systems in inventory order after ``key`` (position, system_id)."""
+    columns = (AISystemRow.position, AISystemRow.system_id)
+    return session.scalars(
+        select(AISystemRow)
+        .where(AISystemRow.organization_id == org_id, after(columns, key))
+        .order_by(*columns)
+        .limit(limit + 1)
+    ).all()
+
+
+def count(session: Session, org_id: int) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(AISystemRow).where(AISystemRow.organization_id == org_id)) or 0
+    )
 
 
 def get(session: Session, org_id: int, system_id: str) -> AISystemRow | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from aisma.store.tables import ApiToken
@@ -32,4 +32,10 @@ def list_for_org(session: Session, org_id: int) -> Sequence[ApiToken]:
 
 
 def touch(session: Session, token_id: int, at: datetime) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
+    """Record a use, never moving ``last_used_at`` backwards (several processes write it)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < at))
+        .values(last_used_at=at)
+        .execution_options(synchronize_session=False)
+    )

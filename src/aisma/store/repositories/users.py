@@ -28,3 +28,10 @@ def insert(session: Session, user: User) -> bool:
 
 def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def first_admin(session: Session) -> User | None:
+    """The earliest active server administrator (the account the first ``aisma serve`` created)."""
+    return session.scalar(
+        select(User).where(User.is_admin.is_(True), User.is_active.is_(True)).order_by(User.id).limit(1)
+    )

@@ -1,0 +1,121 @@
+"""The questionnaire pages. With script, answers save through the REST API (see static/aisma.js);
+the form POST here is the same save for browsers without script, with the same version check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from aisma.errors import AismaError
+from aisma.server import models
+from aisma.server.auth import Actor, Permission
+from aisma.server.errors import Invalid, NotFound, StaleWrite
+from aisma.web.features.answers import service as answers
+from aisma.web.features.answers.view import find_category, progress, questionnaire_view
+from aisma.web.features.organizations import service as accounts
+from aisma.web.render import org_base, redirect, render_page
+from aisma.web.security import CurrentActor, DbSession, app_settings, require_csrf
+
+router = APIRouter()
+
+
+def _answers(session: Any, actor: Actor) -> dict[str, Any]:
+    return {a.objective_id: a for a in answers.list_answers(session, actor)}
+
+
+@router.get("/orgs/{org}/questionnaire")
+def index(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    model = models.model_for(session, actor)
+    return render_page(
+        request,
+        actor,
+        "questionnaire_index.html",
+        active="questionnaire",
+        title="Questionnaire",
+        org_name=accounts.get_organization(session, actor).name,
+        model=model,
+        rows=progress(model, _answers(session, actor)),
+        base=f"{org_base(actor.org_slug)}/questionnaire",
+        workbook_url=f"{org_base(actor.org_slug)}/workbook",
+    )
+
+
+def _category_page(
+    request: Request, session: Any, actor: Actor, category: str, flashes: list[tuple[str, str]], status: int = 200
+) -> Response:
+    model = models.model_for(session, actor)
+    try:
+        context = questionnaire_view(
+            model, category, _answers(session, actor), lambda o: answers.may_answer(session, actor, o)
+        )
+    except AismaError as exc:  # an unknown category is a plain 404, like any other missing object
+        raise NotFound(f"no category {category!r}") from exc
+    return render_page(
+        request,
+        actor,
+        "questionnaire.html",
+        active="questionnaire",
+        title=f"{category} questionnaire",
+        org_name=accounts.get_organization(session, actor).name,
+        status_code=status,
+        flashes=flashes,
+        base=f"{org_base(actor.org_slug)}/questionnaire",
+        api_base=f"/api/v1/orgs/{actor.org_slug}",
+        can_answer=actor.can(Permission.ANSWER),
+        **context,
+    )
+
+
+@router.get("/orgs/{org}/questionnaire/{category}")
+def category_page(category: str, request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    return _category_page(request, session, actor, category, [])
+
+
+@router.post("/orgs/{org}/questionnaire/{category}/answer", dependencies=[Depends(require_csrf)])
+async def save(category: str, request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    from aisma.web.features.evidence import service as evidence
+
+    form = await request.form()
+    model = models.model_for(session, actor)
+    find_category(model, category)
+    objective_id = str(form.get("objective_id", ""))
+    version_text = str(form.get("version", "")).strip()
+    refs = [str(v) for v in form.getlist("evidence") if str(v).strip()]
+    upload = form.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        settings = app_settings(request)
+        stored = evidence.store_evidence(
+            session,
+            actor,
+            request.app.state.evidence_store,
+            upload.filename,
+            upload.file,
+            settings.max_upload_bytes,
+        )
+        refs.append(stored.ref)
+    try:
+        answers.save_answer(
+            session,
+            actor,
+            objective_id,
+            str(form.get("answer", "")),
+            note=str(form.get("note", "")),
+            evidence=refs,
+            expected_version=int(version_text) if version_text.isdigit() else None,
+            justification=str(form.get("justification", "")),
+        )
+    except Invalid as exc:
+        message = f"{objective_id} was not saved: {exc.message}"
+        return _category_page(request, session, actor, category, [("error", message)], status=422)
+    except StaleWrite as exc:
+        current = getattr(exc, "current", None)
+        who = f" by {current.answered_by}" if current is not None and current.answered_by else ""
+        message = (
+            f"{objective_id} was not saved: someone else changed it{who} since you opened the page. "
+            "Their version is shown below; make your change again."
+        )
+        return _category_page(request, session, actor, category, [("error", message)], status=409)
+    return redirect(f"{org_base(actor.org_slug)}/questionnaire/{category}", "saved")

@@ -1,0 +1,153 @@
+"""Answers to the model's objectives, with optimistic concurrency on a version number.
+
+A save names the version it read (``expected_version``; None only to create). The repository
+applies it as one ``UPDATE ... WHERE version = :expected``, so of N concurrent writers that read the
+same version exactly one wins and the others get ``StaleWrite`` with the current record.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from aisma.inventory.schema import AISystem
+from aisma.maturity.schema import Objective
+from aisma.scoring.inputs import ANSWER_WORDS
+from aisma.scoring.objectives import applies
+from aisma.server.auth import Actor, Permission, Role
+from aisma.server.errors import Forbidden, Invalid, NotFound, StaleWrite
+from aisma.server.models import model_for
+from aisma.store.repositories import answers as repo
+from aisma.store.repositories import systems as systems_repo
+from aisma.store.tables import AnswerRow
+from aisma.store.types import utcnow
+from aisma.web.features.answers.schemas import AnswerOut
+from aisma.web.features.audit import service as audit
+
+
+def record(row: AnswerRow) -> AnswerOut:
+    return AnswerOut(
+        objective_id=row.objective_id,
+        answer=row.answer,
+        note=row.note,
+        justification=row.justification,
+        evidence=list(row.evidence),
+        answered_by=row.answered_by,
+        answered_at=row.answered_at,
+        expires=row.expires,
+        version=row.version,
+    )
+
+
+def _audited(answer: AnswerOut) -> dict[str, Any]:
+    """The answer as its audit entries record it (ISO dates)."""
+    data = answer.model_dump()
+    data["answered_at"] = answer.answered_at.isoformat() if answer.answered_at else None
+    data["expires"] = answer.expires.isoformat() if answer.expires else None
+    return data
+
+
+def list_answers(session: Session, actor: Actor) -> list[AnswerOut]:
+    actor.require(Permission.READ)
+    return [record(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def get_answer(session: Session, actor: Actor, objective_id: str) -> AnswerOut:
+    actor.require(Permission.READ)
+    row = repo.get(session, actor.org_id, objective_id)
+    if row is None:
+        raise NotFound(f"no answer for {objective_id}")
+    return record(row)
+
+
+def _objective(session: Session, actor: Actor, objective_id: str) -> Objective:
+    model = model_for(session, actor)
+    for objective in model.objectives():
+        if objective.id == objective_id:
+            return objective
+    raise NotFound(f"{objective_id} is not an objective of model {model.id}")
+
+
+def may_answer(session: Session, actor: Actor, objective: Objective) -> bool:
+    """Contributors answer only objectives that concern a system they own (owner = their email).
+
+    An objective with no ``applies_to`` condition concerns the whole program, so it is the
+    assessors' to answer.
+    """
+    if not actor.can(Permission.ANSWER):
+        return False
+    if actor.role != Role.CONTRIBUTOR:
+        return True
+    conditions = objective.applies_to
+    if not (conditions.deployment_types or conditions.tracks or conditions.agentic or conditions.mcp):
+        return False
+    owned = [AISystem.model_validate(row.document) for row in systems_repo.owned_by(session, actor.org_id, actor.email)]
+    return any(system.active and applies(conditions, [system]) for system in owned)
+
+
+def _validate(answer: str, justification: str, evidence: list[str] | tuple[str, ...]) -> None:
+    if answer not in ANSWER_WORDS:
+        raise Invalid("answer", f"must be one of {', '.join(ANSWER_WORDS)}")
+    if answer == "na" and not justification.strip():
+        raise Invalid("justification", "answer na needs a justification")
+    for index, ref in enumerate(evidence):
+        if not isinstance(ref, str) or not ref.strip() or len(ref) > 2000:
+            raise Invalid(f"evidence[{index}]", "must be a workspace path, a URL or sha256:<hex>")
+
+
+def save_answer(
+    session: Session,
+    actor: Actor,
+    objective_id: str,
+    answer: str,
+    note: str = "",
+    evidence: list[str] | tuple[str, ...] = (),
+    expires: date | None = None,
+    expected_version: int | None = None,
+    justification: str = "",
+    *,
+    answered_by: str | None = None,
+    answered_at: datetime | None = None,
+) -> AnswerOut:
+    """Create (``expected_version`` None) or update an answer; returns the record with its new version."""
+    actor.require(Permission.ANSWER)
+    objective = _objective(session, actor, objective_id)
+    if not may_answer(session, actor, objective):
+        raise Forbidden(f"{actor.email or 'this user'} owns no system that {objective_id} concerns")
+    _validate(answer, justification, evidence)
+    values: dict[str, Any] = {
+        "answer": answer,
+        "note": note.strip(),
+        "justification": justification.strip(),
+        "evidence": [ref.strip() for ref in evidence],
+        "answered_by": actor.email if answered_by is None else answered_by,
+        "answered_at": utcnow() if answered_at is None else answered_at,
+        "expires": expires,
+    }
+    current = repo.get(session, actor.org_id, objective_id)
+    if expected_version is None:
+        if current is not None:
+            raise StaleWrite(record(current), f"{objective_id} already has an answer (version {current.version})")
+        row = AnswerRow(organization_id=actor.org_id, objective_id=objective_id, version=1, **values)
+        if not repo.insert(session, row):
+            raise StaleWrite(_current(session, actor, objective_id), f"{objective_id} was answered meanwhile")
+        saved, before = record(row), None
+    else:
+        if current is None:
+            raise NotFound(f"no answer for {objective_id}")
+        before = record(current)
+        if not repo.update_if_version(session, actor.org_id, objective_id, expected_version, values):
+            raise StaleWrite(_current(session, actor, objective_id))
+        saved = record(repo.refresh(session, current))
+    audit.append(
+        session, actor, "answer.save", "answer", objective_id, _audited(before) if before else None, _audited(saved)
+    )
+    return saved
+
+
+def _current(session: Session, actor: Actor, objective_id: str) -> AnswerOut | None:
+    session.expire_all()
+    row = repo.get(session, actor.org_id, objective_id)
+    return record(row) if row is not None else None

@@ -1,0 +1,71 @@
+"""Assessments: run one (a frozen snapshot), list, read, the latest result and the trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import Response
+
+from aisma.server.auth import Permission
+from aisma.server.errors import NotFound
+from aisma.web.features.assessments import jobs as assessment_job
+from aisma.web.features.assessments import service as assessments
+from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentRun, AssessmentSummary, TrendPoint
+from aisma.web.features.jobs import service as jobs
+from aisma.web.features.jobs.schemas import JobOut
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
+from aisma.web.routing import API_PREFIX, WRITE_ERRORS, RowId
+from aisma.web.security import CurrentActor, DbSession, app_database
+
+router = APIRouter(prefix="/orgs/{org}", tags=["assessments"], responses=WRITE_ERRORS)
+
+
+@router.get(
+    "/assessments",
+    response_model=list[AssessmentSummary],
+    summary="Assessments, newest first",
+    responses=LIST_RESPONSES,
+)
+def list_assessments(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(assessments.list_assessments(session, actor), page), AssessmentSummary)
+
+
+@router.post(
+    "/assessments",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Assess now (or at a given time): a background job; its URL is in Location",
+    responses={202: {"headers": {"Location": {"description": "The job's URL.", "schema": {"type": "string"}}}}},
+)
+def run_assessment(
+    request: Request, response: Response, actor: CurrentActor, body: AssessmentRun | None = None
+) -> JobOut:
+    actor.require(Permission.RUN_ASSESSMENT)
+    at = body.assessed_at.isoformat() if body is not None and body.assessed_at is not None else None
+    job = jobs.submit(app_database(request), request.app.state.job_queue, actor, assessment_job.NAME, {"at": at})
+    response.headers["Location"] = f"{API_PREFIX}/orgs/{actor.org_slug}/jobs/{job.id}"
+    return job
+
+
+@router.get("/assessments/{assessment_id}", response_model=AssessmentOut, summary="One assessment")
+def get_assessment(assessment_id: RowId, session: DbSession, actor: CurrentActor) -> AssessmentOut:
+    return assessments.get_assessment(session, actor, assessment_id)
+
+
+@router.get("/results/latest", summary="The latest assessment's result (aisma.result/v1)")
+def latest_result(session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    stored = assessments.latest_assessment(session, actor)
+    if stored is None:
+        raise NotFound("no assessment yet: run one first")
+    return stored.result
+
+
+@router.get(
+    "/trend",
+    response_model=list[TrendPoint],
+    summary="Overall and per-category levels over time, oldest first",
+    responses=LIST_RESPONSES,
+)
+def trend(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, slice_page(assessments.trend(session, actor), page), TrendPoint)

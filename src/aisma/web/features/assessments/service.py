@@ -1,0 +1,235 @@
+"""Assessments on the server: freeze the organization's state into inputs, score, store a snapshot.
+
+The inputs are built by the same ``aisma.workspace.inputs.freeze_inputs`` the files-first workspace
+uses, from the database instead of files: model, inventory, answers (with their evidence resolved
+against stored files), the latest pushed measurement per metric and source file, and the observed AI
+assets (discovery) every push source sent last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from aisma.errors import InputError
+from aisma.inventory.providers import parse_settings
+from aisma.scoring.engine import assess
+from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Source
+from aisma.server.auth import Actor, Permission
+from aisma.server.errors import Invalid, NotFound
+from aisma.server.models import model_by_id
+from aisma.store.db import Database
+from aisma.store.repositories import answers as answers_repo
+from aisma.store.repositories import assessments as repo
+from aisma.store.repositories import organizations as orgs_repo
+from aisma.store.repositories import systems as systems_repo
+from aisma.store.tables import AssessmentRow, Organization
+from aisma.store.types import utcnow
+from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentSummary, CategoryPoint, TrendPoint
+from aisma.web.features.audit import service as audit
+from aisma.web.features.evidence.service import resolve_refs
+from aisma.web.features.inventory.service import inventory_of
+from aisma.web.features.measurements.observed import current_observed
+from aisma.web.features.measurements.service import current_measurements
+from aisma.workspace.config import TargetsConfig
+from aisma.workspace.files import CONFIG_FILE, INVENTORY_FILE
+from aisma.workspace.inputs import freeze_inputs
+
+
+def _summary(row: AssessmentRow) -> AssessmentSummary:
+    return AssessmentSummary.model_validate(row)
+
+
+def _stored(session: Session, row: AssessmentRow) -> AssessmentOut:
+    return AssessmentOut(**_summary(row).model_dump(), result=repo.result_of(session, row.id))
+
+
+def _org(session: Session, actor: Actor) -> Organization:
+    org = orgs_repo.get(session, actor.org_id)
+    if org is None:
+        raise NotFound(f"organization {actor.org_slug} not found")
+    return org
+
+
+def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer, ...]:
+    stored = resolve_refs(session, org_id)
+    out: list[Answer] = []
+    for row in answers_repo.list_for_org(session, org_id):
+        refs: list[EvidenceRef] = []
+        for ref in row.evidence:
+            if ref.startswith(("https://", "http://")):
+                refs.append(EvidenceRef(ref=ref, exists=None))
+            elif ref in stored:
+                refs.append(EvidenceRef(ref=ref, exists=True, sha256=stored[ref].sha256))
+            else:
+                warnings.append(f"answers: {row.objective_id}: evidence {ref} is not stored on the server; not counted")
+                refs.append(EvidenceRef(ref=ref, exists=False))
+        out.append(
+            Answer(
+                objective_id=row.objective_id,
+                answer=row.answer,  # type: ignore[arg-type]  # checked against ANSWER_WORDS on save
+                note=row.note,
+                justification=row.justification,
+                evidence=tuple(refs),
+                by=row.answered_by,
+                at=row.answered_at.date() if row.answered_at else None,
+                expires=row.expires,
+            )
+        )
+    return tuple(out)
+
+
+def stored_answers(session: Session, org_id: int) -> tuple[Answer, ...]:
+    """The organization's current answers as the scoring and the reports read them."""
+    return _answers(session, org_id, [])
+
+
+def build_input(session: Session, org: Organization, assessed_at: datetime) -> AssessmentInput:
+    """The frozen inputs of one assessment of ``org`` from what the database holds now."""
+    settings: dict[str, Any] = dict(org.settings or {})
+    try:
+        targets = TargetsConfig.model_validate(settings.get("targets") or {})
+        collectors = settings.get("collectors") or {}
+        inventory_settings = parse_settings(collectors.get("inventory"), Path(CONFIG_FILE))
+    except (ValidationError, InputError) as exc:
+        raise Invalid("settings", str(exc).splitlines()[0]) from None
+    inventory = inventory_of(session, org.id)
+    documents = [row.document for row in systems_repo.list_for_org(session, org.id)]
+    digest = hashlib.sha256(json.dumps(documents, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    warnings: list[str] = []
+    answers = _answers(session, org.id, warnings)
+    return freeze_inputs(
+        organization=str(settings.get("organization") or org.name),
+        model=model_by_id(org.model_id),
+        assessed_at=assessed_at,
+        inventory=inventory,
+        inventory_source=Source(tool="inventory", file=INVENTORY_FILE, sha256=digest),
+        inventory_settings=inventory_settings,
+        answers=answers,
+        targets=targets,
+        observed=current_observed(session, org.id),
+        measurements=current_measurements(session, org.id),
+        warnings=tuple(warnings),
+    )
+
+
+def _category_points(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"id": c["id"], "level": c["level"], "score": c["score"], "evidenced_level": c["evidenced_level"]}
+        for c in result.get("categories", [])
+    ]
+
+
+def compute(session: Session, actor: Actor, at: datetime | None = None) -> tuple[datetime, dict[str, Any]]:
+    """Score the organization as it is now (or as of ``at``): (assessed_at, aisma.result/v1 dict). Writes nothing."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    assessed_at = at or utcnow()
+    if assessed_at.tzinfo is None:
+        raise Invalid("at", "must include a time zone")
+    org = _org(session, actor)
+    return assessed_at, assess(build_input(session, org, assessed_at)).to_dict()
+
+
+def store(session: Session, actor: Actor, assessed_at: datetime, result: dict[str, Any]) -> AssessmentSummary:
+    """Store a computed result as a snapshot, with its audit entry: one short write."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    overall = result["overall"]
+    row = repo.add(
+        session,
+        AssessmentRow(
+            organization_id=actor.org_id,
+            assessed_at=assessed_at,
+            model_id=result["model"]["id"],
+            model_version=result["model"]["version"],
+            level=overall["level"],
+            score=overall["score"],
+            evidenced_level=overall["evidenced_level"],
+            summary={"evidenced_score": overall.get("evidenced_score"), "categories": _category_points(result)},
+            created_by=actor.label,
+        ),
+        result,
+    )
+    after = {
+        "assessed_at": assessed_at.isoformat(),
+        "level": row.level,
+        "score": row.score,
+        "evidenced_level": row.evidenced_level,
+    }
+    audit.append(session, actor, "assessment.run", "assessment", row.id, None, after)
+    return _summary(row)
+
+
+def run_assessment(session: Session, actor: Actor, at: datetime | None = None) -> AssessmentSummary:
+    """Compute and store in the caller's transaction (the CLI, tests); the server uses ``assess_and_store``."""
+    assessed_at, result = compute(session, actor, at)
+    return store(session, actor, assessed_at, result)
+
+
+def read_inputs(session: Session, actor: Actor, at: datetime | None = None) -> tuple[datetime, AssessmentInput]:
+    """The frozen inputs of an assessment of the actor's organization (reads only)."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    org = _org(session, actor)
+    assessed_at = at or utcnow()
+    if assessed_at.tzinfo is None:
+        raise Invalid("at", "must include a time zone")
+    return assessed_at, build_input(session, org, assessed_at)
+
+
+def assess_and_store(database: Database, actor: Actor, at: datetime | None = None) -> AssessmentSummary:
+    """Read the inputs in a read-only transaction, score outside any transaction, then store in one short write.
+
+    Scoring thousands of systems takes seconds; no lock is held meanwhile, so every other write (an
+    answer saved, a measurement pushed) goes on. What changes in between is in the next assessment.
+    The server runs it as the ``assessment.run`` job (``jobs.py``); the CLI and benchmarks call it.
+    """
+    with database.transaction(readonly=True) as session:
+        assessed_at, inputs = read_inputs(session, actor, at)
+    result = assess(inputs).to_dict()
+    with database.transaction() as session:
+        return store(session, actor, assessed_at, result)
+
+
+def list_assessments(session: Session, actor: Actor) -> list[AssessmentSummary]:
+    """Newest first, without the result documents."""
+    actor.require(Permission.READ)
+    return [_summary(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def get_assessment(session: Session, actor: Actor, assessment_id: int) -> AssessmentOut:
+    actor.require(Permission.READ)
+    row = repo.get(session, actor.org_id, assessment_id)
+    if row is None:
+        raise NotFound(f"assessment {assessment_id} not found")
+    return _stored(session, row)
+
+
+def latest_assessment(session: Session, actor: Actor) -> AssessmentOut | None:
+    actor.require(Permission.READ)
+    row = repo.latest(session, actor.org_id)
+    return _stored(session, row) if row is not None else None
+
+
+def trend(session: Session, actor: Actor) -> list[TrendPoint]:
+    """Overall and per-category levels of every stored assessment, oldest first (for the dashboard)."""
+    actor.require(Permission.READ)
+    points: list[TrendPoint] = []
+    for row in reversed(repo.list_for_org(session, actor.org_id)):
+        summary = row.summary or {}
+        points.append(
+            TrendPoint(
+                assessment_id=row.id,
+                assessed_at=row.assessed_at,
+                level=row.level,
+                score=row.score,
+                evidenced_level=row.evidenced_level,
+                evidenced_score=summary.get("evidenced_score"),
+                categories=[CategoryPoint(**c) for c in summary.get("categories", [])],
+            )
+        )
+    return points

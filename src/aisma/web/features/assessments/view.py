@@ -1,0 +1,45 @@
+"""What the dashboard shows, computed from the latest stored snapshot and the history of snapshots.
+
+Kept apart from the HTTP handler so the same figures can be tested from a plain result dict, and so
+the dashboard and the HTML report read one view-model (``aisma.reports.viewmodel.headline``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from aisma.reports import charts
+from aisma.reports.viewmodel import headline, level_name
+from aisma.scoring.snapshot import result_from_dict
+from aisma.web.features.assessments.trend import TrendPoint, trend_chart
+
+VERDICT_LABELS = {"appropriate": "Appropriate", "marginal": "Marginal", "do_not_proceed": "Do not proceed"}
+
+
+def dashboard_view(snapshot: dict[str, Any] | None, history: Sequence[TrendPoint] = ()) -> dict[str, Any]:
+    """Template context for the dashboard; ``snapshot`` None means no assessment has run yet."""
+    if snapshot is None:
+        return {"result": None, "trend": Markup(trend_chart(history)), "history": list(history)}  # noqa: S704
+    result = result_from_dict(snapshot)
+    levels = [n for n, _ in result.levels if n >= 1] or [1, 2, 3, 4, 5]
+    max_level = max(levels)
+    stops = [g for g in result.gating if g.get("verdict") == "do_not_proceed"]
+    marginal = [g for g in result.gating if g.get("verdict") == "marginal"]
+    # Every chart is built from escaped parts in aisma.reports.charts / trend, so Markup is safe here.
+    return {
+        "result": result,
+        "h": headline(result),
+        "level_name": lambda lv: level_name(result, lv),
+        "stops": stops,
+        "marginal": marginal,
+        "verdict_labels": VERDICT_LABELS,
+        "radar": Markup(charts.radar(result.categories, max_level)),  # noqa: S704
+        "heatmap": Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
+        "bars": Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
+        "trend": Markup(trend_chart(history, max_level)),  # noqa: S704
+        "history": list(history),
+        "domain_title": {d.id: d.title for d in result.domains},
+    }

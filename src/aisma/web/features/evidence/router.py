@@ -1,0 +1,73 @@
+"""Evidence files: multipart upload (size-limited, sha256 recorded), listing and download."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile, status
+from fastapi.responses import FileResponse, Response, StreamingResponse
+
+from aisma.web.features.evidence import service as evidence
+from aisma.web.features.evidence.schemas import EvidenceOut
+from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response
+from aisma.web.routing import WRITE_ERRORS, RowId
+from aisma.web.schemas import ErrorOut
+from aisma.web.security import CurrentActor, DbSession, app_settings
+
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "The file is over the server's upload limit."}
+}
+
+router = APIRouter(prefix="/orgs/{org}/evidence", tags=["evidence"], responses=WRITE_ERRORS)
+
+
+@router.get("", response_model=list[EvidenceOut], summary="Evidence files, by name", responses=LIST_RESPONSES)
+def list_evidence(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
+    return list_response(request, evidence.evidence_page(session, actor, page), EvidenceOut)
+
+
+@router.post(
+    "",
+    response_model=EvidenceOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=TOO_LARGE,
+    summary="Upload an evidence file",
+)
+def upload_evidence(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The document or tool output.")],
+    session: DbSession,
+    actor: CurrentActor,
+    path: Annotated[
+        str, Form(max_length=500, description="Where it goes under evidence/ (default: the file's name).")
+    ] = "",
+) -> EvidenceOut:
+    settings = app_settings(request)
+    name = path or file.filename or ""
+    store = request.app.state.evidence_store
+    return evidence.store_evidence(session, actor, store, name, file.file, settings.max_upload_bytes)
+
+
+@router.get("/{evidence_id}", response_model=EvidenceOut, summary="One evidence file's record")
+def get_evidence(evidence_id: RowId, session: DbSession, actor: CurrentActor) -> EvidenceOut:
+    return evidence.get_evidence(session, actor, evidence_id)
+
+
+@router.get(
+    "/{evidence_id}/content",
+    summary="Download an evidence file",
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def download_evidence(request: Request, evidence_id: RowId, session: DbSession, actor: CurrentActor) -> Response:
+    """From this machine's folder, or streamed from the object store (whichever server answers)."""
+    record, relative = evidence.evidence_object(session, actor, evidence_id)
+    store = request.app.state.evidence_store
+    name = record.filename.rsplit("/", 1)[-1]
+    headers = {"X-Content-Type-Options": "nosniff"}
+    local = store.local_path(relative)
+    if local is not None:
+        return FileResponse(local, media_type="application/octet-stream", filename=name, headers=headers)
+    headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    headers["Content-Length"] = str(record.size)
+    return StreamingResponse(store.chunks(relative), media_type="application/octet-stream", headers=headers)

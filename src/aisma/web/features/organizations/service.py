@@ -1,0 +1,331 @@
+"""Organizations, users, memberships and password sign-in."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aisma.maturity.loader import available_models, load_model_file
+from aisma.server import passwords
+from aisma.server.auth import Actor, Permission, Role
+from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound
+from aisma.store.repositories import organizations as orgs_repo
+from aisma.store.repositories import users as users_repo
+from aisma.store.tables import Membership, Organization, User
+from aisma.web.features.audit import service as audit
+from aisma.web.features.organizations.schemas import MemberOut, ModelInfo, OrganizationDetail, OrganizationOut
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def normalize_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if not EMAIL.match(cleaned) or len(cleaned) > 320:
+        raise Invalid("email", f"{email!r} is not an email address")
+    return cleaned
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < passwords.MIN_PASSWORD_LENGTH:
+        raise Invalid("password", f"must be at least {passwords.MIN_PASSWORD_LENGTH} characters")
+
+
+def create_organization(
+    session: Session,
+    slug: str,
+    name: str,
+    model_id: str = "aisma-core",
+    settings: dict[str, object] | None = None,
+    *,
+    by: str = "system",
+) -> Organization:
+    """Create a tenant. Called by the CLI/bootstrap/import (server administration), so no actor check."""
+    if not SLUG.match(slug):
+        raise Invalid("slug", "use 1-63 lowercase letters, digits and dashes, starting with a letter or digit")
+    if not name.strip():
+        raise Invalid("name", "must not be empty")
+    if orgs_repo.get_by_slug(session, slug) is not None:
+        raise Conflict(f"organization {slug} already exists")
+    org = Organization(
+        slug=slug, name=name.strip(), model_id=model_id, settings=dict(settings or {"organization": name})
+    )
+    if not orgs_repo.insert(session, org):
+        raise Conflict(f"organization {slug} already exists")
+    audit.append(
+        session,
+        by,
+        "organization.create",
+        "organization",
+        slug,
+        None,
+        {"slug": slug, "name": org.name, "model_id": model_id},
+        org_id=org.id,
+    )
+    return org
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str | None,
+    display_name: str = "",
+    *,
+    is_admin: bool = False,
+    by: str = "system",
+) -> User:
+    """Create an account; ``password`` None makes an OIDC-only account."""
+    address = normalize_email(email)
+    if password is not None:
+        check_password_strength(password)
+    if users_repo.get_by_email(session, address) is not None:
+        raise Conflict(f"user {address} already exists")
+    user = User(
+        email=address,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password) if password is not None else None,
+        is_admin=is_admin,
+    )
+    if not users_repo.insert(session, user):
+        raise Conflict(f"user {address} already exists")
+    audit.append(session, by, "user.create", "user", address, None, {"email": address, "is_admin": is_admin})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (same time cost either way)."""
+    user = users_repo.get_by_email(session, email)
+    if user is None or user.password_hash is None or not user.is_active:
+        passwords.burn_time(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, by: str) -> None:
+    check_password_strength(password)
+    user.password_hash = passwords.hash_password(password)
+    session.flush()
+    audit.append(session, by, "user.password", "user", user.email, None, None)
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = users_repo.get(session, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return users_repo.get_by_email(session, email)
+
+
+def organizations_of(session: Session, user_id: int) -> list[tuple[Organization, Role]]:
+    return [(org, Role(role)) for org, role in orgs_repo.for_user(session, user_id)]
+
+
+def actor_for(session: Session, user: User, org_slug: str) -> Actor:
+    """The user acting in ``org_slug``; NotFound when the organization does not exist or they are no member."""
+    org = orgs_repo.get_by_slug(session, org_slug)
+    membership = orgs_repo.membership(session, org.id, user.id) if org is not None else None
+    if org is None or membership is None or not user.is_active:
+        raise NotFound(f"organization {org_slug} not found")
+    return Actor(
+        user_id=user.id, org_id=org.id, org_slug=org.slug, role=Role(membership.role), via="session", email=user.email
+    )
+
+
+def system_actor(session: Session, org_slug: str, label: str = "system") -> Actor:
+    """An owner-level actor for server administration from the CLI (import, export, bootstrap)."""
+    org = orgs_repo.get_by_slug(session, org_slug)
+    if org is None:
+        raise NotFound(f"organization {org_slug} not found")
+    return Actor(user_id=0, org_id=org.id, org_slug=org.slug, role=Role.OWNER, via="system", email=label)
+
+
+def get_organization(session: Session, actor: Actor) -> Organization:
+    actor.require(Permission.READ)
+    org = orgs_repo.get(session, actor.org_id)
+    if org is None:
+        raise NotFound(f"organization {actor.org_slug} not found")
+    return org
+
+
+def list_members(session: Session, actor: Actor) -> list[MemberOut]:
+    actor.require(Permission.READ)
+    return [
+        MemberOut(user_id=user.id, email=user.email, display_name=user.display_name, role=m.role)
+        for m, user in orgs_repo.members(session, actor.org_id)
+    ]
+
+
+def add_member(session: Session, actor: Actor, email: str, role: Role) -> MemberOut:
+    """Add an existing user to the actor's organization (owners only)."""
+    actor.require(Permission.MANAGE_MEMBERS)
+    user = users_repo.get_by_email(session, normalize_email(email))
+    if user is None:
+        raise NotFound(f"user {email} not found")
+    if orgs_repo.membership(session, actor.org_id, user.id) is not None:
+        raise Conflict(f"{user.email} is already a member")
+    try:
+        with session.begin_nested():
+            orgs_repo.add_membership(
+                session, Membership(organization_id=actor.org_id, user_id=user.id, role=role.value)
+            )
+    except IntegrityError:
+        raise Conflict(f"{user.email} is already a member") from None
+    audit.append(
+        session, actor, "member.add", "membership", user.email, None, {"email": user.email, "role": role.value}
+    )
+    return MemberOut(user_id=user.id, email=user.email, display_name=user.display_name, role=role.value)
+
+
+def add_member_unchecked(session: Session, org: Organization, user: User, role: Role, *, by: str = "system") -> None:
+    """Administration path (bootstrap, CLI): add a membership without an acting owner."""
+    if orgs_repo.membership(session, org.id, user.id) is not None:
+        raise Conflict(f"{user.email} is already a member of {org.slug}")
+    orgs_repo.add_membership(session, Membership(organization_id=org.id, user_id=user.id, role=role.value))
+    audit.append(
+        session,
+        by,
+        "member.add",
+        "membership",
+        user.email,
+        None,
+        {"email": user.email, "role": role.value},
+        org_id=org.id,
+    )
+
+
+def _membership_of(session: Session, actor: Actor, user_id: int) -> Membership:
+    membership = orgs_repo.membership(session, actor.org_id, user_id)
+    if membership is None:
+        raise NotFound(f"member {user_id} not found")
+    return membership
+
+
+def _keep_an_owner(session: Session, actor: Actor, membership: Membership, new_role: Role | None) -> None:
+    leaving = membership.role == Role.OWNER.value and new_role != Role.OWNER
+    if leaving and orgs_repo.count_role(session, actor.org_id, Role.OWNER.value) <= 1:
+        raise Forbidden("an organization must keep at least one owner")
+
+
+def set_role(session: Session, actor: Actor, user_id: int, role: Role) -> MemberOut:
+    actor.require(Permission.MANAGE_MEMBERS)
+    membership = _membership_of(session, actor, user_id)
+    _keep_an_owner(session, actor, membership, role)
+    user = get_user(session, user_id)
+    before = membership.role
+    membership.role = role.value
+    session.flush()
+    audit.append(session, actor, "member.role", "membership", user.email, {"role": before}, {"role": role.value})
+    return MemberOut(user_id=user.id, email=user.email, display_name=user.display_name, role=role.value)
+
+
+def remove_member(session: Session, actor: Actor, user_id: int) -> None:
+    actor.require(Permission.MANAGE_MEMBERS)
+    membership = _membership_of(session, actor, user_id)
+    _keep_an_owner(session, actor, membership, None)
+    user = get_user(session, user_id)
+    before = {"email": user.email, "role": membership.role}
+    orgs_repo.delete_membership(session, membership)
+    audit.append(session, actor, "member.remove", "membership", user.email, before, None)
+
+
+def user_for_oidc(session: Session, subject: str, email: str, display_name: str = "") -> User:
+    """The account of an OIDC sign-in: by subject, else the account with that (verified) email, linked now,
+    else a new password-less account. It belongs to no organization until an owner adds it."""
+    if not subject:
+        raise Invalid("sub", "the identity provider sent no subject")
+    user = users_repo.get_by_oidc_subject(session, subject)
+    if user is not None:
+        return user
+    address = normalize_email(email)
+    user = users_repo.get_by_email(session, address)
+    if user is None:
+        user = create_user(session, address, None, display_name, by="oidc")
+    elif user.oidc_subject is not None:
+        raise Conflict(f"{address} is linked to another identity")
+    user.oidc_subject = subject
+    session.flush()
+    audit.append(session, "oidc", "user.oidc_link", "user", address, None, {"email": address})
+    return user
+
+
+def update_organization(
+    session: Session, actor: Actor, name: str | None = None, settings: dict[str, Any] | None = None
+) -> OrganizationDetail:
+    """Rename the organization or replace its settings (the aisma.yaml content: targets, collectors, ...)."""
+    from aisma.web.features.organizations.settings_check import checked_settings
+
+    actor.require(Permission.MANAGE_MEMBERS)
+    org = get_organization(session, actor)
+    before = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
+    if name is not None:
+        if not name.strip():
+            raise Invalid("name", "must not be empty")
+        org.name = name.strip()
+    if settings is not None:
+        org.settings, org.model_id = checked_settings(settings)
+    session.flush()
+    after = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
+    audit.append(session, actor, "organization.update", "organization", org.slug, before, after)
+    return _detail(org, actor)
+
+
+def _detail(org: Organization, actor: Actor) -> OrganizationDetail:
+    return OrganizationDetail(
+        slug=org.slug, name=org.name, model_id=org.model_id, role=actor.role.value, settings=org.settings
+    )
+
+
+def organization_detail(session: Session, actor: Actor) -> OrganizationDetail:
+    """The actor's organization with its settings (the aisma.yaml content) and the actor's role."""
+    return _detail(get_organization(session, actor), actor)
+
+
+def my_organizations(session: Session, user_id: int) -> list[OrganizationOut]:
+    """The organizations a user is a member of, with the user's role in each."""
+    return [
+        OrganizationOut(slug=org.slug, name=org.name, model_id=org.model_id, role=role.value)
+        for org, role in organizations_of(session, user_id)
+    ]
+
+
+def installed_models() -> list[ModelInfo]:
+    return [ModelInfo(id=m.id, origin=m.origin) for m in available_models()]
+
+
+@lru_cache(maxsize=8)
+def _model_document(model_id: str, path: str, mtime: float) -> dict[str, Any]:
+    """A model as JSON; parsed once per file version (the built-in model is large)."""
+    return load_model_file(path).model_dump(mode="json")
+
+
+def model_document(session: Session, actor: Actor) -> dict[str, Any]:
+    """The actor's organization's maturity model as JSON (categories, objectives)."""
+    org = get_organization(session, actor)
+    for source in available_models():
+        if source.id == org.model_id:
+            return _model_document(source.id, str(source.path), source.path.stat().st_mtime)
+    raise NotFound(f"model {org.model_id} is not installed on this server")
+
+
+def job_actor(session: Session, user_id: int, org_id: int, label: str | None = None) -> Actor:
+    """The user a background job acts for, in the job's organization, with their role as it is now."""
+    org = orgs_repo.get(session, org_id)
+    user = users_repo.get(session, user_id)
+    membership = orgs_repo.membership(session, org_id, user_id) if org is not None and user is not None else None
+    if org is None or user is None or membership is None or not user.is_active:
+        raise NotFound("the user who started this job is no longer a member of the organization")
+    return Actor(
+        user_id=user.id, org_id=org.id, org_slug=org.slug, role=Role(membership.role), via="session", email=user.email
+    )

@@ -1,0 +1,46 @@
+"""Reports of a stored assessment, in every registered format, as downloads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from aisma.web.downloads import report_download
+from aisma.web.features.reports import service as reports
+from aisma.web.routing import WRITE_ERRORS, RowId
+from aisma.web.security import CurrentActor, DbSession
+
+REPORT_TYPES = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "oscal": "application/oscal.ar+json",
+    "oscal-plan": "application/oscal.ap+json",
+}
+
+router = APIRouter(prefix="/orgs/{org}", tags=["assessments"], responses=WRITE_ERRORS)
+
+
+@router.get(
+    "/assessments/{assessment_id}/report",
+    summary="Download a report of one assessment",
+    responses={200: {"content": {media: {} for media in REPORT_TYPES.values()}}},
+)
+def download_report(
+    assessment_id: RowId,
+    session: DbSession,
+    actor: CurrentActor,
+    format: Annotated[
+        str,
+        Query(
+            pattern=r"^[a-z][a-z0-9-]{0,30}$",
+            description="A registered report format (json, md, html, pdf, xlsx, oscal, oscal-plan, ...); "
+            "one whose optional dependency the server lacks answers 422 saying why.",
+        ),
+    ] = "html",
+) -> Response:
+    return report_download(reports.render_report(session, actor, assessment_id, format))

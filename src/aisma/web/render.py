@@ -1,0 +1,118 @@
+"""What every page shares: the layout context (navigation, user, CSRF token), rendering, the cached
+maturity model, and short confirmation messages passed through a redirect.
+
+A message travels as a key (``?msg=saved``), never as text, so a link cannot make the page say
+anything it was not written to say.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment
+
+from aisma.maturity.loader import resolve_model
+from aisma.maturity.schema import MaturityModel
+from aisma.server.auth import Actor, Permission
+from aisma.server.errors import Invalid
+from aisma.web.security import CSRF_HEADER, csrf_token
+from aisma.web.templating import build_environment, render_template
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "assessed": ("ok", "Assessment done: the dashboard shows the new result."),
+    "saved": ("ok", "Saved."),
+    "autonomy": ("ok", "Autonomy Test recorded."),
+    "system-added": ("ok", "System added to the inventory."),
+    "member-added": ("ok", "Member added."),
+    "member-removed": ("ok", "Member removed."),
+    "role-changed": ("ok", "Role changed."),
+    "token-revoked": ("ok", "Token revoked."),
+}
+
+
+def form_int(value: object, field: str) -> int:
+    """An id from a form field; anything else is the caller's mistake (422), never a 500."""
+    text = str(value or "").strip()
+    if not text.isdigit():
+        raise Invalid(field, "expected a whole number")
+    return int(text)
+
+
+def org_base(org: str) -> str:
+    return f"/orgs/{org}"
+
+
+def navigation(actor: Actor) -> list[tuple[str, str, str]]:
+    base = org_base(actor.org_slug)
+    items = [
+        ("dashboard", "Dashboard", base),
+        ("questionnaire", "Questionnaire", f"{base}/questionnaire"),
+        ("inventory", "Inventory", f"{base}/inventory"),
+        ("measurements", "Measurements", f"{base}/measurements"),
+        ("evidence", "Evidence", f"{base}/evidence"),
+        ("roadmap", "Roadmap", f"{base}/roadmap"),
+        ("reports", "Reports", f"{base}/reports"),
+    ]
+    if actor.can(Permission.MANAGE_MEMBERS):
+        items.append(("admin", "Administration", f"{base}/admin"))
+    return items
+
+
+def page_environment(request: Request) -> Environment:
+    """Built once per app on first use and kept on ``app.state``: nothing is built at import time."""
+    env: Environment | None = getattr(request.app.state, "page_environment", None)
+    if env is None:
+        env = build_environment(auto_reload=request.app.state.settings.development)
+        request.app.state.page_environment = env
+    return env
+
+
+def model_for(request: Request, model_id: str) -> MaturityModel:
+    """Maturity models are immutable files: parse each once per process."""
+    cache: dict[str, MaturityModel] | None = getattr(request.app.state, "page_models", None)
+    if cache is None:
+        cache = {}
+        request.app.state.page_models = cache
+    if model_id not in cache:
+        cache[model_id] = resolve_model(model_id)
+    return cache[model_id]
+
+
+def render_page(
+    request: Request,
+    actor: Actor,
+    template: str,
+    *,
+    active: str,
+    title: str,
+    org_name: str = "",
+    status_code: int = 200,
+    flashes: list[tuple[str, str]] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    messages = list(flashes or [])
+    key = request.query_params.get("msg")
+    if key in MESSAGES:
+        messages.insert(0, MESSAGES[key])
+    base = {
+        "title": title,
+        "active": active,
+        "org": {"slug": actor.org_slug, "name": org_name or actor.org_slug},
+        "nav": navigation(actor),
+        "user": {"email": actor.email},
+        "role": actor.role.value,
+        "csrf_token": csrf_token(request),
+        "csrf_header": CSRF_HEADER,
+        "flashes": messages,
+        "home_url": org_base(actor.org_slug),
+        "logout_url": "/logout",
+    }
+    html = render_template(page_environment(request), template, {**base, **context})
+    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def redirect(url: str, message: str | None = None) -> RedirectResponse:
+    target = f"{url}?msg={message}" if message else url
+    return RedirectResponse(target, status_code=303)
