@@ -13,6 +13,7 @@ import typer
 
 from aisma.cli import (
     assess_cmd,
+    check_cmd,
     collect_cmd,
     db_cmd,
     evidence_pack_cmd,
@@ -54,6 +55,7 @@ def build_app() -> typer.Typer:
     collect_cmd.register(app)
     roadmap_cmd.register(app)
     history_cmd.register(app)
+    check_cmd.register(app)
     evidence_pack_cmd.register(app)
     app.add_typer(workbook_cmd.build(), name="workbook")
     app.add_typer(db_cmd.build_db(), name="db")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +35,41 @@ class CrosswalkUse(BaseModel):
     model: str | None = None  # the other model (installed id or path); default the id the crosswalk names
 
 
+CheckRule = Literal[
+    "do_not_proceed", "below_target", "regression", "unregistered_ai", "stale_evidence", "new_conflicts"
+]
+CHECK_RULES: tuple[CheckRule, ...] = (
+    "do_not_proceed",
+    "below_target",
+    "regression",
+    "unregistered_ai",
+    "stale_evidence",
+    "new_conflicts",
+)
+
+
+class CheckPolicy(BaseModel):
+    """The CI gate's policy (``aisma check``): which findings fail the build, against which baseline.
+
+    Every rule is always evaluated and shown; ``fail_on`` decides which of them fail the check.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fail_on: tuple[CheckRule, ...] = CHECK_RULES
+    # latest, previous, a snapshot name prefix in history/, or a result JSON file (relative to the
+    # workspace); none: the latest snapshot when one is saved.
+    baseline: str | None = None
+    # The inventory environments whose "do not proceed" verdict fails the check.
+    environments: tuple[Literal["production", "pilot", "development"], ...] = ("production",)
+    # The gating verdict that counts: the claimed one, or the one on evidence only.
+    verdict: Literal["claimed", "evidenced"] = "claimed"
+    # Categories whose evidenced level must reach its target; empty: every category with a target.
+    categories: tuple[str, ...] = ()
+    # A score may drop by at most this much before it is a regression (levels never may).
+    score_tolerance: float = Field(default=0.0, ge=0.0, le=5.0, allow_inf_nan=False)
+
+
 class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -47,3 +82,4 @@ class WorkspaceConfig(BaseModel):
     # Settings per collector id; read by the collectors themselves, so kept free-form here.
     collectors: dict[str, Any] = Field(default_factory=dict)
     crosswalks: tuple[CrosswalkUse, ...] = ()
+    check: CheckPolicy = CheckPolicy()
