@@ -273,3 +273,36 @@ def test_start_page_lists_several_organizations(
     start = client.get("/", follow_redirects=False)
     assert start.status_code == 200
     assert 'href="/orgs/org-a"' in start.text and 'href="/orgs/org-b"' in start.text
+
+
+def test_dashboard_shows_every_kpi_over_time(client: TestClient, database: Database, org_a: OrgWithMembers) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from aisma.web.features.assessments import service as assessments
+    from aisma.web.features.measurements import service as measurements
+
+    at = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    assessor = org_a.actors[Role.ASSESSOR]
+    for numerator, days in ((4, 30), (2, 0)):
+        with database.transaction() as s:
+            measurements.push(
+                s,
+                assessor,
+                [
+                    {
+                        "metric": "inventory.systems.owner_ratio",
+                        "observed_at": (at - timedelta(days=days + 1)).isoformat(),
+                        "numerator": numerator,
+                        "denominator": 4,
+                        "provenance": {"tool": "edge", "file": "owners.json"},
+                    }
+                ],
+            )
+            assessments.run_assessment(s, assessor, at - timedelta(days=days))
+    sign_in(client, org_a.emails[Role.VIEWER])
+    page = client.get(f"/orgs/{org_a.slug}").text
+    row = re.search(r'<tr data-metric="inventory.systems.owner_ratio">(.*?)</tr>', page, re.S)
+    assert row, page[:2000]
+    assert "50%" in row.group(1) and "-50 pt" in row.group(1) and "kpi-worse" in row.group(1)
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in row.group(1) and "<polyline" in row.group(1)
+    assert "AI systems with a named accountable owner" in row.group(1)

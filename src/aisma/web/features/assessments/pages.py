@@ -11,7 +11,7 @@ from aisma.server.auth import Permission
 from aisma.web.features.assessments import jobs as assessment_job
 from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.trend import TrendPoint
-from aisma.web.features.assessments.view import dashboard_view
+from aisma.web.features.assessments.view import dashboard_view, kpi_rows
 from aisma.web.features.assessments.view_cache import ViewCache
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
@@ -65,6 +65,7 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
     else:
         context = dashboard_view(None, history)
     base = org_base(actor.org_slug)
+    kpis = kpi_rows(assessments.kpi_trend(session, actor)) if points else []
     urls = {
         "questionnaire": f"{base}/questionnaire",
         "inventory": f"{base}/inventory",
@@ -81,6 +82,7 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         # no second "run" button while one assessment is still on its way
         can_assess=actor.can(Permission.RUN_ASSESSMENT) and (running is None or running.status == "failed"),
         job=running,
+        kpis=kpis,
         refresh_seconds=2 if running is not None and running.status in ("queued", "running") else None,
         **context,
     )

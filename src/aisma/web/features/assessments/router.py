@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 
 from aisma.server.auth import Permission
 from aisma.server.errors import NotFound
 from aisma.web.features.assessments import jobs as assessment_job
 from aisma.web.features.assessments import service as assessments
-from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentRun, AssessmentSummary, TrendPoint
+from aisma.web.features.assessments.schemas import (
+    AssessmentOut,
+    AssessmentRun,
+    AssessmentSummary,
+    KpiSeriesOut,
+    TrendPoint,
+)
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.jobs.schemas import JobOut
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
@@ -69,3 +75,21 @@ def latest_result(session: DbSession, actor: CurrentActor) -> dict[str, Any]:
 )
 def trend(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
     return list_response(request, slice_page(assessments.trend(session, actor), page), TrendPoint)
+
+
+@router.get(
+    "/kpis",
+    response_model=list[KpiSeriesOut],
+    summary="Every KPI (measured metric) over the last assessments, oldest point first; one series per metric",
+    responses=LIST_RESPONSES,
+)
+def kpi_trend(
+    request: Request,
+    page: PageParams,
+    session: DbSession,
+    actor: CurrentActor,
+    assessments_back: int = Query(50, alias="assessments", ge=1, le=1000, description="How many assessments back."),
+    metric: str | None = Query(None, max_length=200, description="Only this metric id."),
+) -> Response:
+    series = [KpiSeriesOut.model_validate(s) for s in assessments.kpi_trend(session, actor, assessments_back, metric)]
+    return list_response(request, slice_page(series, page), KpiSeriesOut)

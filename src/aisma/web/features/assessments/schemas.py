@@ -44,3 +44,23 @@ class TrendPoint(Output):
     evidenced_level: int | None
     evidenced_score: float | None
     categories: list[CategoryPoint]
+
+
+class KpiPointOut(Output):
+    assessment_id: int
+    assessed_at: datetime
+    value: float | None
+    answer: str | None = Field(description="What the objective's thresholds gave: fully, largely, partially, not.")
+    fresh: bool | None = Field(description="False when the measurement was past its maximum age.")
+    observed_at: str | None
+
+
+class KpiSeriesOut(Output):
+    metric: str
+    title: str
+    unit: str = Field(description="ratio (0..1) or count.")
+    direction: str = Field(description="higher_is_better or lower_is_better.")
+    objectives: list[str]
+    change: float | None = Field(description="The latest value minus the one before it.")
+    worsened: bool = Field(description="The latest change went the wrong way for the metric's direction.")
+    points: list[KpiPointOut]

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from aisma.assurance.kpis import KpiSeries, kpi_points, kpi_series
 from aisma.errors import InputError
 from aisma.inventory.providers import parse_settings
 from aisma.scoring.engine import assess
@@ -150,7 +151,11 @@ def store(session: Session, actor: Actor, assessed_at: datetime, result: dict[st
             level=overall["level"],
             score=overall["score"],
             evidenced_level=overall["evidenced_level"],
-            summary={"evidenced_score": overall.get("evidenced_score"), "categories": _category_points(result)},
+            summary={
+                "evidenced_score": overall.get("evidenced_score"),
+                "categories": _category_points(result),
+                "kpis": kpi_points(result),
+            },
             created_by=actor.label,
         ),
         result,
@@ -233,3 +238,18 @@ def trend(session: Session, actor: Actor) -> list[TrendPoint]:
             )
         )
     return points
+
+
+def kpi_trend(session: Session, actor: Actor, last: int = 50, metric: str | None = None) -> list[KpiSeries]:
+    """Every KPI's values over the last ``last`` assessments, oldest first, from the summary rows (never the
+    result blobs, except once for an assessment stored before KPI points were kept)."""
+    actor.require(Permission.READ)
+    rows = list(reversed(repo.list_for_org(session, actor.org_id)[:last]))
+    points = []
+    for row in rows:
+        summary = row.summary or {}
+        kpis = summary["kpis"] if "kpis" in summary else kpi_points(repo.result_of(session, row.id))
+        if metric is not None:
+            kpis = [k for k in kpis if k.get("metric") == metric]
+        points.append((row.id, row.assessed_at, kpis))
+    return kpi_series(points)

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from aisma.assurance.kpis import KpiSeries, sparkline
 from aisma.reports import charts
 from aisma.reports.viewmodel import headline, level_name
 from aisma.scoring.snapshot import result_from_dict
@@ -43,3 +44,40 @@ def dashboard_view(snapshot: dict[str, Any] | None, history: Sequence[TrendPoint
         "history": list(history),
         "domain_title": {d.id: d.title for d in result.domains},
     }
+
+
+def _fmt_kpi(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.0%}" if unit == "ratio" else f"{value:g}"
+
+
+def kpi_rows(series: Sequence[KpiSeries]) -> list[dict[str, Any]]:
+    """One dashboard row per KPI: latest value and answer, change since the previous assessment, sparkline."""
+    rows = []
+    for s in series:
+        latest = s.latest
+        change = s.change
+        if change is None:
+            change_text = ""
+        elif s.unit == "ratio":
+            change_text = f"{change * 100:+.0f} pt"
+        else:
+            change_text = f"{change:+g}"
+        rows.append(
+            {
+                "metric": s.metric,
+                "title": s.title,
+                "objectives": s.objectives,
+                "value": _fmt_kpi(latest.value if latest else None, s.unit),
+                "answer": latest.answer if latest else None,
+                "fresh": latest.fresh if latest else None,
+                "change": change_text,
+                "worsened": s.worsened,
+                "points": len(s.points),
+                "better": "higher is better" if s.direction == "higher_is_better" else "lower is better",
+                # numbers only, built in aisma.assurance.kpis.sparkline: safe as markup
+                "sparkline": Markup(sparkline(s)),  # noqa: S704
+            }
+        )
+    return rows
