@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import threading
 from datetime import datetime, timedelta
@@ -33,7 +34,11 @@ from aisma.store.repositories import jobs as repo
 from aisma.store.types import utcnow
 
 log = logging.getLogger("aisma.jobs")
-BUILTIN_JOB_MODULES = ("aisma.web.features.assessments.jobs",)
+BUILTIN_JOB_MODULES = (
+    "aisma.web.features.assessments.jobs",
+    "aisma.web.features.evidence.jobs",
+    "aisma.web.features.reports.jobs",
+)
 POLL_SECONDS = 1.0
 SWEEP_AFTER = timedelta(seconds=60)
 QUEUE_NAME = "aisma"
@@ -41,9 +46,14 @@ TASK_NAME = "aisma.run_job"
 
 
 def load_handlers(settings: ServerSettings) -> None:
-    """Register every job handler: built-in features, then ``AISMA_JOB_MODULES`` (each module's ``register()``)."""
+    """Register every job handler: built-in features, then ``AISMA_JOB_MODULES``: each module's
+    ``register()``, or ``register(settings)`` when it takes the server settings (the evidence store's)."""
     for name in (*BUILTIN_JOB_MODULES, *settings.job_module_list):
-        import_module(name).register()
+        register = import_module(name).register
+        if inspect.signature(register).parameters:
+            register(settings)
+        else:
+            register()
 
 
 class Queue(Protocol):

@@ -25,6 +25,14 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     422: {"model": InvalidOut, "description": "A field is invalid."},
 }
+# A route that starts a background job answers 202 with the job, and its URL in Location.
+JOB_ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {"headers": {"Location": {"description": "The job's URL.", "schema": {"type": "string"}}}}
+}
+
+
+def job_url(org_slug: str, job_id: int) -> str:
+    return f"{API_PREFIX}/orgs/{org_slug}/jobs/{job_id}"
 
 
 @contextmanager

@@ -84,6 +84,10 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/trend"): {},
         ("GET", "/api/v1/orgs/{org}/jobs"): {},
         ("GET", "/api/v1/orgs/{org}/jobs/{job_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/jobs/{job_id}/file"): {},
+        ("GET", "/api/v1/orgs/{org}/kpis"): {},
+        ("POST", "/api/v1/orgs/{org}/evidence/collect"): {"json": {}},
+        ("POST", "/api/v1/orgs/{org}/assessments/{assessment_id}/reports"): {"json": {"format": "json"}},
         ("GET", "/api/v1/orgs/{org}/members"): {},
         ("POST", "/api/v1/orgs/{org}/members"): {"json": {"email": "owner@org-a.example", "role": "owner"}},
         ("PUT", "/api/v1/orgs/{org}/members/{user_id}"): {"json": {"role": "owner"}},
@@ -142,8 +146,11 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     ok(client.post(f"{base}/measurements", headers=b_auth, json={"measurements": [MEASUREMENT]}))
     ok(client.put(f"{base}/observed", headers=b_auth, json={"observed": [OBSERVED]}))
     accepted = client.post(f"{base}/assessments", headers=b_auth, json={})
-    job_id = accepted.json()["id"]
     assessment_id = finished_job(client, accepted, b_auth)["assessment_id"]
+    # a job with a file (a rendered report), so /jobs/{job_id}/file is real for B
+    rendered = client.post(f"{base}/assessments/{assessment_id}/reports", headers=b_auth, json={"format": "json"})
+    job_id = rendered.json()["id"]
+    finished_job(client, rendered, b_auth)
     token = ok(client.post(f"{base}/tokens", headers=b_auth, json={"name": "victim", "scopes": ["read"]}))
     return Seeded(
         evidence_id=evidence["id"],

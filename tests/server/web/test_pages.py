@@ -306,3 +306,58 @@ def test_dashboard_shows_every_kpi_over_time(client: TestClient, database: Datab
     assert "50%" in row.group(1) and "-50 pt" in row.group(1) and "kpi-worse" in row.group(1)
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in row.group(1) and "<polyline" in row.group(1)
     assert "AI systems with a named accountable owner" in row.group(1)
+
+
+def wait_for_job_page(client: TestClient, url: str) -> str:
+    """Reload a page that shows a job (it refreshes itself while queued or running) until the job is done."""
+    import time
+
+    deadline = time.monotonic() + 600  # generous: only a stuck worker ends here
+    while True:
+        page = client.get(url)
+        assert page.status_code == 200, page.text[:500]
+        status = re.search(r'data-testid="job" data-status="(\w+)"', page.text)
+        assert status, page.text[:1000]
+        if status.group(1) in ("succeeded", "failed"):
+            assert 'http-equiv="refresh"' not in page.text
+            return page.text
+        assert 'http-equiv="refresh"' in page.text and "<progress" in page.text
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.05)
+
+
+def test_collectors_and_report_rendering_from_the_pages(client: TestClient, org_a: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.ASSESSOR])
+    base = f"/orgs/{org_a.slug}"
+    api = f"/api/v1{base}"
+    garak = next(iter(sorted((Path(__file__).parents[3] / "src/aisma/examples/bank/evidence/garak").glob("*.jsonl"))))
+    uploaded = client.post(
+        f"{api}/evidence",
+        files={"file": (garak.name, garak.read_bytes())},
+        data={"path": f"garak/{garak.name}"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    evidence_page = client.get(f"{base}/evidence").text
+    assert f'action="{base}/evidence/collect"' in evidence_page
+    assert client.post(f"{base}/evidence/collect", data={}, follow_redirects=False).status_code == 403
+    started = client.post(f"{base}/evidence/collect", data={"csrf_token": csrf}, follow_redirects=False)
+    assert started.status_code == 303 and "/evidence?job=" in started.headers["location"]
+    done = wait_for_job_page(client, started.headers["location"])
+    found = re.search(r'data-testid="collect-result">(.*?)</p>', done, re.S)
+    assert found and "garak" in found.group(1) and "1 file:" in found.group(1), done[:2000]
+    # now a report, rendered in the background from the reports page
+    started = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    wait_until_assessed(client, started.headers["location"])
+    reports_page = client.get(f"{base}/reports").text
+    action = re.search(rf'action="({base}/reports/(\d+)/render)"', reports_page)
+    assert action, reports_page[:2000]
+    assert client.post(action.group(1), data={"format": "md"}, follow_redirects=False).status_code == 403
+    started = client.post(action.group(1), data={"format": "md", "csrf_token": csrf}, follow_redirects=False)
+    assert started.status_code == 303 and "/reports?job=" in started.headers["location"]
+    done = wait_for_job_page(client, started.headers["location"])
+    link = re.search(r'<a href="([^"]+/file)" download data-testid="job-file">Download ([^<]+)</a>', done)
+    assert link, done[:2000]
+    file = client.get(link.group(1))
+    assert file.status_code == 200 and "attachment" in file.headers["content-disposition"]
+    assert "# AI security maturity" in file.text and link.group(2).endswith(".md")

@@ -21,7 +21,7 @@ from aisma.web.features.assessments.schemas import (
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.jobs.schemas import JobOut
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
-from aisma.web.routing import API_PREFIX, WRITE_ERRORS, RowId
+from aisma.web.routing import JOB_ACCEPTED, WRITE_ERRORS, RowId, job_url
 from aisma.web.security import CurrentActor, DbSession, app_database
 
 router = APIRouter(prefix="/orgs/{org}", tags=["assessments"], responses=WRITE_ERRORS)
@@ -42,7 +42,7 @@ def list_assessments(request: Request, page: PageParams, session: DbSession, act
     response_model=JobOut,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Assess now (or at a given time): a background job; its URL is in Location",
-    responses={202: {"headers": {"Location": {"description": "The job's URL.", "schema": {"type": "string"}}}}},
+    responses=JOB_ACCEPTED,
 )
 def run_assessment(
     request: Request, response: Response, actor: CurrentActor, body: AssessmentRun | None = None
@@ -50,7 +50,7 @@ def run_assessment(
     actor.require(Permission.RUN_ASSESSMENT)
     at = body.assessed_at.isoformat() if body is not None and body.assessed_at is not None else None
     job = jobs.submit(app_database(request), request.app.state.job_queue, actor, assessment_job.NAME, {"at": at})
-    response.headers["Location"] = f"{API_PREFIX}/orgs/{actor.org_slug}/jobs/{job.id}"
+    response.headers["Location"] = job_url(actor.org_slug, job.id)
     return job
 
 

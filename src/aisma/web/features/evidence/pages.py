@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
 
+from aisma.server.auth import Permission
 from aisma.web.features.answers import service as answers
+from aisma.web.features.evidence import jobs as collect_job
 from aisma.web.features.evidence import service as evidence
+from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
 from aisma.web.render import org_base, render_page
-from aisma.web.security import CurrentActor, DbSession
+from aisma.web.security import CurrentActor, DbSession, app_database, require_csrf
 
 
 def citations(answers: Iterable[Any]) -> dict[str, list[str]]:
@@ -29,6 +32,10 @@ router = APIRouter()
 
 @router.get("/orgs/{org}/evidence")
 def evidence_page(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    job_text = request.query_params.get("job", "")
+    job = jobs.get_job(session, actor, int(job_text)) if job_text.isdigit() and len(job_text) < 12 else None
+    if job is not None and job.name != collect_job.NAME:
+        job = None
     return render_page(
         request,
         actor,
@@ -40,4 +47,18 @@ def evidence_page(request: Request, session: DbSession, actor: CurrentActor) -> 
         cited=citations(answers.list_answers(session, actor)),
         questionnaire=f"{org_base(actor.org_slug)}/questionnaire",
         api_base=f"/api/v1/orgs/{actor.org_slug}",
+        job=job,
+        refresh_seconds=2 if job is not None and job.status in ("queued", "running") else None,
+        can_collect=actor.can(Permission.PUSH_MEASUREMENTS),
+        collect_url=f"{org_base(actor.org_slug)}/evidence/collect",
     )
+
+
+@router.post("/orgs/{org}/evidence/collect", dependencies=[Depends(require_csrf)])
+def collect(request: Request, actor: CurrentActor) -> Response:
+    """Run the collectors as a job; the evidence page shows its progress, then what it measured."""
+    actor.require(Permission.PUSH_MEASUREMENTS)
+    job = jobs.submit(
+        app_database(request), request.app.state.job_queue, actor, collect_job.NAME, {"collectors": None, "at": None}
+    )
+    return RedirectResponse(f"{org_base(actor.org_slug)}/evidence?job={job.id}", status_code=303)

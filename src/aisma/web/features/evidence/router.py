@@ -8,12 +8,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
+from aisma.errors import AismaError
+from aisma.server.auth import Permission
+from aisma.server.errors import Invalid
+from aisma.web.features.evidence import jobs as collect_job
 from aisma.web.features.evidence import service as evidence
-from aisma.web.features.evidence.schemas import EvidenceOut
+from aisma.web.features.evidence.schemas import CollectorRun, EvidenceOut
+from aisma.web.features.jobs import service as jobs
+from aisma.web.features.jobs.schemas import JobOut
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response
-from aisma.web.routing import WRITE_ERRORS, RowId
+from aisma.web.routing import JOB_ACCEPTED, WRITE_ERRORS, RowId, job_url
 from aisma.web.schemas import ErrorOut
-from aisma.web.security import CurrentActor, DbSession, app_settings
+from aisma.web.security import CurrentActor, DbSession, app_database, app_settings
 
 TOO_LARGE: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "The file is over the server's upload limit."}
@@ -71,3 +77,26 @@ def download_evidence(request: Request, evidence_id: RowId, session: DbSession, 
     headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     headers["Content-Length"] = str(record.size)
     return StreamingResponse(store.chunks(relative), media_type="application/octet-stream", headers=headers)
+
+
+@router.post(
+    "/collect",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Run the collectors over the uploaded evidence: a background job; its URL is in Location",
+    responses=JOB_ACCEPTED,
+)
+def collect(request: Request, response: Response, actor: CurrentActor, body: CollectorRun | None = None) -> JobOut:
+    actor.require(Permission.PUSH_MEASUREMENTS)
+    if body is not None and body.collectors:
+        try:
+            collect_job.chosen_collectors(list(body.collectors), {})
+        except AismaError as exc:
+            raise Invalid("collectors", exc.message) from None
+    args = {
+        "collectors": list(body.collectors) if body is not None and body.collectors else None,
+        "at": body.at.isoformat() if body is not None and body.at is not None else None,
+    }
+    job = jobs.submit(app_database(request), request.app.state.job_queue, actor, collect_job.NAME, args)
+    response.headers["Location"] = job_url(actor.org_slug, job.id)
+    return job

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aisma.web.schemas import Output
+from pydantic import Field
+
+from aisma.web.schemas import Input, Output, Timestamp
 
 
 class EvidenceOut(Output):
@@ -19,3 +21,12 @@ class EvidenceOut(Output):
     def ref(self) -> str:
         """How an answer cites this file."""
         return f"evidence/{self.filename}"
+
+
+class CollectorRun(Input):
+    collectors: list[str] | None = Field(
+        default=None,
+        max_length=100,
+        description="Collector ids to run (default: every installed file collector).",
+    )
+    at: Timestamp | None = Field(default=None, description="The time collectors count windows back from; default now.")

@@ -41,3 +41,16 @@ def jobs_page(session: Session, actor: Actor, page: PageRequest) -> Page[JobOut]
     rows = repo.page(session, actor.org_id, checked_key(page, int), page.limit)
     found = from_rows(rows, page.limit, lambda row: (row.id,))
     return Page([JobOut.model_validate(row) for row in found.items], found.next_key)
+
+
+FILE_JOBS = ("reports.render",)
+
+
+def job_file(session: Session, actor: Actor, job_id: int) -> tuple[JobOut, str]:
+    """A finished job's file (a rendered report) and its object in the evidence store."""
+    job = get_job(session, actor, job_id)
+    if job.name not in FILE_JOBS or job.status != "succeeded" or not job.result:
+        raise NotFound(f"job {job_id} has no file (yet): {job.name} is {job.status}")
+    from aisma.web.features.reports.jobs import report_object
+
+    return job, report_object(actor.org_id, str(job.result["sha256"]))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 
 from aisma.web.downloads import report_download
+from aisma.web.features.jobs.schemas import JobOut
+from aisma.web.features.reports import jobs as render_job
 from aisma.web.features.reports import service as reports
-from aisma.web.routing import WRITE_ERRORS, RowId
-from aisma.web.security import CurrentActor, DbSession
+from aisma.web.features.reports.schemas import ReportRender
+from aisma.web.routing import JOB_ACCEPTED, WRITE_ERRORS, RowId, job_url
+from aisma.web.security import CurrentActor, DbSession, app_database
 
 REPORT_TYPES = {
     "json": "application/json",
@@ -44,3 +47,18 @@ def download_report(
     ] = "html",
 ) -> Response:
     return report_download(reports.render_report(session, actor, assessment_id, format))
+
+
+@router.post(
+    "/assessments/{assessment_id}/reports",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Render a report in the background: a job whose URL is in Location; its file at .../jobs/{id}/file",
+    responses=JOB_ACCEPTED,
+)
+def render_report(
+    request: Request, response: Response, assessment_id: RowId, body: ReportRender, actor: CurrentActor
+) -> JobOut:
+    job = render_job.submit(app_database(request), request.app.state.job_queue, actor, assessment_id, body.format)
+    response.headers["Location"] = job_url(actor.org_slug, job.id)
+    return job
