@@ -47,6 +47,18 @@ class ServerSettings(BaseSettings):
     inprocess_worker: bool = True
     # Modules whose ``register()`` adds job handlers (comma-separated), besides the built-in ones.
     job_modules: str = ""
+    # Alerts by email: the SMTP server (none: email channels record a failed delivery saying so).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_from: str = "aisma@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    # Alerts: a KPI whose value moves the wrong way by more than this (on 0..1 ratios) drifts, even
+    # when its objective's answer does not change; a change of answer is always a drift.
+    kpi_drift_threshold: float = Field(default=0.1, ge=0.0, le=1.0, allow_inf_nan=False)
+    # Freshness monitor: measurements within this many days of their objective's max age are reported.
+    freshness_warn_days: int = Field(default=7, ge=0, le=365)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None

@@ -307,3 +307,62 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ScheduleRow(Base):
+    """A recurring job of an organization (cron syntax, UTC): re-assess, re-run collectors over the uploaded
+    evidence, refresh live collectors, check evidence freshness. ``next_run_at`` is claimed by one
+    conditional UPDATE when it is due, in the transaction that records the job, so a schedule fires once
+    whichever worker (or how many) sees it due, and a fire time missed while no worker ran fires once later."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (Index("ix_schedules_due", "enabled", "next_run_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    kind: Mapped[str] = mapped_column(String(20))  # assess collect live freshness
+    cron: Mapped[str] = mapped_column(String(200))
+    args: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_run_at: Mapped[datetime] = mapped_column()
+    last_run_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_job_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    user_id: Mapped[int] = mapped_column(Integer)  # the jobs act as this member
+    created_by: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertChannelRow(Base):
+    """Where an organization's alerts go: a webhook (signed with HMAC-SHA256, Slack-compatible body) or an
+    email address (through the server's SMTP settings), for the events it subscribes to."""
+
+    __tablename__ = "alert_channels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    kind: Mapped[str] = mapped_column(String(20))  # webhook email
+    target: Mapped[str] = mapped_column(String(2000))  # URL or email address
+    secret: Mapped[str] = mapped_column(String(200), default="")  # the webhook's HMAC key
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every event
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertDeliveryRow(Base):
+    """The delivery log: one alert to one channel, every attempt's outcome (status code or error)."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    channel_id: Mapped[int] = mapped_column(ForeignKey("alert_channels.id", ondelete="CASCADE"), index=True)
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending delivered failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[int | None] = mapped_column(Integer, default=None)  # HTTP status or SMTP reply code
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # one entry per attempt
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -23,11 +23,12 @@ import contextlib
 import inspect
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any, Protocol
 
-from aisma.server import jobs
+from aisma.server import jobs, schedules
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database, is_sqlite
 from aisma.store.repositories import jobs as repo
@@ -38,6 +39,7 @@ BUILTIN_JOB_MODULES = (
     "aisma.web.features.assessments.jobs",
     "aisma.web.features.evidence.jobs",
     "aisma.web.features.reports.jobs",
+    "aisma.web.features.monitoring.jobs",
 )
 POLL_SECONDS = 1.0
 SWEEP_AFTER = timedelta(seconds=60)
@@ -89,8 +91,12 @@ class InProcessQueue:
             self._thread.join(timeout=60)
 
     def run(self) -> None:
-        """Take and run due jobs until stopped."""
+        """Take and run due jobs until stopped; fire due schedules every ``schedules.TICK_SECONDS``."""
+        next_tick = 0.0
         while not self._stop.is_set():
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + schedules.TICK_SECONDS
+                schedules.fire_due(self.database)
             try:
                 job_id = jobs.next_due(self.database)
                 if job_id is not None:
@@ -202,6 +208,7 @@ def run_procrastinate_worker(database: Database, concurrency: int = 1) -> None:
                 for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=30):
                     log.warning("job %s: its worker stopped; retrying it", job.id)
                     await app.job_manager.retry_job(job)
+                await asyncio.to_thread(_fire_schedules, app, database)
                 await asyncio.to_thread(_sweep, app, database)
             except Exception:
                 log.warning("job housekeeping failed; retrying", exc_info=True)
@@ -221,6 +228,11 @@ def run_procrastinate_worker(database: Database, concurrency: int = 1) -> None:
                 keeper.cancel()
 
     asyncio.run(main())
+
+
+def _fire_schedules(app: Any, database: Database) -> None:
+    for job_id in schedules.fire_due(database):
+        defer(app, job_id)
 
 
 def _sweep(app: Any, database: Database) -> None:

@@ -50,6 +50,8 @@ class Seeded:
     user_id: int  # a member of B (the viewer)
     system_id: str = "b-system"
     objective_id: str = "GOV-1.1"
+    schedule_id: int = 0
+    channel_id: int = 0
 
 
 def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
@@ -86,6 +88,14 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/jobs/{job_id}"): {},
         ("GET", "/api/v1/orgs/{org}/jobs/{job_id}/file"): {},
         ("GET", "/api/v1/orgs/{org}/kpis"): {},
+        ("GET", "/api/v1/orgs/{org}/schedules"): {},
+        ("POST", "/api/v1/orgs/{org}/schedules"): {"json": {"kind": "assess", "cron": "0 6 * * *"}},
+        ("DELETE", "/api/v1/orgs/{org}/schedules/{schedule_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/alerts/channels"): {},
+        ("POST", "/api/v1/orgs/{org}/alerts/channels"): {"json": {"kind": "email", "target": "planted@a.example"}},
+        ("DELETE", "/api/v1/orgs/{org}/alerts/channels/{channel_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/alerts/deliveries"): {},
+        ("GET", "/api/v1/orgs/{org}/freshness"): {},
         ("POST", "/api/v1/orgs/{org}/evidence/collect"): {"json": {}},
         ("POST", "/api/v1/orgs/{org}/assessments/{assessment_id}/reports"): {"json": {"format": "json"}},
         ("GET", "/api/v1/orgs/{org}/members"): {},
@@ -152,7 +162,13 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     job_id = rendered.json()["id"]
     finished_job(client, rendered, b_auth)
     token = ok(client.post(f"{base}/tokens", headers=b_auth, json={"name": "victim", "scopes": ["read"]}))
+    schedule = ok(client.post(f"{base}/schedules", headers=b_auth, json={"kind": "assess", "cron": "0 6 * * *"}))
+    channel = ok(
+        client.post(f"{base}/alerts/channels", headers=b_auth, json={"kind": "email", "target": "b@b.example"})
+    )
     return Seeded(
+        schedule_id=schedule["id"],
+        channel_id=channel["id"],
         evidence_id=evidence["id"],
         assessment_id=assessment_id,
         job_id=job_id,
@@ -176,6 +192,9 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/members",
         "/tokens",
         "/audit",
+        "/schedules",
+        "/alerts/channels",
+        "/alerts/deliveries",
     )
     for part in parts:
         response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)
@@ -207,7 +226,15 @@ def test_member_of_a_gets_404_for_everything_of_b(
     a_session = TestClient(app)
     csrf = sign_in(a_session, org_a.emails[Role.OWNER])
     callers = [("token", client, a_token), ("session", a_session, {"X-CSRF-Token": csrf})]
-    numeric = ("{evidence_id}", "{assessment_id}", "{user_id}", "{token_id}", "{job_id}")
+    numeric = (
+        "{evidence_id}",
+        "{assessment_id}",
+        "{user_id}",
+        "{token_id}",
+        "{job_id}",
+        "{schedule_id}",
+        "{channel_id}",
+    )
     failures = []
     for (method, path), kwargs in sorted(table.items()):
         targets = [fill(path, "org-b", ids)]

@@ -28,6 +28,7 @@ API_FEATURES = (
     "assessments",
     "reports",
     "jobs",
+    "monitoring",
     "admin",
 )
 PAGE_FEATURES = (

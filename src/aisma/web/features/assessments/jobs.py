@@ -1,5 +1,6 @@
 """The assessment as a background job (``assessment.run``): inputs read, scored outside any
-transaction, stored in one short write that also finishes the job (so a retried job stores once)."""
+transaction, stored in one short write that also finishes the job (so a retried job stores once)
+and records the alerts the change since the previous assessment raises."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from typing import Any
 from aisma.scoring.engine import assess
 from aisma.server import jobs
 from aisma.server.jobs import JobContext
+from aisma.server.settings import ServerSettings
 from aisma.web.features.assessments import service as assessments
+from aisma.web.features.monitoring.jobs import alert_after_assessment
 from aisma.web.features.organizations import service as accounts
 
 NAME = "assessment.run"
 
 
-def run(context: JobContext, args: dict[str, Any]) -> dict[str, Any]:
+def run(context: JobContext, args: dict[str, Any], kpi_threshold: float = 0.1) -> dict[str, Any]:
     at = datetime.fromisoformat(args["at"]) if args.get("at") else None
     with context.database.transaction(readonly=True) as session:
         actor = accounts.job_actor(session, context.user_id, context.organization_id, args.get("by"))
@@ -25,10 +28,12 @@ def run(context: JobContext, args: dict[str, Any]) -> dict[str, Any]:
     context.progress(90, "storing the result")
     with context.database.transaction() as session:
         summary = assessments.store(session, actor, assessed_at, result)
-        outcome = {"assessment_id": summary.id, "level": summary.level, "score": summary.score}
+        alerts = alert_after_assessment(session, actor.org_id, actor.user_id, summary.id, result, kpi_threshold)
+        outcome = {"assessment_id": summary.id, "level": summary.level, "score": summary.score, "alerts": alerts}
         context.finish(session, outcome)
     return outcome
 
 
-def register() -> None:
-    jobs.register(NAME, run, max_attempts=3)
+def register(settings: ServerSettings) -> None:
+    threshold = settings.kpi_drift_threshold
+    jobs.register(NAME, lambda context, args: run(context, args, threshold), max_attempts=3)

@@ -87,7 +87,10 @@ def run(store: EvidenceStore, context: JobContext, args: dict[str, Any]) -> dict
         settings: dict[str, Any] = dict(((org.settings or {}) if org else {}).get("collectors") or {})
         inventory = inventory_of(session, actor.org_id)
         files = [(row.filename, row.storage_path) for row in evidence_repo.list_for_org(session, actor.org_id)]
-    collectors = chosen_collectors(args.get("collectors"), settings)
+    if args.get("live") and not args.get("collectors"):  # a schedule's refresh of the live collectors
+        collectors = sorted(cid for cid, c in installed().items() if not c.meta.patterns and cid in settings)
+    else:
+        collectors = chosen_collectors(args.get("collectors"), settings)
     context.progress(5, f"copying {len(files)} evidence files")
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="aisma-collect-", dir=store.temp_dir()) as tmp:
