@@ -60,6 +60,8 @@ def kpi_rows(series: Sequence[KpiSeries]) -> list[dict[str, Any]]:
         change = s.change
         if change is None:
             change_text = ""
+        elif change == 0:
+            change_text = "no change"
         elif s.unit == "ratio":
             change_text = f"{change * 100:+.0f} pt"
         else:
@@ -74,10 +76,11 @@ def kpi_rows(series: Sequence[KpiSeries]) -> list[dict[str, Any]]:
                 "fresh": latest.fresh if latest else None,
                 "change": change_text,
                 "worsened": s.worsened,
+                "moved": bool(change),
                 "points": len(s.points),
                 "better": "higher is better" if s.direction == "higher_is_better" else "lower is better",
                 # numbers only, built in aisma.assurance.kpis.sparkline: safe as markup
                 "sparkline": Markup(sparkline(s)),  # noqa: S704
             }
         )
-    return rows
+    return sorted(rows, key=lambda r: (not r["worsened"], r["metric"]))  # what got worse first
