@@ -207,6 +207,7 @@ def test_channels_are_for_owners_and_checked(client: TestClient, org_a: OrgWithM
     for body, field in (
         ({"kind": "webhook", "target": "ftp://example.org/x"}, "target"),
         ({"kind": "webhook", "target": "https://"}, "target"),
+        ({"kind": "webhook", "target": "http://[::1/hook"}, "target"),
         ({"kind": "email", "target": "not an address"}, "target"),
         ({"kind": "email", "target": "a@b.example\r\nBcc: x@y.example"}, "target"),
         ({"kind": "email", "target": "a@b.example", "events": ["everything"]}, "events"),

@@ -86,8 +86,12 @@ def delete_schedule(session: Session, actor: Actor, schedule_id: int) -> None:
 def _check_target(body: ChannelIn) -> str:
     target = body.target.strip()
     if body.kind == "webhook":
-        parts = urlsplit(target)
-        if parts.scheme not in ("https", "http") or not parts.hostname or any(c in target for c in "\r\n "):
+        try:
+            parts = urlsplit(target)
+            host = parts.hostname
+        except ValueError:  # e.g. an unclosed [IPv6 bracket
+            host = None
+        if not host or parts.scheme not in ("https", "http") or any(c in target for c in "\r\n "):
             raise Invalid("target", "a webhook needs an https:// (or http://) URL")
     elif not EMAIL.match(target) or any(c in target for c in "\r\n,;<>"):
         raise Invalid("target", "an email channel needs one address such as security@example.org")
