@@ -235,6 +235,9 @@ def test_schedules_in_the_api(client: TestClient, org_a: OrgWithMembers, token_f
         client.post(f"{base}/schedules", headers=viewer, json={"kind": "assess", "cron": "0 6 * * *"}).status_code
         == 403
     )
+    write_only = token_for(org_a, Role.ASSESSOR, ("read", "write"))  # may assess, may not push measurements
+    collect = {"kind": "collect", "cron": "0 6 * * *"}
+    assert client.post(f"{base}/schedules", headers=write_only, json=collect).status_code == 403
     listed = client.get(f"{base}/schedules", headers=viewer).json()
     assert [s["id"] for s in listed] == [made.json()["id"]]
     assert client.get(f"{base}/freshness", headers=viewer).status_code == 200

@@ -46,7 +46,11 @@ def _schedule_args(body: ScheduleIn) -> dict[str, Any]:
 
 
 def create_schedule(session: Session, actor: Actor, body: ScheduleIn) -> ScheduleOut:
+    """The jobs act as ``actor``'s member later; the schedule needs what each job does, now (so a token
+    without the push scope cannot schedule collector runs that store measurements)."""
     actor.require(Permission.RUN_ASSESSMENT)
+    if body.kind in ("collect", "live"):
+        actor.require(Permission.PUSH_MEASUREMENTS)
     try:
         cron = schedules.check_cron(body.cron)
     except AismaError as exc:
