@@ -73,7 +73,7 @@ def _export(ws_dir: Path, out: Path) -> None:
     max_examples=20,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.dictionaries(st.sampled_from(OBJECTIVES), answer, min_size=1, max_size=4))
 def test_typed_answers_come_back_as_typed(tmp_path: Path, typed: dict[str, dict[str, object]]) -> None:

@@ -45,8 +45,8 @@ def test_a_burst_four_times_the_pool_is_served(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://test", cookies={"aisma_session": token}
         ) as client:
-            pages = [client.get(f"/orgs/{org_a.slug}/questionnaire/GOV", timeout=60) for _ in range(burst)]
-            return [r.status_code for r in await asyncio.wait_for(asyncio.gather(*pages), timeout=60)]
+            pages = [client.get(f"/orgs/{org_a.slug}/questionnaire/GOV", timeout=600) for _ in range(burst)]
+            return [r.status_code for r in await asyncio.wait_for(asyncio.gather(*pages), timeout=600)]
 
     try:
         # a thread of its own: the browser tests' Playwright keeps an event loop in this one
