@@ -15,12 +15,11 @@ from typing import Any
 
 import httpx
 
+from aisma.client.wire import MAX_ASSETS, asset_to_dict, measurement_to_dict
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import sha256_of
 from aisma.scoring.inputs import Measurement, ObservedAsset
-from aisma.web.features.measurements.observed import MAX_ASSETS, asset_to_dict
-from aisma.web.features.measurements.service import measurement_to_dict
 from aisma.workspace.files import EVIDENCE_DIR
 from aisma.workspace.loader import open_workspace
 
