@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from aisma.assessment import assess
 from aisma.cli.main import run
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
@@ -19,7 +20,6 @@ from aisma.formats.otlp import read_spans
 from aisma.inventory.discovery import discovery_measurements
 from aisma.inventory.schema import Inventory
 from aisma.reports import render
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import ObservedAsset, Source
 from aisma.workspace.loader import assessment_input, open_workspace
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aisma.assessment import assess
 from aisma.inventory.schema import AISystem, AutonomyAnswers, Inventory
 from aisma.maturity.loader import load_model_file, resolve_model
 from aisma.maturity.schema import MaturityModel
 from aisma.reports import render
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Measurement, Source, Targets
 from aisma.scoring.results import AssessmentResult
 

@@ -17,12 +17,12 @@ from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
 from aisma.errors import AismaError
 from aisma.examples import DEMO_ASSESSED_AT, write_example
+from aisma.formats.xlsx_safety import check_archive, checked_workbook_bytes, require_defusedxml
 from aisma.maturity.loader import resolve_model
 from aisma.reports.registry import ReportContext, render
 from aisma.workbook import layout
 from aisma.workbook.merge import import_workbook
 from aisma.workbook.reader import read_answers
-from aisma.workbook.safety import check_archive, checked_workbook_bytes, require_defusedxml
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_opened
 from prerequisites import missing

@@ -23,6 +23,7 @@ from aisma.client import wire
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import atomic_output, write_atomic
+from aisma.layout import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.server.auth import Actor, Role
 from aisma.server.errors import Conflict, Invalid
 from aisma.server.models import installed_model_ids, model_by_id
@@ -40,7 +41,6 @@ from aisma.web.features.inventory import service as inventory
 from aisma.web.features.measurements import observed
 from aisma.web.features.measurements import service as measurements
 from aisma.web.features.organizations import service as accounts
-from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.workspace.loader import open_workspace
 from aisma.yamlfile import load_yaml
 
