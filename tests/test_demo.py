@@ -17,6 +17,8 @@ from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.reports import render
 from aisma.workspace.run import assess_workspace
 
+pytestmark = pytest.mark.slow  # the whole bank example, assessed and rendered
+
 GOLDEN = Path(__file__).parent / "golden"
 
 

@@ -29,6 +29,8 @@ DATA = Path(__file__).parent / "data"
 CHILD = """
 import contextlib, importlib.abc, io, json, sys
 
+pytestmark = pytest.mark.slow  # the CLI in child processes with the server packages blocked
+
 BLOCKED = set(json.loads(sys.argv[1]))
 tried = []
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +31,8 @@ from aisma.scoring.engine import score
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Measurement, Source, Targets
 from aisma.scoring.results import AssessmentResult
 from aisma.scoring.targets import PRESETS
+
+pytestmark = pytest.mark.slow  # hundreds of generated assessments, each planned
 
 AT = datetime(2026, 11, 16, tzinfo=UTC)
 WORDS = ("unknown", "not", "partially", "largely", "fully")

@@ -238,6 +238,7 @@ def _soffice() -> str | None:
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_open_and_save_keeps_the_round_trip(demo_xlsx: Path, demo_copy: Path, tmp_path: Path) -> None:
     soffice = _soffice()
     edited = _edit(demo_xlsx, tmp_path / "edited.xlsx")

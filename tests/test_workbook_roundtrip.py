@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from aisma.reports.registry import ReportContext, render
 from aisma.workbook.merge import import_workbook
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_opened
+
+pytestmark = pytest.mark.slow  # each example exports, edits and imports a real workbook
 
 DATA = Path(__file__).parent / "data" / "mini"
 OBJECTIVES = ("DAT-1.1", "DAT-2.1", "DAT-3.1", "APP-1.1", "APP-2.1", "APP-3.1", "AGT-1.1")

@@ -137,6 +137,7 @@ def test_prepare_migrates_and_creates_the_admin_once(tmp_path: Path, empty_datab
     assert not any("created" in line for line in again)
 
 
+@pytest.mark.slow
 def test_serve_starts_a_working_server(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

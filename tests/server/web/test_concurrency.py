@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 
 from aisma.server.auth import Role
 from aisma.server.settings import ServerSettings
@@ -29,6 +30,7 @@ def test_pool_capacity_reads_the_engine(database_url: str) -> None:
         database.dispose()
 
 
+@pytest.mark.slow
 def test_a_burst_four_times_the_pool_is_served(
     tmp_path: Path, database_url: str, database: Database, org_a: OrgWithMembers
 ) -> None:
