@@ -26,10 +26,10 @@ from aisma.cli.extras import SERVER_MODULES
 ROOT = Path(__file__).parents[1]
 DATA = Path(__file__).parent / "data"
 
+pytestmark = pytest.mark.slow  # the CLI in child processes with the server packages blocked
+
 CHILD = """
 import contextlib, importlib.abc, io, json, sys
-
-pytestmark = pytest.mark.slow  # the CLI in child processes with the server packages blocked
 
 BLOCKED = set(json.loads(sys.argv[1]))
 tried = []
