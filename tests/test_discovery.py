@@ -201,6 +201,7 @@ def test_otlp_reader_accepts_resource_after_spans(tmp_path: Path) -> None:
     assert [s.text("service.name") for s in read_spans(path)] == ["late-resource"]
 
 
+@pytest.mark.slow
 def test_otlp_reader_streams_in_constant_memory(tmp_path: Path) -> None:
     span = otlp_span("chat m", datetime(2026, 11, 2, tzinfo=UTC), {"gen_ai.request.model": "m", "pad": "x" * 200})
     path = tmp_path / "big.json"

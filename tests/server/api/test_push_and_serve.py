@@ -56,6 +56,7 @@ def test_push_sends_every_measurement_with_provenance(
         assert provenance["sha256"] == sha256_of(source)
 
 
+@pytest.mark.slow
 def test_push_sends_entity_ids_and_replaces_its_observed_assets(
     live_server: str, example_workspace: Path, org_a: OrgWithMembers, token_for, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,6 +85,7 @@ def test_push_sends_entity_ids_and_replaces_its_observed_assets(
     assert all(m["numerator"] == len(m["covered"]) for m in with_ids)
 
 
+@pytest.mark.slow
 def test_push_can_upload_the_evidence_it_measured(
     live_server: str, example_workspace: Path, org_a: OrgWithMembers, token_for, capsys: pytest.CaptureFixture[str]
 ) -> None:
