@@ -11,6 +11,8 @@ import pytest
 from aisma.assurance.events import EVENT_KINDS, assessment_events, summary_text
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 
+pytestmark = pytest.mark.slow  # the bank example assessed
+
 
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:

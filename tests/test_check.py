@@ -14,6 +14,8 @@ from aisma.cli.main import run
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.workspace.config import CHECK_RULES, CheckPolicy
 
+pytestmark = pytest.mark.slow  # the bank example assessed for every rule
+
 AT = DEMO_ASSESSED_AT
 EXIT = {r.id: r.exit_code for r in RULES}
 

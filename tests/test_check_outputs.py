@@ -22,6 +22,8 @@ from aisma.assurance.gate import RULES, evaluate
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.workspace.config import CheckPolicy
 
+pytestmark = pytest.mark.slow  # the bank example assessed, the CI commands run in subprocesses
+
 ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "tests" / "data" / "check-schemas"
 CI = ROOT / "docs" / "examples" / "ci"

@@ -13,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from aisma.assessment import assess
 from aisma.assurance.gate import CheckReport, Doc, Location, evaluate
 from aisma.errors import AismaError, InputError
-from aisma.roadmap.history import find_snapshot, load_result, snapshots
-from aisma.scoring.engine import assess
 from aisma.workspace.config import CheckPolicy, CheckRule
+from aisma.workspace.history import find_snapshot, load_result, snapshots
 from aisma.workspace.loader import ANSWERS_FILE, CONFIG_FILE, INVENTORY_FILE, Workspace, open_workspace
 from aisma.workspace.run import collected_inputs
 from aisma.yamlfile import LineDict, LineList, load_yaml

@@ -29,6 +29,8 @@ from aisma.web.features.answers import service as answers
 from ..factories import OrgWithMembers
 from .conftest import assessed
 
+pytestmark = pytest.mark.slow  # assessments, a local HTTP receiver and SMTP server, retries
+
 PATIENCE = 600  # seconds; only a stuck worker waits this long
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
 
 from ..factories import OrgWithMembers
 from .conftest import assessed, finished_job
+
+pytestmark = pytest.mark.slow  # collectors and reports run as jobs through the app
 
 BANK = Path(__file__).parents[3] / "src" / "aisma" / "examples" / "bank" / "evidence"
 GARAK = BANK / "garak" / "ask-northbridge-20261106.report.jsonl"

@@ -24,6 +24,8 @@ from aisma.store.types import utcnow
 from ..factories import OrgWithMembers
 from .test_worker_queue import TESTS, _wait, _worker
 
+pytestmark = pytest.mark.slow  # two aisma worker processes on PostgreSQL, one killed
+
 
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_a_schedule_due_while_workers_were_killed_runs_once(

@@ -19,14 +19,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from aisma.client import wire
 from aisma.collectors.registry import installed
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
+from aisma.layout import EVIDENCE_DIR
 from aisma.server import jobs
 from aisma.server.auth import Permission
 from aisma.server.jobs import JobContext
 from aisma.server.settings import ServerSettings
-from aisma.server.storage import EvidenceStore, store_for
+from aisma.server.storage import EvidenceStore, copy_out, store_for
 from aisma.store.repositories import evidence as evidence_repo
 from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.types import utcnow
@@ -34,7 +36,6 @@ from aisma.web.features.inventory.service import inventory_of
 from aisma.web.features.measurements import observed
 from aisma.web.features.measurements import service as measurements
 from aisma.web.features.organizations import service as accounts
-from aisma.workspace.files import EVIDENCE_DIR
 
 NAME = "collectors.run"
 SOURCE_PREFIX = "evidence:"
@@ -67,15 +68,8 @@ def only_one(collector_id: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 def _copy_out(store: EvidenceStore, relative: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    local = store.local_path(relative)
     with target.open("wb") as out:
-        if local is not None:
-            with local.open("rb") as source:
-                while block := source.read(1 << 20):
-                    out.write(block)
-        else:
-            for block in store.chunks(relative):
-                out.write(block)
+        copy_out(store, relative, out)
 
 
 def run(store: EvidenceStore, context: JobContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -106,10 +100,10 @@ def run(store: EvidenceStore, context: JobContext, args: dict[str, Any]) -> dict
     with context.database.transaction() as session:
         pushed = seen = 0
         for collector_id, collected in results.items():
-            items = [measurements.measurement_to_dict(m) for m in collected.measurements]
+            items = [wire.measurement_to_dict(m) for m in collected.measurements]
             for start in range(0, len(items), measurements.MAX_PER_PUSH):
                 pushed += measurements.push(session, actor, items[start : start + measurements.MAX_PER_PUSH])
-            assets = [observed.asset_to_dict(a) for a in collected.observed]
+            assets = [wire.asset_to_dict(a) for a in collected.observed]
             seen += observed.replace_observed(
                 session, actor, assets, SOURCE_PREFIX + collector_id, max_assets=MAX_OBSERVED
             )
