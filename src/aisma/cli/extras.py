@@ -14,6 +14,7 @@ SERVER_MODULES = frozenset(
     {
         "alembic",
         "argon2",
+        "croniter",
         "fastapi",
         "joserfc",
         "multipart",
