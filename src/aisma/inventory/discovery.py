@@ -30,7 +30,7 @@ from aisma.formats.otlp import Span
 from aisma.inventory.matching import SystemIndex
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import asset_systems, unregistered
-from aisma.scoring.inputs import Measurement, ObservedAsset, Source, ratio
+from aisma.records import Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
 OTEL_TOOL = "otel"

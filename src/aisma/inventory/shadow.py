@@ -7,7 +7,7 @@ from typing import Any
 
 from aisma.inventory.matching import SystemIndex, index_for
 from aisma.inventory.schema import AISystem
-from aisma.scoring.inputs import ObservedAsset
+from aisma.records import ObservedAsset
 
 
 def asset_system(systems: Sequence[AISystem] | SystemIndex, asset: ObservedAsset) -> AISystem | None:
