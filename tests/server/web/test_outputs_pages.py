@@ -118,3 +118,34 @@ def test_contributor_form_refuses_objectives_it_may_not_answer(
         assert answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1").answer == "partially"
     sign_in(client, org_a.emails[Role.VIEWER])
     assert "Your role cannot change answers." in client.get("/orgs/org-a/workbook").text
+
+
+def test_workbook_form_lists_conflicts_and_imports_only_when_forced(
+    client: TestClient, org_a: OrgWithMembers, database: Database
+) -> None:
+    run = assessed(database, org_a)
+    sign_in(client, org_a.emails[Role.ASSESSOR])
+    csrf = csrf_of(client.get("/orgs/org-a/workbook").text)
+    exported = client.get(f"/orgs/org-a/reports/{run}/report.xlsx").content
+    with database.transaction() as s:  # someone edits GOV-1.1 after the export
+        answers.save_answer(s, org_a.actors[Role.OWNER], "GOV-1.1", "largely", note="reviewed", expected_version=1)
+    changed = edited(exported, {"GOV-1.1": {"answer": "fully"}})
+
+    refused = post_workbook(client, csrf, changed, "import")
+    assert refused.status_code == 409
+    assert "Nothing was imported: the workbook edits 1 answer that changed after it was exported" in refused.text
+    table = refused.text[refused.text.index('id="workbook-conflicts"') :]
+    assert "GOV-1.1" in table and ">objectives<" in table and ">F2<" in table and ">1<" in table and ">2<" in table
+    with database.transaction(readonly=True) as s:
+        assert answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1").answer == "largely"
+
+    forced = client.post(
+        "/orgs/org-a/workbook",
+        data={"csrf_token": csrf, "action": "import", "force": "yes"},
+        files={"file": ("answers.xlsx", changed, XLSX)},
+    )
+    assert forced.status_code == 200, forced.text
+    assert "1 of them over a newer answer (forced; recorded in the audit log)" in forced.text
+    with database.transaction(readonly=True) as s:
+        gov = answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1")
+    assert (gov.answer, gov.note, gov.version) == ("fully", "reviewed", 3)

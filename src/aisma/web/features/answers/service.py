@@ -54,6 +54,11 @@ def list_answers(session: Session, actor: Actor) -> list[AnswerOut]:
     return [record(row) for row in repo.list_for_org(session, actor.org_id)]
 
 
+def answer_versions(session: Session, org_id: int) -> dict[str, str]:
+    """Each answer's version (as text): the workbook records them so its import can spot stale cells."""
+    return {row.objective_id: str(row.version) for row in repo.list_for_org(session, org_id)}
+
+
 def get_answer(session: Session, actor: Actor, objective_id: str) -> AnswerOut:
     actor.require(Permission.READ)
     row = repo.get(session, actor.org_id, objective_id)
