@@ -31,6 +31,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from aisma.maturity.schema import MaturityModel, Objective
 from aisma.reports.registry import ReportContext
+from aisma.reports.viewmodel import source_label
 from aisma.scoring.inputs import ANSWER_WORDS, Answer
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult, Rollup
 from aisma.workbook import layout
@@ -196,7 +197,7 @@ def _objectives(
                 "title": o.title,
                 "status": o.status,
                 "evidenced_status": o.evidenced_status,
-                "source": o.source,
+                "source": source_label(o),
                 "measurement": text,
                 "measurement_source": sources,
                 "conflict": o.conflict.message if o.conflict else "",

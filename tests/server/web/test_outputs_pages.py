@@ -149,3 +149,32 @@ def test_workbook_form_lists_conflicts_and_imports_only_when_forced(
     with database.transaction(readonly=True) as s:
         gov = answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1")
     assert (gov.answer, gov.note, gov.version) == ("fully", "reviewed", 3)
+
+
+def test_evidence_review_form_needs_csrf_and_a_reviewer(
+    client: TestClient, org_a: OrgWithMembers, database: Database
+) -> None:
+    with database.transaction() as s:
+        answers.save_answer(s, org_a.actors[Role.ASSESSOR], "GOV-1.1", "fully", evidence=["https://wiki.example/p"])
+    sign_in(client, org_a.emails[Role.VIEWER])
+    page = client.get("/orgs/org-a/questionnaire/GOV").text
+    assert "Cited, unverified" in page and "Accept evidence" not in page  # a viewer sees, cannot review
+    sign_in(client, org_a.emails[Role.ASSESSOR])
+    assert "Accept evidence" not in client.get("/orgs/org-a/questionnaire/GOV").text  # the answerer's own
+    sign_in(client, org_a.emails[Role.OWNER])
+    page = client.get("/orgs/org-a/questionnaire/GOV").text
+    assert "Accept evidence" in page
+    form = {"objective_id": "GOV-1.1", "version": "1", "decision": "accepted", "review_note": "<i>checked</i>"}
+    assert client.post("/orgs/org-a/questionnaire/GOV/review", data=form).status_code == 403  # no CSRF token
+    with database.transaction(readonly=True) as s:
+        assert answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1").evidence_review is None
+    done = client.post("/orgs/org-a/questionnaire/GOV/review", data={**form, "csrf_token": csrf_of(page)})
+    assert done.status_code == 200 and "Evidence accepted: the answer now counts as evidenced." in done.text
+    assert "&lt;i&gt;checked&lt;/i&gt;" in done.text and "<i>checked" not in done.text
+    stale = client.post(
+        "/orgs/org-a/questionnaire/GOV/review", data={**form, "version": "7", "csrf_token": csrf_of(page)}
+    )
+    assert stale.status_code == 409 and "the answer changed since you opened the page" in stale.text
+    rejected = {**form, "decision": "rejected", "review_note": "", "csrf_token": csrf_of(page)}
+    refused = client.post("/orgs/org-a/questionnaire/GOV/review", data=rejected)
+    assert refused.status_code == 422 and "a rejection needs a reason" in refused.text
