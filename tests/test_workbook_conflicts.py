@@ -192,6 +192,7 @@ def test_a_workbook_without_versions_needs_force_to_change_an_existing_answer(ws
     assert [c.objective_id for c in changes] == ["GOV-1.1"] and changes[0].forced is not None
 
 
+@pytest.mark.slow
 def test_the_versions_sheet_survives_libreoffice(ws: Path, tmp_path: Path) -> None:
     book = edit_cells(export(ws, tmp_path / "out.xlsx"), {("GOV-1.1", ANSWER): "partially"})
     saved = resave_with_libreoffice(book, tmp_path)

@@ -22,12 +22,12 @@ from ruamel.yaml.tokens import CommentToken
 
 from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
+from aisma.layout import ANSWERS_FILE
 from aisma.maturity.schema import MaturityModel
 from aisma.workbook.changes import AnswerChange, ImportPlan, answer_changes, plan_import
 from aisma.workbook.reader import WorkbookAnswer, read_answers
 from aisma.workbook.versions import versions_of
 from aisma.workspace.answers import parse_answers
-from aisma.workspace.files import ANSWERS_FILE
 from aisma.workspace.loader import open_workspace
 from aisma.yamlfile import load_yaml_text
 

@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import LiveServer, sign_in
 
+pytestmark = pytest.mark.slow  # real chromium against a live server
+
 # A report is rendered when it is downloaded (the PDF by WeasyPrint): on a loaded machine that takes
 # far longer than the pages' 15 s default. Generous, so only a server that never answers fails.
 DOWNLOAD_TIMEOUT_MS = 180_000
