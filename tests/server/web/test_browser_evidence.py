@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from aisma.server.auth import Actor, Role
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
@@ -18,6 +20,8 @@ from aisma.store.repositories import organizations, users
 from aisma.web.features.answers import service as answers
 
 from .conftest import LiveServer, sign_in
+
+pytestmark = pytest.mark.slow  # real chromium against a live server
 
 URL = "https://lms.example.test/reports/ai-literacy-2026"
 
