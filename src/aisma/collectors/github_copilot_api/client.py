@@ -134,7 +134,7 @@ class GithubApi:
                 found = _NEXT.search(response.headers.get("link", ""))
                 return Page(200, (body, found.group(1) if found else None))
             return Page(200, body)
-        raise AismaError(f"{where}: GET {path}: throttled by GitHub even after {RETRIES} retries; run again later")
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     @staticmethod
     def _retry_after(response: Any, attempt: int) -> float | None:
@@ -161,10 +161,14 @@ class GithubApi:
         status = response.status_code
         if status == 401:
             return f"401, the token was rejected{detail}; refresh it or check token_env"
+        if status == 403 and response.headers.get("x-ratelimit-remaining") == "0":
+            return f"403, the API rate limit is used up{detail}, still after {RETRIES} retries; run again later"
         if status == 403:
             return f"403, access denied{detail}; {FORBIDDEN_HINT}"
         if status == 404:
             return f"404, not found{detail}: no such organization, no Copilot subscription, or the token cannot see it"
+        if status == 429 or status >= 500:
+            return f"HTTP {status}{detail}, still after {RETRIES} retries; run again later"
         return f"HTTP {status}{detail}"
 
 
