@@ -147,7 +147,9 @@ def test_logging_needs_both_categories_and_a_destination(tmp_path: Path) -> None
     assert one(result, "platform.invocation_logging_ratio").numerator == 1
     diag[0]["properties"]["workspaceId"] = None
     result = collect(evidence(tmp_path / "nowhere", diagnostic_settings=diag))
-    assert one(result, "platform.invocation_logging_ratio").details == ("accountName: Audit, RequestResponse not logged",)
+    assert one(result, "platform.invocation_logging_ratio").details == (
+        "accountName: Audit, RequestResponse not logged",
+    )
     result = collect(evidence(tmp_path / "none", diagnostic_settings=None))
     assert not [m for m in result.measurements if m.metric == "platform.invocation_logging_ratio"]
     assert any("logging was not checked" in w for w in result.warnings)
@@ -187,8 +189,10 @@ def test_the_newest_copy_of_a_resource_counts(tmp_path: Path) -> None:
 def test_arm_pages_and_empty_lists(tmp_path: Path) -> None:
     deployments = body("deployments.json")
     pages = tmp_path / "pages.json"
-    pages.write_text(json.dumps({"value": deployments[:1], "nextLink": "https://management.azure.com/next"})
-                     + json.dumps({"value": deployments[1:]}))
+    pages.write_text(
+        json.dumps({"value": deployments[:1], "nextLink": "https://management.azure.com/next"})
+        + json.dumps({"value": deployments[1:]})
+    )
     result = collect([pages])
     assert one(result, "platform.endpoints.redundancy_ratio").denominator == 2
     empty = tmp_path / "none.json"
@@ -212,7 +216,7 @@ def test_other_files_are_skipped_in_one_line(tmp_path: Path) -> None:
 
 
 def test_it_takes_no_settings() -> None:
-    with pytest.raises(AismaError, match="collectors.azure-openai.regions is not a setting"):
+    with pytest.raises(AismaError, match=r"collectors\.azure-openai\.regions is not a setting"):
         collect([DATA / "accounts.json"], regions=["westus"])
 
 

@@ -120,10 +120,16 @@ class AzureOpenAiCollector:
         warnings: list[str] = []
         sightings = Sightings(TOOL)
         skipped = sorted(
-            {s.resource.account_name for s in accounts.values() if str(s.resource.body.get("kind", "")).casefold() not in OPENAI_KINDS}
+            {
+                s.resource.account_name
+                for s in accounts.values()
+                if str(s.resource.body.get("kind", "")).casefold() not in OPENAI_KINDS
+            }
         )
         if skipped:
-            warnings.append(f"{len(skipped)} Cognitive Services account(s) of other kinds not judged: {', '.join(skipped[:5])}")
+            warnings.append(
+                f"{len(skipped)} Cognitive Services account(s) of other kinds not judged: {', '.join(skipped[:5])}"
+            )
 
         def count(metric: str, item: _Seen, ok: bool, detail: str) -> None:
             tallies[(metric, item.source.file)].add(ok, detail)
@@ -136,21 +142,37 @@ class AzureOpenAiCollector:
             host = self._host(item.resource, account)
             name = f"{item.resource.account_name}/{item.resource.name}"
             arm = str(item.resource.body.get("id"))
-            sightings.add(("model", f"azure-openai:{host}/deployments/{item.resource.name}", (arm,)), item.source.file, item.when)
+            sightings.add(
+                ("model", f"azure-openai:{host}/deployments/{item.resource.name}", (arm,)), item.source.file, item.when
+            )
             policy = resolve(item.resource.properties.get("raiPolicyName"), policies[item.resource.account])
             gaps = harm_filter_gaps(policy)
             count(GUARDRAILS, item, not gaps, f"{name} ({policy.name}): {'; '.join(gaps)}")
-            count(PROMPT_ATTACK, item, prompt_attack_blocked(policy), f"{name} ({policy.name}): no blocking jailbreak filter")
+            count(
+                PROMPT_ATTACK,
+                item,
+                prompt_attack_blocked(policy),
+                f"{name} ({policy.name}): no blocking jailbreak filter",
+            )
             if policy.known and prompt_attack_blocked(policy) and not indirect_attack_blocked(policy):
                 warnings.append(f"{name}: prompt shield for documents (indirect attack filter) is off in {policy.name}")
             sku = (item.resource.body.get("sku") or {}).get("name") or "no SKU"
-            count(REDUNDANCY, item, multi_region(item.resource.body), f"{name}: {sku} deployment is served from one region")
+            count(
+                REDUNDANCY,
+                item,
+                multi_region(item.resource.body),
+                f"{name}: {sku} deployment is served from one region",
+            )
         for account_key, item in sorted(accounts.items()):
             body = item.resource.body
             if str(body.get("kind", "")).casefold() not in OPENAI_KINDS:
                 continue
             name = item.resource.account_name
-            sightings.add(("endpoint", f"{self._host(item.resource, item)}.openai.azure.com", (str(body.get("id")),)), item.source.file, item.when)
+            sightings.add(
+                ("endpoint", f"{self._host(item.resource, item)}.openai.azure.com", (str(body.get("id")),)),
+                item.source.file,
+                item.when,
+            )
             count(IDENTITY, item, not keys_enabled(body), f"{name}: API keys enabled (disableLocalAuth is not true)")
             gaps = network_gaps(body)
             endpoints = private_endpoints(body)
@@ -159,7 +181,9 @@ class AzureOpenAiCollector:
                 problems = logging_gaps(diagnostics.get(account_key, []))
                 count(LOGGING, item, not problems, f"{name}: {'; '.join(problems)}")
         if accounts and not by_kind["diagnostic_setting"]:
-            warnings.append("no diagnostic settings read (az monitor diagnostic-settings list), so logging was not checked")
+            warnings.append(
+                "no diagnostic settings read (az monitor diagnostic-settings list), so logging was not checked"
+            )
         out = []
         for (metric, file), tally in sorted(tallies.items()):
             if tally.total:

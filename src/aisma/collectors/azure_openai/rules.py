@@ -122,7 +122,11 @@ def logging_gaps(settings: Sequence[Mapping[str, Any]]) -> list[str]:
     missing = [c for c in LOG_NEEDED if c not in covered]
     if not settings:
         return ["no diagnostic setting"]
-    return [f"{', '.join('RequestResponse' if m == 'requestresponse' else 'Audit' for m in missing)} not logged"] if missing else []
+    return (
+        [f"{', '.join('RequestResponse' if m == 'requestresponse' else 'Audit' for m in missing)} not logged"]
+        if missing
+        else []
+    )
 
 
 def network_gaps(account: Mapping[str, Any]) -> list[str]:

@@ -83,6 +83,7 @@ METRIC_CHECKS: dict[str, tuple[str, ...]] = {
     **{neutral: METRIC_CHECKS_AWS[twin] for neutral, twin in NEUTRAL_TWINS.items()},
 }
 
+
 @lru_cache(maxsize=2048)  # bounded: a file may carry any number of made-up check ids
 def metrics_for(check_id: str) -> tuple[str, ...]:
     """The metrics a check feeds; empty for the hundreds of Prowler checks aisma does not measure."""
