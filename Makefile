@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck clean docs
+# Test workers (pytest-xdist): "auto" is one per CPU; TEST_WORKERS=0 runs in this process (a debugger, -x).
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS)
+
+.PHONY: demo test check lint typecheck clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +19,21 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/aisma demo demo-output
 
-test: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
+
+typecheck: $(STAMP)
 	$(BIN)/mypy
-	$(BIN)/pytest
+
+# Everything, slow tests included (CI runs this through .ci/run).
+test: lint typecheck
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+# The inner loop: lint, types and the tests not marked slow, in well under a minute.
+check: lint typecheck
+	$(BIN)/pytest $(PYTEST_PARALLEL) -q -m "not slow"
 
 docs: $(STAMP)
 	$(BIN)/aisma-docs docs

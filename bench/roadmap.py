@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from aisma.assessment import assess
 from aisma.cli.assess_cmd import parse_at
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.inventory.schema import Inventory
-from aisma.roadmap.run import workspace_inputs
-from aisma.scoring.engine import assess, score
+from aisma.scoring.engine import score
 from aisma.scoring.inputs import AssessmentInput
+from aisma.workspace.roadmap import workspace_inputs
 
 
 def fastest(func: Callable[[AssessmentInput], object], inputs: AssessmentInput, repeat: int) -> float:

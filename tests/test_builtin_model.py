@@ -6,11 +6,11 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+from aisma.collectors.producers import metric_statuses
 from aisma.maturity.catalogs import metric_catalog, reference_catalogs
 from aisma.maturity.coverage import coverage
 from aisma.maturity.docs import model_reference
 from aisma.maturity.loader import available_models, resolve_model
-from aisma.maturity.producers import metric_statuses
 from aisma.maturity.schema import MaturityModel
 
 ROOT = Path(__file__).parent.parent

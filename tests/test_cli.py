@@ -125,6 +125,7 @@ def test_quickcheck_scripted(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "expected 5 comma-separated yes/no values, got 2" in err
 
 
+@pytest.mark.slow
 def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     """The installed entry point, run as a user would, on a broken YAML file."""
     bad = tmp_path / "m.yaml"
@@ -138,6 +139,7 @@ def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     assert proc.stderr.startswith(f"aisma: error: {bad}:2: invalid YAML")
 
 
+@pytest.mark.slow
 def test_quickcheck_interactive() -> None:
     exe = Path(sys.executable).parent / "aisma"
     proc = subprocess.run([str(exe), "quickcheck"], input="y\ny\nn\ny\ny\n", capture_output=True, text=True)

@@ -199,7 +199,7 @@ def test_collect_with_workspace_names_files_relative_to_it(tmp_path: Path, capsy
 
 def test_assets_a_collector_reports_count_as_discovered(tmp_path: Path) -> None:
     """CollectionResult.observed feeds the shadow-AI list and the discovery metrics like discovery does."""
-    from aisma.scoring.engine import assess
+    from aisma.assessment import assess
     from aisma.scoring.inputs import ObservedAsset
     from aisma.workspace.loader import assessment_input, open_workspace
 

@@ -13,9 +13,9 @@ from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
 from aisma.errors import InputError
 from aisma.examples import DEMO_ASSESSED_AT, write_example
-from aisma.maturity.crosswalk import INVERSE, carry_word, load_crosswalk
 from aisma.maturity.loader import load_model_file, resolve_model
 from aisma.scoring.inputs import ANSWER_VALUES
+from aisma.workspace.crosswalk import INVERSE, carry_word, load_crosswalk
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_workspace
 

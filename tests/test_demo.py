@@ -17,6 +17,8 @@ from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.reports import render
 from aisma.workspace.run import assess_workspace
 
+pytestmark = pytest.mark.slow  # the whole bank example, assessed and rendered
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -61,8 +63,8 @@ def test_demo_is_not_uniform(demo_dir: Path) -> None:
 def test_demo_command_writes_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "demo"
     assert run(["demo", str(target)]) == 0
-    out = capsys.readouterr().out
-    assert "report.html" in out and "Overall: level" in out
+    flat = "".join(capsys.readouterr().out.split())  # the summary table wraps long paths at any width
+    assert "report.html" in flat and "Overall:level" in flat
     html = (target / "report.html").read_text()
     assert html.count("<svg") >= 3
     # Self-contained: no script and no external asset.

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from aisma.assessment import assess
 from aisma.cli.main import run
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
@@ -19,7 +20,6 @@ from aisma.formats.otlp import read_spans
 from aisma.inventory.discovery import discovery_measurements
 from aisma.inventory.schema import Inventory
 from aisma.reports import render
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import ObservedAsset, Source
 from aisma.workspace.loader import assessment_input, open_workspace
 
@@ -201,6 +201,7 @@ def test_otlp_reader_accepts_resource_after_spans(tmp_path: Path) -> None:
     assert [s.text("service.name") for s in read_spans(path)] == ["late-resource"]
 
 
+@pytest.mark.slow
 def test_otlp_reader_streams_in_constant_memory(tmp_path: Path) -> None:
     span = otlp_span("chat m", datetime(2026, 11, 2, tzinfo=UTC), {"gen_ai.request.model": "m", "pad": "x" * 200})
     path = tmp_path / "big.json"

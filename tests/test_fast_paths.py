@@ -133,7 +133,9 @@ def write_rows(path: Path, rows: list[Any], layout: str) -> Path:
     return path
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(finding_rows, max_size=12), layouts, st.sampled_from([64, 512, 1 << 20]))
 def test_generated_findings_read_the_same_both_ways(tmp_path: Path, rows: list[Any], layout: str, size: int) -> None:
     path = write_rows(tmp_path / "findings.json", rows, layout)
@@ -141,7 +143,9 @@ def test_generated_findings_read_the_same_both_ways(tmp_path: Path, rows: list[A
         assert fast_findings(path) == reference_findings(path)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(finding_rows, min_size=1, max_size=6), layouts, st.integers(0, 400), st.sampled_from([64, 1 << 20]))
 def test_truncated_and_damaged_findings_fail_or_agree(
     tmp_path: Path, rows: list[Any], layout: str, cut: int, size: int
@@ -271,7 +275,9 @@ def document(items: list[Any]) -> dict[str, Any]:
     return {"resourceSpans": out}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(st.lists(resource_spans, max_size=2), min_size=1, max_size=4), st.booleans(), st.booleans())
 def test_generated_traces_group_the_same_both_ways(
     tmp_path: Path, documents: list[Any], one_document: bool, pretty: bool

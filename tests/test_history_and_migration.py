@@ -12,8 +12,8 @@ from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
 from aisma.maturity.loader import load_model_file
 from aisma.roadmap.diff import diff_results
-from aisma.roadmap.history import find_snapshot, load_result, trend
-from aisma.roadmap.migrate import compare_models
+from aisma.workspace.history import find_snapshot, load_result, trend
+from aisma.workspace.migrate import compare_models
 from aisma.workspace.run import assess_workspace
 
 

@@ -19,6 +19,8 @@ from aisma.scoring.results import AssessmentResult
 from aisma.workspace.run import assess_workspace
 from prerequisites import missing
 
+pytestmark = pytest.mark.slow  # WeasyPrint renders whole reports
+
 
 def _weasyprint_or_skip() -> None:
     try:

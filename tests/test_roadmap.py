@@ -20,9 +20,9 @@ from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.inventory.schema import AISystem
 from aisma.maturity.loader import resolve_model
 from aisma.roadmap.render import CSV_COLUMNS, render_roadmap_markdown
-from aisma.roadmap.run import roadmap_for
-from aisma.roadmap.targets import resolve_targets
 from aisma.scoring.inputs import Targets
+from aisma.scoring.targets import resolve_targets
+from aisma.workspace.roadmap import roadmap_for
 from aisma.workspace.run import assess_workspace
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -206,9 +206,10 @@ def test_chained_gates_order_every_prerequisite(tmp_path: Path) -> None:
     """INV below 2 caps DAT at 1 and DAT below 2 caps APP at 1: APP-2.x waits for INV's and DAT's items."""
     import yaml
 
+    from aisma.assessment import assess
     from aisma.maturity.loader import load_model_file
     from aisma.roadmap.whatif import roadmap_ids, what_if
-    from aisma.scoring.engine import assess, score
+    from aisma.scoring.engine import score
     from aisma.scoring.inputs import Answer, AssessmentInput
 
     raw = yaml.safe_load((Path(__file__).parent / "data" / "mini" / "model.yaml").read_text())

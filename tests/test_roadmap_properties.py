@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aisma.assessment import assess
 from aisma.inventory.schema import AISystem, AutonomyAnswers, Inventory
 from aisma.maturity.loader import load_model_file, resolve_model
 from aisma.maturity.schema import MaturityModel
@@ -24,11 +26,13 @@ from aisma.roadmap.gaps import find_gaps, objective_states
 from aisma.roadmap.ordering import order_gaps
 from aisma.roadmap.phases import TRANSITION_MONTHS
 from aisma.roadmap.plan import plan_roadmap
-from aisma.roadmap.targets import PRESETS
 from aisma.roadmap.whatif import roadmap_ids, what_if
-from aisma.scoring.engine import assess, score
+from aisma.scoring.engine import score
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Measurement, Source, Targets
 from aisma.scoring.results import AssessmentResult
+from aisma.scoring.targets import PRESETS
+
+pytestmark = pytest.mark.slow  # hundreds of generated assessments, each planned
 
 AT = datetime(2026, 11, 16, tzinfo=UTC)
 WORDS = ("unknown", "not", "partially", "largely", "fully")

@@ -12,16 +12,19 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aisma.assessment import assess
 from aisma.inventory.schema import AISystem, AutonomyAnswers, Inventory
 from aisma.maturity.loader import load_model_file, resolve_model
 from aisma.maturity.schema import MaturityModel
 from aisma.reports import render
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Measurement, Source, Targets
 from aisma.scoring.results import AssessmentResult
+
+pytestmark = pytest.mark.slow  # hundreds of generated assessments
 
 AT = datetime(2026, 11, 16, tzinfo=UTC)
 ORDER = ("unknown", "not", "partially", "largely", "fully")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from aisma.assessment import assess
 from aisma.errors import AismaError
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import Answer, Measurement, Source
 from aisma.workspace.loader import assessment_input, open_workspace
 from aisma.workspace.run import assess_workspace

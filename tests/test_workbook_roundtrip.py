@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from aisma.reports.registry import ReportContext, render
 from aisma.workbook.merge import import_workbook
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_opened
+
+pytestmark = pytest.mark.slow  # each example exports, edits and imports a real workbook
 
 DATA = Path(__file__).parent / "data" / "mini"
 OBJECTIVES = ("DAT-1.1", "DAT-2.1", "DAT-3.1", "APP-1.1", "APP-2.1", "APP-3.1", "AGT-1.1")
@@ -73,7 +76,7 @@ def _export(ws_dir: Path, out: Path) -> None:
     max_examples=20,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.dictionaries(st.sampled_from(OBJECTIVES), answer, min_size=1, max_size=4))
 def test_typed_answers_come_back_as_typed(tmp_path: Path, typed: dict[str, dict[str, object]]) -> None:

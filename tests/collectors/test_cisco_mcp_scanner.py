@@ -199,6 +199,7 @@ def test_another_tools_file_is_one_line(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------- streaming
+@pytest.mark.slow
 def test_results_stream_in_flat_memory(tmp_path: Path) -> None:
     """Four times the results over the same 500 servers cost no more memory."""
     n, servers = 8000, 500  # over 1 MiB, the block the file's sha256 is read in

@@ -398,6 +398,7 @@ def test_truncated_empty_and_other_tools_files(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------- streaming
+@pytest.mark.slow
 def test_two_hundred_thousand_components_in_flat_memory(tmp_path: Path) -> None:
     count = 200_000
     library = json.dumps({"type": "library", "name": "lib"})

@@ -370,6 +370,7 @@ def test_another_tools_file_is_one_line(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------- streaming
+@pytest.mark.slow
 def test_two_hundred_thousand_entries_stream_in_flat_memory(tmp_path: Path) -> None:
     count = 200_000
     path = tmp_path / "big.report.jsonl"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a Python process per hostile file, with its memory measured
+
 PEAK_LIMIT_MB = 300
 ADDRESS_SPACE = 3 << 30  # the child's safety net: a runaway reader fails instead of swapping
 

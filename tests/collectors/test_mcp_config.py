@@ -589,6 +589,7 @@ def write_fleet_export(path: Path, count: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_servers_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Four times the servers cost no more memory than discovery's record of each server: a file beyond
     what is read whole (the limit is shrunk so that small files are such files) is streamed one server

@@ -342,6 +342,7 @@ def write_fleet(path: Path, configs: int, per_config: int = 10, pool: int = 40) 
     return path
 
 
+@pytest.mark.slow
 def test_server_results_stream_in_flat_memory(tmp_path: Path) -> None:
     """Four times the machines: the server results (ten per machine, 40 names) cost nothing more; what
     grows is the one small record kept per client configuration for the toxic-flow ratio."""

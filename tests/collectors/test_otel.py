@@ -494,6 +494,7 @@ def write_spans(path: Path, count: int, one_document: bool) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("one_document", [False, True], ids=["json-lines", "one-document"])
 def test_spans_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_document: bool) -> None:
     """Four times the spans cost no more memory, in JSON Lines (decoded a line at a time) and in one

@@ -71,6 +71,7 @@ LOGS = {
 }
 
 
+@pytest.mark.slow
 def test_parallel_equals_serial_on_the_fixtures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     generated = write_jsonl(tmp_path / "generated.jsonl", documents() * 4 + [LOGS] + documents())
     bank = bank_lines(tmp_path / "bank.jsonl")

@@ -360,6 +360,7 @@ def test_other_tools_files_are_one_line(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------- streaming
+@pytest.mark.slow
 def test_two_hundred_thousand_results_stream_in_flat_memory(tmp_path: Path) -> None:
     count = 200_000
     plugins = ["indirect-prompt-injection", "sql-injection", "harmful:hate", "cross-session-leak"]

@@ -507,6 +507,7 @@ def peak_bytes(path: Path) -> tuple[int, CollectionResult]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pretty", [True, False], ids=["prowler-layout", "compact"])
 def test_findings_stream_in_flat_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pretty: bool) -> None:
     """Four times the findings cost no more memory; four times the resources cost a few hundred bytes per

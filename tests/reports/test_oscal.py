@@ -162,6 +162,7 @@ def test_plan_is_embedded_and_imported(documents: tuple[dict[str, Any], dict[str
     assert document["metadata"]["last-modified"] == plan["assessment-plan"]["metadata"]["last-modified"]
 
 
+@pytest.mark.slow
 def test_cli_writes_results_and_plan(demo: tuple[Path, AssessmentResult], tmp_path: Path) -> None:
     directory = demo[0]
     out, plan_out = tmp_path / "results.json", tmp_path / "plan.json"

@@ -4,6 +4,10 @@
 127.0.0.1:5432 for the test and dropped after). Both are copies of a template migrated once per test
 session, so each test starts from a freshly migrated, empty database in milliseconds. Without a
 reachable PostgreSQL the postgresql cases skip locally and ERROR under CI=true.
+
+Parallel workers (pytest-xdist) each have their own session: their own template and their own
+databases, named ``aisma_t_<worker>_<random>`` so that no two workers (nor two test runs sharing the
+server) ever meet, and a leftover from a killed run says which worker made it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from .factories import PASSWORD, OrgWithMembers
 
 POSTGRES_ADMIN_URL = os.environ.get("AISMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest-xdist
 
 
 class PostgresServer:
@@ -43,7 +48,7 @@ class PostgresServer:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
     def create(self, template: str | None = None) -> str:
-        name = f"aisma_t_{uuid.uuid4().hex}"
+        name = f"aisma_t_{WORKER}_{uuid.uuid4().hex}"
         suffix = f" TEMPLATE {template}" if template else ""
         with self.engine.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"{suffix}'))

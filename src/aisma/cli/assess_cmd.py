@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from aisma import assessment
 from aisma.cli.summary import print_summary
 from aisma.errors import AismaError
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.fileio import write_atomic
 from aisma.reports import registry, render
-from aisma.roadmap.history import save_snapshot
-from aisma.scoring import engine
+from aisma.workspace.history import save_snapshot
 from aisma.workspace.init import init_workspace
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_workspace, collected_inputs
@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
             raise AismaError(f"--format {format} writes a binary file; give --out FILE (e.g. report{reporter.suffix})")
         workspace = open_workspace(directory)
         inputs, collected = collected_inputs(workspace, parse_at(at))
-        result = engine.assess(inputs)
+        result = assessment.assess(inputs)
         if save:
             saved, new = save_snapshot(directory, result, inputs)
             typer.echo(f"{'Saved' if new else 'Already saved'} {saved}", err=True)

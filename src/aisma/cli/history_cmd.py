@@ -11,9 +11,9 @@ import typer
 
 from aisma.errors import AismaError
 from aisma.fileio import write_atomic
+from aisma.reports.trend import render_history_csv, render_history_markdown, trend_svg
 from aisma.roadmap.diff import diff_results, render_diff_json, render_diff_markdown
-from aisma.roadmap.history import find_snapshot, load_result, trend
-from aisma.roadmap.trend import render_history_csv, render_history_markdown, trend_svg
+from aisma.workspace.history import find_snapshot, load_result, trend
 
 
 class HistoryFormat(StrEnum):

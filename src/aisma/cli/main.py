@@ -28,6 +28,7 @@ from aisma.cli import (
     server_cmd,
     workbook_cmd,
 )
+from aisma.cli.extras import missing_extra
 from aisma.errors import AismaError
 
 EXIT_INPUT = 1
@@ -79,16 +80,25 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aisma: interrupted", file=sys.stderr)
         return _exit(130, argv)
+    except ModuleNotFoundError as exc:
+        if (needs := missing_extra(exc)) is None:
+            return _internal(exc, argv)
+        print(f"aisma: error: {needs}", file=sys.stderr)
+        return _exit(EXIT_INPUT, argv)
     except Exception as exc:
-        if os.environ.get("AISMA_DEBUG"):
-            raise
-        print(
-            f"aisma: internal error: {type(exc).__name__}: {exc} "
-            "(set AISMA_DEBUG=1 for the traceback; please report it)",
-            file=sys.stderr,
-        )
-        return _exit(EXIT_INTERNAL, argv)
+        return _internal(exc, argv)
     return 0
+
+
+def _internal(exc: Exception, argv: list[str] | None) -> int:
+    """A bug: one line (the traceback only with AISMA_DEBUG), exit code 70."""
+    if os.environ.get("AISMA_DEBUG"):
+        raise exc
+    print(
+        f"aisma: internal error: {type(exc).__name__}: {exc} (set AISMA_DEBUG=1 for the traceback; please report it)",
+        file=sys.stderr,
+    )
+    return _exit(EXIT_INTERNAL, argv)
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aisma.collectors.producers import metric_statuses
 from aisma.maturity.loader import resolve_model
-from aisma.maturity.producers import metric_statuses
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from aisma.roadmap.migrate import migrate_workspace, render_migration
+from aisma.workspace.migrate import migrate_workspace, render_migration
 
 
 def register(model_app: typer.Typer) -> None:

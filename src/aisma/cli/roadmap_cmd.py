@@ -12,7 +12,7 @@ import typer
 from aisma.cli.assess_cmd import parse_at
 from aisma.fileio import write_atomic
 from aisma.roadmap.render import render_roadmap_csv, render_roadmap_markdown, render_whatif_csv
-from aisma.roadmap.run import roadmap_for
+from aisma.workspace.roadmap import roadmap_for
 
 
 class RoadmapFormat(StrEnum):

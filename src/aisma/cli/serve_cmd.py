@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Run the workspace's collectors here and push the measurements (with provenance) to a server."""
-        from aisma.web.client import push_workspace
+        from aisma.client.push import push_workspace
 
         if not token:
             raise AismaError("an API token is needed: --token or AISMA_TOKEN")

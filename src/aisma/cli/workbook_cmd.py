@@ -13,7 +13,7 @@ from aisma.workbook.merge import import_workbook
 
 
 def _import_to_server(workbook: Path, server: str, token: str, org: str | None, dry_run: bool) -> None:
-    from aisma.web.client import ApiClient
+    from aisma.client.push import ApiClient
 
     with ApiClient(server, token) as client:
         slug = org or client.token_organization()

@@ -19,8 +19,8 @@ from aisma.collectors.registry import installed
 from aisma.errors import AismaError
 from aisma.fileio import evidence_files
 from aisma.inventory.schema import Inventory
+from aisma.layout import EVIDENCE_DIR
 from aisma.scoring.inputs import Measurement, ObservedAsset
-from aisma.workspace.files import EVIDENCE_DIR
 
 # Keys under `collectors:` in aisma.yaml that configure something other than a collector.
 NON_COLLECTOR_SETTINGS = frozenset({"inventory"})

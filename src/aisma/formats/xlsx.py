@@ -1,7 +1,7 @@
 """Open an untrusted XLSX workbook to read rows from it, or refuse it with one clear line.
 
 The checks on the file itself (size, zip directory, zip bombs, encrypted parts, DTDs) are the
-workbook import's, in ``aisma.workbook.safety``, so every workbook aisma reads passes the same gate.
+workbook import's, in ``aisma.formats.xlsx_safety``, so every workbook aisma reads passes the same gate.
 openpyxl then parses through defusedxml, in read-only mode so memory stays bounded by a sheet's
 rows as they stream. Formulas are never evaluated: a cell holding ``=SUM(...)`` is read as that text.
 """
@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from aisma.errors import AismaError
-from aisma.workbook.safety import MAX_FILE_BYTES, checked_workbook_bytes, require_defusedxml
+from aisma.formats.xlsx_safety import MAX_FILE_BYTES, checked_workbook_bytes, require_defusedxml
 
 
 @dataclass(frozen=True)

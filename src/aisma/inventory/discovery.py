@@ -29,7 +29,7 @@ from aisma.formats.ocsf import Finding
 from aisma.formats.otlp import Span
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import asset_system, unregistered
-from aisma.scoring.inputs import Measurement, ObservedAsset, Source, ratio
+from aisma.records import Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
 OTEL_TOOL = "otel"

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
 from aisma.inventory.schema import Inventory
-from aisma.workspace.validate import validated
+from aisma.yamlfile import validated
 
 
 def _yaml() -> YAML:

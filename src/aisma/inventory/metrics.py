@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from aisma.inventory.schema import AISystem, Inventory
-from aisma.scoring.inputs import Measurement, Source, ratio
+from aisma.records import Measurement, Source, ratio
 
 Predicate = Callable[[AISystem], bool]
 HIGH_TIERS = ("HIGH", "CRITICAL")

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from aisma.errors import InputError
 from aisma.inventory.schema import AISystem, DataClass
 from aisma.maturity.schema import DeploymentType
-from aisma.scoring.inputs import Measurement, Source, ratio
-from aisma.workspace.validate import validated
+from aisma.records import Measurement, Source, ratio
+from aisma.yamlfile import validated
 
 # Reassessment interval per highest risk tier a provider serves (days).
 REASSESS_DAYS = {"CRITICAL": 183, "HIGH": 365, "MEDIUM": 730, "LOW": 1095, None: 1095}

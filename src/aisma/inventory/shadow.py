@@ -7,7 +7,7 @@ from typing import Any
 
 from aisma.inventory.matching import find_system
 from aisma.inventory.schema import AISystem
-from aisma.scoring.inputs import ObservedAsset
+from aisma.records import ObservedAsset
 
 
 def asset_system(systems: Sequence[AISystem], asset: ObservedAsset) -> AISystem | None:

@@ -1,4 +1,4 @@
-"""The assessment: a pure function from frozen inputs to a frozen result.
+"""Scoring: a pure function from frozen inputs to a frozen result (``aisma.assessment`` adds the roadmap).
 
 Nothing here reads files, clocks or settings; the same ``AssessmentInput`` always gives the same
 result, which is what makes history exact and golden tests possible.
@@ -12,21 +12,15 @@ from collections.abc import Callable, Sequence
 from aisma.errors import AismaError
 from aisma.inventory.shadow import unregistered
 from aisma.maturity.schema import MaturityModel
-from aisma.roadmap.plan import with_roadmap
-from aisma.roadmap.targets import ResolvedTargets, resolve_targets
 from aisma.scoring.gating import gate_deployments
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
 from aisma.scoring.levels import apply_gates, capped, raw_score
 from aisma.scoring.objectives import applies, score_objective
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult, Rollup
+from aisma.scoring.targets import ResolvedTargets, resolve_targets
 from aisma.scoring.views import framework_views, track_views
 
 ExtraSection = Callable[[AssessmentInput, tuple[CategoryResult, ...]], tuple[str, object]]
-
-
-def assess(inputs: AssessmentInput) -> AssessmentResult:
-    """Score the inputs, then plan the roadmap from today to the targets (with what-if projections)."""
-    return with_roadmap(inputs, score(inputs), score_levels)
 
 
 def score_levels(inputs: AssessmentInput) -> AssessmentResult:

@@ -224,7 +224,7 @@ class AssessmentResult:
     levels: tuple[tuple[int, str], ...] = ()
     unregistered_ai: tuple[dict[str, Any], ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()
-    # Where each category's target came from (preset, override, inventory); see aisma.roadmap.targets.
+    # Where each category's target came from (preset, override, inventory); see aisma.scoring.targets.
     targets: dict[str, Any] | None = None
 
     def category(self, category_id: str) -> CategoryResult:

@@ -23,11 +23,11 @@ from ruamel.yaml.tokens import CommentToken
 
 from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
+from aisma.layout import ANSWERS_FILE
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer
 from aisma.workbook.reader import WorkbookAnswer, read_answers
 from aisma.workspace.answers import parse_answers
-from aisma.workspace.files import ANSWERS_FILE
 from aisma.workspace.loader import open_workspace
 from aisma.yamlfile import load_yaml_text
 

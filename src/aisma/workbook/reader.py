@@ -17,10 +17,10 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from aisma.errors import AismaError
+from aisma.formats.xlsx_safety import MAX_FILE_BYTES, check_archive, read_limited, require_defusedxml
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import ANSWER_WORDS
 from aisma.workbook import layout
-from aisma.workbook.safety import MAX_FILE_BYTES, check_archive, read_limited, require_defusedxml
 
 WORDS = ", ".join(ANSWER_WORDS)
 ENTITY_ERRORS = ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class TargetsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # A named target profile (aisma.roadmap.targets.PRESETS); the keys below override it.
+    # A named target profile (aisma.scoring.targets.PRESETS); the keys below override it.
     preset: str | None = None
     # Raise targets to what the inventory's deployment classes need to run safely.
     from_inventory: bool = False
@@ -26,7 +26,7 @@ class TargetsConfig(BaseModel):
 
 
 class CrosswalkUse(BaseModel):
-    """Carry answers given against another model into this one (see aisma.maturity.crosswalk)."""
+    """Carry answers given against another model into this one (see aisma.workspace.crosswalk)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

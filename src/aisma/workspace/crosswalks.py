@@ -2,7 +2,7 @@
 
 Each entry names a crosswalk file and the answers file given against the other model; the carried
 answers fill only objectives this workspace's own answers.yaml leaves open. The rules of what carries
-are in ``aisma.maturity.crosswalk``. Carried answers are not carried again (no chains).
+are in ``aisma.workspace.crosswalk``. Carried answers are not carried again (no chains).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from aisma.errors import InputError
-from aisma.maturity.crosswalk import Carried, answer_rank, carry_answers, load_crosswalk
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.config import WorkspaceConfig
+from aisma.workspace.crosswalk import Carried, answer_rank, carry_answers, load_crosswalk
 from aisma.yamlfile import load_yaml
 
 

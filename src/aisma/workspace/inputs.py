@@ -14,10 +14,10 @@ from aisma.inventory.discovery import discovery_measurements
 from aisma.inventory.metrics import inventory_measurements
 from aisma.inventory.providers import InventorySettings, data_use_measurements, provider_measurements
 from aisma.inventory.schema import Inventory
+from aisma.layout import EVIDENCE_DIR
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement, ObservedAsset, Source, Targets
 from aisma.workspace.config import TargetsConfig
-from aisma.workspace.files import EVIDENCE_DIR
 
 
 def freeze_inputs(

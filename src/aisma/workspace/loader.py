@@ -16,16 +16,15 @@ from aisma.errors import AismaError, InputError
 from aisma.fileio import sha256_of
 from aisma.inventory.providers import InventorySettings, parse_settings
 from aisma.inventory.schema import Inventory
+from aisma.layout import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.maturity.loader import UnknownModelError, resolve_model
 from aisma.maturity.schema import MaturityModel
-from aisma.roadmap.targets import PRESETS
 from aisma.scoring.inputs import Answer, AssessmentInput, ObservedAsset, Source
+from aisma.scoring.targets import PRESETS
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.config import WorkspaceConfig
-from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.workspace.inputs import freeze_inputs
-from aisma.workspace.validate import validated
-from aisma.yamlfile import LineDict, load_yaml
+from aisma.yamlfile import LineDict, load_yaml, validated
 
 __all__ = [
     "ANSWERS_FILE",

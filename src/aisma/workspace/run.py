@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from aisma.assessment import assess
 from aisma.collectors.base import CollectionResult
 from aisma.collectors.run import collect_workspace
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import AssessmentInput
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace.loader import Workspace, assessment_input, open_workspace

@@ -87,27 +87,31 @@ def json_of(response: Any) -> Any:
 
 @pytest.fixture
 def live_server(app: FastAPI) -> Iterator[str]:
-    """The app under a real uvicorn on a free loopback port, in a thread; yields its base URL."""
+    """The app under a real uvicorn on a free loopback port, in a thread; yields its base URL.
+
+    The test binds the port and hands uvicorn the socket, so a parallel worker can never take it.
+    """
     import socket
     import threading
     import time
 
     import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 300  # generous: only a broken server waits this long
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
-    thread.join(timeout=20)
+    thread.join(timeout=120)
+    listening.close()
 
 
 def assessed(client: TestClient, org: str, headers: dict[str, str] | None = None, body: Any = None) -> int:

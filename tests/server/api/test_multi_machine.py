@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # two servers and two workers in processes of their own
+
 PATIENCE = 600  # seconds: generous, only a broken server ends a wait this way
 ADMIN = ("root@example.org", "a long enough admin password")
 BUCKET = "aisma-evidence"

@@ -56,6 +56,7 @@ def test_push_sends_every_measurement_with_provenance(
         assert provenance["sha256"] == sha256_of(source)
 
 
+@pytest.mark.slow
 def test_push_sends_entity_ids_and_replaces_its_observed_assets(
     live_server: str, example_workspace: Path, org_a: OrgWithMembers, token_for, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,6 +85,7 @@ def test_push_sends_entity_ids_and_replaces_its_observed_assets(
     assert all(m["numerator"] == len(m["covered"]) for m in with_ids)
 
 
+@pytest.mark.slow
 def test_push_can_upload_the_evidence_it_measured(
     live_server: str, example_workspace: Path, org_a: OrgWithMembers, token_for, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -137,6 +139,7 @@ def test_prepare_migrates_and_creates_the_admin_once(tmp_path: Path, empty_datab
     assert not any("created" in line for line in again)
 
 
+@pytest.mark.slow
 def test_serve_starts_a_working_server(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -157,10 +160,10 @@ def test_serve_starts_a_working_server(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 600  # generous: two workers start slowly on a loaded machine
         while True:
             try:
-                page = httpx.get(f"{base}/login", timeout=2)
+                page = httpx.get(f"{base}/login", timeout=30)
                 break
             except httpx.TransportError:
                 assert process.poll() is None, process.stdout.read() if process.stdout else ""
@@ -184,7 +187,7 @@ def test_serve_starts_a_working_server(tmp_path: Path) -> None:
                 assert browser.get("/api/v1/me").status_code == 200
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=60)
+        output, _ = process.communicate(timeout=300)
     # Two workers started once each: none was killed by the supervisor's start-up health check and restarted.
     assert output.count("Started server process") == 2, output
     assert "died" not in output and "Child process" not in output, output

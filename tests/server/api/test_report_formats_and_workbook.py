@@ -97,6 +97,7 @@ def upload(client: TestClient, auth: dict[str, str], slug: str, data: bytes, dry
     )
 
 
+@pytest.mark.slow
 def test_every_registered_format_downloads(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
     auth = token_for(org_a)
     run = seed(client, auth, org_a.slug)
@@ -159,6 +160,7 @@ def audit_rows(client: TestClient, auth: dict[str, str], slug: str) -> list[dict
     return [r for r in rows if r["action"] == "answer.save"]
 
 
+@pytest.mark.slow
 def test_workbook_round_trip_changes_exactly_the_edited_answers(
     client: TestClient, org_a: OrgWithMembers, token_for
 ) -> None:
@@ -196,6 +198,7 @@ def test_workbook_round_trip_changes_exactly_the_edited_answers(
     assert ok(upload(client, assessor, org_a.slug, changed)).json()["changes"] == [], "a second import is a no-op"
 
 
+@pytest.mark.slow
 def test_refused_workbooks(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
     owner = token_for(org_a)
     run = seed(client, owner, org_a.slug)
@@ -240,6 +243,7 @@ def test_refused_workbooks(client: TestClient, org_a: OrgWithMembers, token_for)
     assert ok(client.get(f"{API}/{org_a.slug}/answers", headers=owner)).json() == before
 
 
+@pytest.mark.slow
 def test_contributor_imports_only_what_it_may_answer(
     client: TestClient, org_a: OrgWithMembers, token_for, database: Database
 ) -> None:
@@ -268,6 +272,7 @@ def test_contributor_imports_only_what_it_may_answer(
     assert saved["answer"] == "fully" and saved["answered_by"] == org_a.emails[Role.CONTRIBUTOR]
 
 
+@pytest.mark.slow
 def test_cli_imports_into_a_server(
     live_server: str,
     client: TestClient,

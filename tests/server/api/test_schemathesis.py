@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
@@ -23,6 +24,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 
 from ..factories import OrgWithMembers
+
+pytestmark = pytest.mark.slow  # generated requests for every API operation
 
 EXAMPLES_PER_OPERATION = 10
 

@@ -25,6 +25,8 @@ from aisma.store.repositories import jobs as jobs_repo
 from .. import job_fixtures
 from ..factories import OrgWithMembers
 
+pytestmark = pytest.mark.slow  # aisma worker processes, killed and restarted
+
 TESTS = Path(__file__).parent.parent.parent
 PATIENCE = 600  # seconds: generous, only a broken queue ends a wait this way
 

@@ -197,7 +197,11 @@ def test_versions_count_exactly_the_accepted_writes(database: Database, org_a: O
     with database.transaction() as s:
         answers.save_answer(s, assessor, ORG_WIDE, "not")
 
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(st.lists(st.integers(min_value=-1, max_value=2), min_size=1, max_size=8))
     def run(offsets: list[int]) -> None:
         with database.transaction(readonly=True) as s:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from aisma.client import wire
 from aisma.scoring.inputs import Source, entity_ratio
 from aisma.server.auth import Role
 from aisma.server.errors import Forbidden, Invalid
@@ -26,7 +27,7 @@ SYSTEMS = ("bot-a", "bot-b", "bot-c", "bot-d")
 
 def _share(tool: str, covered: tuple[str, ...]) -> dict[str, Any]:
     source = Source(tool=tool, file=f"evidence/{tool}/run.json")
-    return measurements.measurement_to_dict(entity_ratio(METRIC, covered, SYSTEMS, AT, source))
+    return wire.measurement_to_dict(entity_ratio(METRIC, covered, SYSTEMS, AT, source))
 
 
 def _asset(identifier: str, **overrides: Any) -> dict[str, Any]:

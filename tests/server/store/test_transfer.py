@@ -54,6 +54,7 @@ def _inventory_sha(data: dict[str, object]) -> str:
     raise AssertionError("no inventory measurement")
 
 
+@pytest.mark.slow
 def test_round_trip_is_lossless(database: Database, bank: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     with database.transaction() as s:

@@ -4,6 +4,10 @@
 runs uvicorn serving ``create_app`` in a subprocess on a random free port of 127.0.0.1. ``browser`` is Debian's chromium
 driven by Playwright; it is never downloaded. Without chromium or Playwright the tests skip locally
 and ERROR under CI=true.
+
+Safe under parallel workers: the test process binds the port itself and hands the listening socket to
+the server (no window in which another worker's server could take the port), and each worker
+launches its own chromium. Waits are generous (a loaded machine is slow, never wrong).
 """
 
 from __future__ import annotations
@@ -36,10 +40,16 @@ ADMIN_EMAIL = "owner@example.test"
 ADMIN_PASSWORD = "correct horse battery staple 42"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+PATIENCE_SECONDS = 300  # only a broken server or browser waits this long
+PATIENCE_MS = PATIENCE_SECONDS * 1000
+
+
+def listening_socket() -> socket.socket:
+    """A socket bound to a free loopback port and listening: the port is ours until it is closed."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 @dataclass(frozen=True)
@@ -51,10 +61,11 @@ class LiveServer:
 
 
 SERVE = """
-import sys, uvicorn
+import socket, sys, uvicorn
 from aisma.server.settings import ServerSettings
 from aisma.web.app import create_app
-uvicorn.run(create_app(ServerSettings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+listening = socket.socket(fileno=int(sys.argv[1]))
+uvicorn.Server(uvicorn.Config(create_app(ServerSettings()), log_level="warning")).run(sockets=[listening])
 """
 
 
@@ -78,31 +89,36 @@ def prepare_database(data_dir: Path, database_url: str | None) -> None:
 def start_server(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """uvicorn serving ``create_app`` in a process of its own; returns it and its base URL once it answers."""
     prepare_database(data_dir, database_url)
-    port = free_port()
     env = {**os.environ, "AISMA_DATA_DIR": str(data_dir)}
     if database_url:
         env["AISMA_DATABASE_URL"] = database_url
     log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    with listening_socket() as sock:
+        fd = sock.fileno()
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(fd)], env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,)
+        )
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    deadline = time.monotonic() + PATIENCE_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}: {(data_dir / 'server.log').read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}/login", timeout=30) as response:
                 if response.status == 200:
                     return process, url
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"the server did not answer within 60 s: {(data_dir / 'server.log').read_text()}")
+    raise RuntimeError(
+        f"the server did not answer within {PATIENCE_SECONDS} s: {(data_dir / 'server.log').read_text()}"
+    )
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -135,7 +151,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PATIENCE_MS)
+    context.set_default_navigation_timeout(PATIENCE_MS)
     tab = context.new_page()
     yield tab
     context.close()

@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import LiveServer, sign_in
 
+pytestmark = pytest.mark.slow  # real chromium against a live server
+
 
 def _category_row(tab: Any, category: str) -> dict[str, str]:
     """The dashboard's row for one category: claimed and evidenced 'level (score)'."""

@@ -36,6 +36,7 @@ def assessed(database: Database, org: OrgWithMembers) -> int:
         return assessments.run_assessment(s, org.actors[Role.OWNER]).id
 
 
+@pytest.mark.slow
 def test_reports_page_links_every_format(client: TestClient, org_a: OrgWithMembers, database: Database) -> None:
     run = assessed(database, org_a)
     sign_in(client, org_a.emails[Role.VIEWER])

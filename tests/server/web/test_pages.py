@@ -176,6 +176,7 @@ def test_inventory_add_and_autonomy_wizard_without_script(client: TestClient, or
     assert again.status_code == 409 and "someone changed this system" in again.text
 
 
+@pytest.mark.slow
 def test_reports_download_in_every_format(client: TestClient, org_a: OrgWithMembers) -> None:
     csrf = sign_in(client, org_a.emails[Role.OWNER])
     started = client.post(f"/orgs/{org_a.slug}/assessments", data={"csrf_token": csrf}, follow_redirects=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 from aisma.errors import AismaError, InputError
 from aisma.inventory.edit import InventoryDocument
-from aisma.workspace.files import CONFIG_FILE, INVENTORY_FILE
+from aisma.layout import CONFIG_FILE, INVENTORY_FILE
 
 MB = 1024 * 1024
 

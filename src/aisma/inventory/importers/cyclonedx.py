@@ -41,7 +41,7 @@ from aisma.inventory.importers.common import (
     workspace_relative,
 )
 from aisma.inventory.matching import find_system
-from aisma.workspace.files import EVIDENCE_DIR
+from aisma.layout import EVIDENCE_DIR
 
 MAX_BOM_BYTES = 50 * MB
 SUPPORTED_SPEC_VERSIONS = ("1.4", "1.5", "1.6", "1.7")  # 1.4 has no model cards: its BOMs list no models

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aisma.scoring.engine import assess
+from aisma.assessment import assess
 from aisma.server import jobs
 from aisma.server.jobs import JobContext
 from aisma.web.features.assessments import service as assessments

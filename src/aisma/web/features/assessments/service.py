@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from aisma.assessment import assess
 from aisma.errors import InputError
 from aisma.inventory.providers import parse_settings
-from aisma.scoring.engine import assess
+from aisma.layout import CONFIG_FILE, INVENTORY_FILE
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Source
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid, NotFound
@@ -38,7 +39,6 @@ from aisma.web.features.inventory.service import inventory_of
 from aisma.web.features.measurements.observed import current_observed
 from aisma.web.features.measurements.service import current_measurements
 from aisma.workspace.config import TargetsConfig
-from aisma.workspace.files import CONFIG_FILE, INVENTORY_FILE
 from aisma.workspace.inputs import freeze_inputs
 
 

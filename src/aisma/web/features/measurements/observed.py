@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from aisma.client.wire import MAX_ASSETS
 from aisma.scoring.inputs import ObservedAsset
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid
@@ -25,22 +26,8 @@ from aisma.web.features.measurements.schemas import ObservedAssetIn, ObservedAss
 from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 from aisma.yamlfile import dotted, first_error, plain_message
 
-MAX_ASSETS = 10_000  # per source and push
 MAX_SEEN_WITH = 50
 IMPORT_SOURCE = "import"
-
-
-def asset_to_dict(asset: ObservedAsset) -> dict[str, Any]:
-    """The push form of an observed asset (what ``aisma push`` sends)."""
-    return {
-        "kind": asset.kind,
-        "identifier": asset.identifier,
-        "tool": asset.tool,
-        "file": asset.file,
-        "count": asset.count,
-        "seen_with": list(asset.seen_with),
-        "last_seen": asset.last_seen.isoformat() if asset.last_seen else None,
-    }
 
 
 def replace_observed(

@@ -23,26 +23,6 @@ from aisma.yamlfile import dotted, first_error, plain_message
 MAX_PER_PUSH = 10_000
 
 
-def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
-    """The push form of a collector's measurement (what ``aisma push`` sends)."""
-    return {
-        "metric": measurement.metric,
-        "observed_at": measurement.observed_at.isoformat(),
-        "numerator": measurement.numerator,
-        "denominator": measurement.denominator,
-        "value": measurement.value,
-        "provenance": {
-            "tool": measurement.source.tool,
-            "version": measurement.source.version,
-            "file": measurement.source.file,
-            "sha256": measurement.source.sha256,
-        },
-        "details": list(measurement.details),
-        "population": list(measurement.population) if measurement.population is not None else None,
-        "covered": list(measurement.covered) if measurement.covered is not None else None,
-    }
-
-
 def push(session: Session, actor: Actor, items: Iterable[MeasurementIn | Mapping[str, Any]]) -> int:
     """Validate (push form dicts; the API hands over validated ones) and store measurements; all or nothing."""
     actor.require(Permission.PUSH_MEASUREMENTS)

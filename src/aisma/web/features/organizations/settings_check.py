@@ -10,10 +10,10 @@ from pydantic import ValidationError
 
 from aisma.errors import InputError
 from aisma.inventory.providers import parse_settings
+from aisma.layout import CONFIG_FILE
 from aisma.server.errors import Invalid
 from aisma.server.models import model_by_id
 from aisma.workspace.config import WorkspaceConfig
-from aisma.workspace.files import CONFIG_FILE
 from aisma.yamlfile import dotted, first_error, plain_message
 
 

@@ -19,9 +19,11 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from aisma.client import wire
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import atomic_output, write_atomic
+from aisma.layout import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.server.auth import Actor, Role
 from aisma.server.errors import Conflict, Invalid
 from aisma.server.models import installed_model_ids, model_by_id
@@ -39,7 +41,6 @@ from aisma.web.features.inventory import service as inventory
 from aisma.web.features.measurements import observed
 from aisma.web.features.measurements import service as measurements
 from aisma.web.features.organizations import service as accounts
-from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE, EVIDENCE_DIR, INVENTORY_FILE
 from aisma.workspace.loader import open_workspace
 from aisma.yamlfile import load_yaml
 
@@ -166,11 +167,11 @@ def import_workspace(
     unreadable: tuple[str, ...] = ()
     if collect:
         collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, at or utcnow())
-        items = [measurements.measurement_to_dict(m) for m in collected.measurements]
+        items = [wire.measurement_to_dict(m) for m in collected.measurements]
         step = measurements.MAX_PER_PUSH
         for start in range(0, len(items), step):
             pushed += measurements.push(session, actor, items[start : start + step])
-        assets = [observed.asset_to_dict(a) for a in collected.observed]
+        assets = [wire.asset_to_dict(a) for a in collected.observed]
         seen = observed.replace_observed(session, actor, assets, observed.IMPORT_SOURCE, max_assets=sys.maxsize)
         unreadable = collected.unreadable
     return ImportSummary(

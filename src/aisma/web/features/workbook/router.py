@@ -25,7 +25,7 @@ def read_upload(handle: IO[bytes], limit: int) -> bytes:
 
 
 def workbook_limit(request: Request) -> int:
-    from aisma.workbook.safety import MAX_FILE_BYTES
+    from aisma.formats.xlsx_safety import MAX_FILE_BYTES
 
     return min(app_settings(request).max_upload_bytes, MAX_FILE_BYTES)
 

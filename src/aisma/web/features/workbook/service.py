@@ -1,7 +1,7 @@
 """Import a system owner's filled-in workbook into the organization's answers.
 
 The same reader and hostile-file checks as ``aisma workbook import`` (``aisma.workbook.reader``,
-``aisma.workbook.safety``): a workbook of another model id or version, an unknown objective id or
+``aisma.formats.xlsx_safety``): a workbook of another model id or version, an unknown objective id or
 an invalid answer is refused with one message naming the sheet and the cell. The changes are
 computed with the CLI's ``answer_changes``; each one is saved through ``answers.save_answer`` so the
 versions, the contributor limits and the audit entries are those of any other answer. Either every

@@ -21,10 +21,10 @@ from typing import Any
 
 from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
+from aisma.layout import ANSWERS_FILE, CONFIG_FILE
 from aisma.maturity.loader import resolve_model
 from aisma.maturity.schema import MaturityModel, Objective
-from aisma.roadmap.history import HISTORY_DIR
-from aisma.workspace.files import ANSWERS_FILE, CONFIG_FILE
+from aisma.workspace.history import HISTORY_DIR
 from aisma.yamlfile import LineDict, load_yaml
 
 # The fields whose change can change what an answer means.

@@ -15,13 +15,12 @@ from typing import Any
 
 import httpx
 
+from aisma.client.wire import MAX_ASSETS, asset_to_dict, measurement_to_dict
 from aisma.collectors.run import collect_workspace
 from aisma.errors import AismaError
 from aisma.fileio import sha256_of
+from aisma.layout import EVIDENCE_DIR
 from aisma.scoring.inputs import Measurement, ObservedAsset
-from aisma.web.features.measurements.observed import MAX_ASSETS, asset_to_dict
-from aisma.web.features.measurements.service import measurement_to_dict
-from aisma.workspace.files import EVIDENCE_DIR
 from aisma.workspace.loader import open_workspace
 
 API_PREFIX = "/api/v1"
@@ -109,7 +108,7 @@ class ApiClient:
 
     def import_workbook(self, org: str, workbook: Path, dry_run: bool) -> list[str]:
         """Send a filled-in workbook to ``/answers/workbook``; returns the changes as the server describes them."""
-        from aisma.workbook.safety import read_limited
+        from aisma.formats.xlsx_safety import read_limited
 
         data = read_limited(workbook)
         path = f"/orgs/{org}/answers/workbook?dry_run={'true' if dry_run else 'false'}"

@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from aisma.assessment import assess
 from aisma.errors import AismaError
 from aisma.roadmap.plan import plan_roadmap
 from aisma.roadmap.whatif import WhatIf, roadmap_ids, what_if
-from aisma.scoring.engine import assess, score_levels
+from aisma.scoring.engine import score_levels
 from aisma.scoring.inputs import AssessmentInput
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace.loader import open_workspace

@@ -35,9 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aisma.errors import InputError
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.inputs import ANSWER_VALUES, Answer, AnswerWord, EvidenceRef
-from aisma.workspace.validate import validated
-from aisma.yamlfile import LineDict, load_yaml
+from aisma.records import ANSWER_VALUES, Answer, AnswerWord, EvidenceRef
+from aisma.yamlfile import LineDict, load_yaml, validated
 
 Relation = Literal["equal", "subset", "superset", "intersect"]
 INVERSE: dict[str, Relation] = {"equal": "equal", "subset": "superset", "superset": "subset", "intersect": "intersect"}

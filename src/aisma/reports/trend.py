@@ -14,7 +14,7 @@ from html import escape
 
 from aisma.reports.charts import COLORS
 from aisma.reports.viewmodel import fmt_level, fmt_score
-from aisma.roadmap.history import TrendPoint
+from aisma.workspace.history import TrendPoint
 
 
 def render_history_markdown(points: Sequence[TrendPoint]) -> str:

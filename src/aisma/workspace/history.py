@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aisma.assessment import assess
 from aisma.errors import AismaError
 from aisma.fileio import write_atomic
-from aisma.roadmap.run import workspace_inputs
-from aisma.scoring.engine import assess
 from aisma.scoring.inputs import AssessmentInput
 from aisma.scoring.results import RESULT_SCHEMA, AssessmentResult
+from aisma.workspace.roadmap import workspace_inputs
 
 HISTORY_DIR = "history"
 
