@@ -95,7 +95,9 @@ def test_push_can_upload_the_evidence_it_measured(
     out = capsys.readouterr().out
     uploaded = int(out.split(" and ")[1].split(" ")[0])
     reader = token_for(org_a, Role.VIEWER, ("read",))
-    measurements = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader, params={"limit": 1000}).json()
+    measurements = httpx.get(
+        f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader, params={"limit": 1000}
+    ).json()
     evidence = httpx.get(f"{live_server}/api/v1/orgs/org-a/evidence", headers=reader).json()
     assert len(evidence) == uploaded > 5
     stored = {f"evidence/{e['filename']}": e["sha256"] for e in evidence}
