@@ -448,6 +448,61 @@ def write_otlp(path: Path, n: int, seed: int = 2) -> OtlpExpected:
     )
 
 
+# ----------------------------------------------------------------------------------------- inventory
+TRACKS = ("build", "platform", "copilot", "coding_tool")
+DEPLOYMENTS = ("self_hosted", "paas", "api_saas")
+RISK_TIERS = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
+def _match_globs(j: int) -> list[str]:
+    """The ``match`` patterns of the j-th system that has some: the kinds an inventory really holds
+    (ARN globs with a region wildcard, SageMaker resources, fine-tuned models, hosts, services), some
+    matching resources and spans of the generated files and most matching nothing in them."""
+    if j < len(SERVICES):
+        service = SERVICES[j][0]
+        return [f"service.name={service}", f"{service}-agent-*"]
+    account, region = ACCOUNTS[j % len(ACCOUNTS)], REGIONS[j % len(REGIONS)]
+    if j % 4 == 0:
+        return [f"arn:aws:bedrock:*:{account}:agent/AGENT0{j % 20:02d}*"]
+    if j % 4 == 1:
+        return [f"arn:aws:sagemaker:{region}:{account}:notebook-instance/notebook-{j % 997}*"]
+    if j % 4 == 2:
+        return [f"arn:aws:bedrock:*:{account}:custom-model/ft-model-{j % 500}", f"ft:gpt-4o-mini-2024-07-18:*::{j:06x}"]
+    return [f"*.{account}-{j}.example.internal", f"service.name=svc-{j:05d}-*"]
+
+
+def system_document(i: int) -> dict[str, Any]:
+    """The i-th system of a generated inventory; a third carry ``match`` globs, one in fifty is retired."""
+    agentic = i % 7 == 0
+    document: dict[str, Any] = {
+        "id": f"sys-{i:05d}",
+        "name": f"AI system {i}",
+        "owner": f"user{i % 100:03d}@bench.example",
+        "track": TRACKS[i % len(TRACKS)],
+        "deployment_type": DEPLOYMENTS[i % len(DEPLOYMENTS)],
+        "environment": "retired" if i % 50 == 49 else "pilot" if i % 5 == 0 else "production",
+        "risk_tier": RISK_TIERS[i % len(RISK_TIERS)],
+        "autonomy_test": {
+            "chooses_actions": agentic,
+            "side_effects": agentic,
+            "multi_step_unapproved": agentic and i % 2 == 0,
+            "own_identity": agentic,
+            "untrusted_input": i % 3 == 0,
+            "acts_on_agent_output": False,
+        },
+    }
+    if i % 11 == 0:
+        document["mcp_servers"] = ["github"]
+    if i % 3 == 0:
+        document["match"] = _match_globs(i // 3)
+    return document
+
+
+def inventory_document(n: int) -> dict[str, Any]:
+    """An ``inventory.yaml`` of ``n`` systems (see ``system_document``)."""
+    return {"systems": [system_document(i) for i in range(n)]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=int, default=100_000)

@@ -27,8 +27,9 @@ from typing import Any, Literal
 
 from aisma.formats.ocsf import Finding
 from aisma.formats.otlp import Span
+from aisma.inventory.matching import SystemIndex
 from aisma.inventory.schema import AISystem
-from aisma.inventory.shadow import asset_system, unregistered
+from aisma.inventory.shadow import asset_systems, unregistered
 from aisma.records import Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
@@ -224,9 +225,16 @@ def retired_silent(
     live = [
         a for a in observed if a.tool in (OTEL_TOOL, PROWLER_TOOL) and (a.last_seen is None or a.last_seen >= since)
     ]
+    first_hit: dict[str, ObservedAsset] = {}
+    index = SystemIndex(retired)
+    for asset in live:
+        if len(first_hit) == len(retired):
+            break
+        for system_id in asset_systems(index, asset):
+            first_hit.setdefault(system_id, asset)
     failing = []
     for system in sorted(retired, key=lambda s: s.id):
-        hit = next((a for a in live if asset_system([system], a) is not None), None)
+        hit = first_hit.get(system.id)
         if hit is not None:
             failing.append(f"{system.id}: {hit.kind} {hit.identifier} seen in {hit.file}")
     silent = len(retired) - len(failing)

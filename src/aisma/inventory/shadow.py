@@ -5,32 +5,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aisma.inventory.matching import find_system
+from aisma.inventory.matching import SystemIndex, index_for
 from aisma.inventory.schema import AISystem
 from aisma.records import ObservedAsset
 
 
-def asset_system(systems: Sequence[AISystem], asset: ObservedAsset) -> AISystem | None:
+def asset_system(systems: Sequence[AISystem] | SystemIndex, asset: ObservedAsset) -> AISystem | None:
     """The system an observation belongs to: by the asset's own identifier, else by what it was seen with.
 
     An MCP server belongs to the systems that list it under ``mcp_servers``.
     """
+    index = index_for(systems)
     if asset.kind == "mcp_server":
-        name = asset.identifier.casefold()
-        listed = next((s for s in systems if name in (m.casefold() for m in s.mcp_servers)), None)
-        if listed is not None:
-            return listed
+        listed = index.listing(asset.identifier)
+        if listed:
+            return listed[0]
     for identifier in (asset.identifier, *asset.seen_with):
-        found = find_system(systems, identifier)
+        found = index.first(identifier)
         if found is not None:
             return found
     return None
 
 
-def unregistered(systems: Sequence[AISystem], observed: Sequence[ObservedAsset]) -> tuple[dict[str, Any], ...]:
+def asset_systems(index: SystemIndex, asset: ObservedAsset) -> set[str]:
+    """The ids of every system of ``index`` the observation belongs to (``asset_system``'s rule, all hits)."""
+    found = {s.id for s in index.listing(asset.identifier)} if asset.kind == "mcp_server" else set()
+    for identifier in (asset.identifier, *asset.seen_with):
+        found.update(s.id for s in index.every(identifier))
+    return found
+
+
+def unregistered(
+    systems: Sequence[AISystem] | SystemIndex, observed: Sequence[ObservedAsset]
+) -> tuple[dict[str, Any], ...]:
     """One entry per (kind, identifier) seen at least once outside every active system, with where it was seen."""
-    active = [s for s in systems if s.active]
-    retired = [s for s in systems if not s.active]
+    index = index_for(systems)
+    active, retired = index.active, index.retired
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for asset in observed:
         if asset_system(active, asset) is not None:

@@ -72,4 +72,6 @@ def reporter() -> Reporter:
         binary=False,
         description="self-contained HTML report with SVG charts",
         render=render,
+        label="HTML",
+        order=10,
     )

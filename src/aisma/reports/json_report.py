@@ -25,4 +25,6 @@ def reporter() -> Reporter:
         binary=False,
         description="the aisma.result/v1 JSON result (a public contract)",
         render=render,
+        label="JSON",
+        order=50,
     )

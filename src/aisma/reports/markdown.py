@@ -132,4 +132,6 @@ def reporter() -> Reporter:
         binary=False,
         description="Markdown report for pull requests and wikis",
         render=render,
+        label="Markdown",
+        order=40,
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from aisma.errors import AismaError
 from aisma.reports.html import environment, template_context
-from aisma.reports.registry import ReportContext, Reporter
+from aisma.reports.registry import Need, ReportContext, Reporter
 from aisma.reports.viewmodel import first_roadmap_phase, gating_counts, weakest_categories
 from aisma.scoring.results import AssessmentResult
 
@@ -119,4 +119,7 @@ def reporter() -> Reporter:
         binary=True,
         description="paginated PDF for the board: cover, executive summary, then the detail",
         render=render,
+        label="PDF",
+        needs=(Need("weasyprint", "WeasyPrint: pip install 'aisma[pdf]' (and Pango)"),),
+        order=20,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
+from importlib import import_module, metadata
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,24 @@ Render = Callable[[AssessmentResult, ReportContext], "bytes | str"]
 
 
 @dataclass(frozen=True)
+class Need:
+    """An optional module a format imports when it renders, and how a user gets it."""
+
+    module: str  # what is imported, e.g. "weasyprint"
+    hint: str  # what to install, e.g. "WeasyPrint: pip install 'aisma[pdf]' (and Pango)"
+
+
+@dataclass(frozen=True)
 class Reporter:
     """One output format.
 
     ``format`` is the id used by ``--format``; ``suffix`` the usual file suffix (with the dot);
     ``binary`` formats return bytes and need a file (``--out``); text formats return str.
     ``render`` must be deterministic: the same result and context give the same output.
+
+    What a list of formats shows (the server's report page and API) comes from here too: ``label``
+    (default: the id in capitals), ``order`` (lowest first, then by id) and ``needs``, the optional
+    modules without which the format is listed as unavailable with their hint instead of failing.
     """
 
     format: str
@@ -57,6 +69,29 @@ class Reporter:
     binary: bool
     description: str
     render: Render
+    label: str = ""
+    needs: tuple[Need, ...] = ()
+    order: int = 100
+
+    @property
+    def title(self) -> str:
+        return self.label or self.format.upper()
+
+    def unavailable(self) -> str:
+        """Why the format cannot render here (the first missing need's hint), or "" when it can."""
+        for need in self.needs:
+            if not _importable(need.module):
+                return f"needs {need.hint}"
+        return ""
+
+
+@cache
+def _importable(module: str) -> bool:
+    try:
+        import_module(module)
+    except (ImportError, OSError):  # WeasyPrint raises OSError when Pango is missing
+        return False
+    return True
 
 
 @cache
@@ -75,6 +110,11 @@ def installed() -> dict[str, Reporter]:
             raise AismaError(f"reporter {entry.name}: entry point name and format {reporter.format!r} differ")
         found[entry.name] = reporter
     return found
+
+
+def listed() -> list[Reporter]:
+    """Every installed reporter in the order a list shows them (``order``, then format id)."""
+    return sorted(installed().values(), key=lambda r: (r.order, r.format))
 
 
 def get(fmt: str) -> Reporter:

@@ -4,7 +4,9 @@ FastAPI documents what each route declares; the answers that come from the layer
 are added here, once, for every operation: 400 (a body that cannot be parsed), 413 (a body over the
 limit), 422 (validation or a service's ``Invalid``, always ``InvalidOut``), 503 (the database is busy;
 ``Retry-After``), and for operations that take an organization 401/403/404. A test checks every
-answer against the document (schemathesis' status-code conformance).
+answer against the document (schemathesis' status-code conformance). A report download (marked
+``x-aisma-report-download``) documents the media type of every installed reporter, read from the
+registry when the document is first built, so a plugin's format is documented like a built-in.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             responses.setdefault("400", _error("The request body could not be parsed."))
             responses.setdefault("413", _error("The request body is over the server's limit."))
         responses["503"] = {**_error("The database is busy or unreachable; try again."), "headers": RETRY_AFTER}
+        if operation.pop("x-aisma-report-download", False):
+            from aisma.reports.registry import listed
+
+            ok = responses.setdefault("200", {"description": "The report."})
+            ok["content"] = {reporter.media_type: {} for reporter in listed()}
     return document
 
 

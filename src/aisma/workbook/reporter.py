@@ -1,9 +1,11 @@
-"""The ``xlsx`` entry point of ``aisma.reporters``; openpyxl is imported only when a workbook is made."""
+"""The ``xlsx`` entry point of ``aisma.reporters``; openpyxl is imported only when a workbook is made.
+
+Written against the plugin API alone (``aisma.plugin``), as a third-party format would be.
+"""
 
 from __future__ import annotations
 
-from aisma.reports.registry import ReportContext, Reporter
-from aisma.scoring.results import AssessmentResult
+from aisma.plugin import AssessmentResult, ReportContext, Reporter
 
 
 def _render(result: AssessmentResult, context: ReportContext) -> bytes:
@@ -20,4 +22,6 @@ def reporter() -> Reporter:
         binary=True,
         description="workbook: scorecard, objectives with criteria and answers, inventory, roadmap, crosswalks",
         render=_render,
+        label="Workbook (XLSX)",
+        order=30,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
+from aisma.reports import registry
 from aisma.server.auth import Role
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
@@ -139,7 +141,9 @@ def test_unknown_and_unavailable_formats_are_never_a_500(
     auth = token_for(org_a)
     run = seed(client, auth, org_a.slug)
     assert download(client, auth, org_a.slug, run, "docx").status_code == 404
-    monkeypatch.setitem(report_service.NEEDS, "pdf", ("aisma_no_such_module", "needs WeasyPrint on the server"))
+    pdf = registry.installed()["pdf"]
+    missing = replace(pdf, needs=(registry.Need("aisma_no_such_module", "WeasyPrint on the server"),))
+    monkeypatch.setitem(registry.installed(), "pdf", missing)
     refused = download(client, auth, org_a.slug, run, "pdf")
     assert refused.status_code == 422 and "pdf is unavailable: needs WeasyPrint" in refused.json()["detail"]
     assert next(f for f in report_service.report_formats() if f.id == "pdf").available is False

@@ -34,6 +34,7 @@ from aisma.collectors.cyclonedx.bom import (
 )
 from aisma.collectors.cyclonedx.settings import parse_settings
 from aisma.collectors.registry import read_meta
+from aisma.inventory.matching import index_for
 from aisma.inventory.schema import AISystem
 from aisma.scoring.inputs import Measurement
 
@@ -78,13 +79,14 @@ class CycloneDxCollector:
 
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
         settings = parse_settings(context.settings)
-        systems = context.inventory.active_systems()
+        index = index_for(context.inventory.systems).active
+        systems = index.systems
         tallies: list[BomTally] = []
         reads = FileReads(context)
 
         def read(path: Path) -> BomTally:
             cited = {s.id for s in systems if _cites(s, path, context)}
-            return read_bom_tally(path, settings, systems, cited)
+            return read_bom_tally(path, settings, index, cited)
 
         for path, tally in reads.each(paths, read):
             tallies.append(tally)

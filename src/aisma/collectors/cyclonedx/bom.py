@@ -23,8 +23,7 @@ from aisma.collectors.cyclonedx.xmlstream import scan_xml
 from aisma.errors import InputError
 from aisma.formats.jsonstream import open_json, shape_error
 from aisma.inventory.importers.cyclonedx import MODEL_CARD_SECTIONS, model_entry
-from aisma.inventory.matching import find_system
-from aisma.inventory.schema import AISystem
+from aisma.inventory.matching import SystemIndex
 
 COMPLETENESS = "aibom.model_cards.completeness_ratio"
 PROVENANCE = "aibom.models.provenance_ratio"
@@ -74,7 +73,7 @@ def _label(component: Mapping[str, Any]) -> str:
 class _Reader:
     """Pass two: the state of one BOM while its components stream by."""
 
-    def __init__(self, path: Path, index: BomIndex, settings: CycloneDxSettings, systems: Sequence[AISystem]) -> None:
+    def __init__(self, path: Path, index: BomIndex, settings: CycloneDxSettings, systems: SystemIndex) -> None:
         self.path, self.index, self.settings, self.systems = path, index, settings, systems
         self.counts = {m: Count() for m in (COMPLETENESS, PROVENANCE, APPROVED, LOAD_SAFE, SIGNED, DATASETS)}
         self.matched: set[str] = set()
@@ -92,10 +91,10 @@ class _Reader:
                 self._model(where, component)
 
     def _match(self, identifiers: Sequence[str]) -> None:
-        if not self.systems:
+        if not self.systems.systems:
             return
         for identifier in identifiers:
-            found = find_system(self.systems, identifier) if identifier else None
+            found = self.systems.first(identifier) if identifier else None
             if found is not None:
                 self.matched.add(found.id)
                 return
@@ -142,7 +141,7 @@ def scan_bom(path: Path, on_component: Handler, on_vulnerability: Callable[[Mapp
     return header
 
 
-def read_bom_tally(path: Path, settings: CycloneDxSettings, systems: Sequence[AISystem], cited: set[str]) -> BomTally:
+def read_bom_tally(path: Path, settings: CycloneDxSettings, systems: SystemIndex, cited: set[str]) -> BomTally:
     """Both passes over one file; a file that is not a CycloneDX BOM is a one-line AismaError.
 
     The BOM describes the systems that cite it (``cited``, from their ``aibom`` field) and those its
@@ -156,9 +155,10 @@ def read_bom_tally(path: Path, settings: CycloneDxSettings, systems: Sequence[AI
             index.component(component)
 
     first = scan_bom(path, index_component, index.vulnerability)
-    known = {s.id for s in systems}
+    known = {s.id for s in systems.systems}
     explicit = cited | {name for name in first.systems if name in known}
-    reader = _Reader(path, index, settings, () if explicit else systems)
+    # a BOM that names its systems is not matched by patterns
+    reader = _Reader(path, index, settings, SystemIndex(()) if explicit else systems)
     header = scan_bom(path, reader.component, lambda _raw: None)
     stamped = parse_time(header.timestamp)
     return BomTally(

@@ -32,6 +32,7 @@ from aisma.collectors.registry import read_meta
 from aisma.formats.otlp import ReadStats
 from aisma.formats.otlp_groups import SpanGroup, SpanGrouper
 from aisma.inventory.discovery import OTEL_TOOL, Sightings, span_sightings
+from aisma.inventory.matching import index_for
 
 TOOL = "OpenTelemetry"
 SAMPLING_METRIC = "otel.evaluations.tier_sampling_ratio"
@@ -45,7 +46,7 @@ class OtelCollector:
 
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
         settings = parse_settings(context.settings)
-        tally = Tally(context.inventory.active_systems(), settings, context.assessed_at)
+        tally = Tally(index_for(context.inventory.systems).active, settings, context.assessed_at)
         stats = ReadStats()
         grouper = SpanGrouper(tally.window)
         sightings = Sightings(OTEL_TOOL)

@@ -16,12 +16,11 @@ side: the same match patterns tie discovery's assets and these measurements to a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 
 from aisma.formats.otlp import Span
 from aisma.inventory.discovery import AZURE_OPENAI_HOSTS, AZURE_OPENAI_PROVIDERS
-from aisma.inventory.matching import find_system
+from aisma.inventory.matching import SystemIndex
 from aisma.inventory.schema import AISystem
 
 INFERENCE_OPERATIONS = frozenset({"chat", "text_completion", "generate_content"})
@@ -111,27 +110,25 @@ def identifiers(span: Span) -> tuple[str, ...]:
 
 
 class SystemMatcher:
-    """Ties spans to systems; results are cached per identifier tuple (the cache bounds only time)."""
+    """Ties spans to systems through the inventory's index; cached per identifier tuple too (a group of
+    spans repeats the same few identifiers; the cache bounds only time)."""
 
-    def __init__(self, systems: Sequence[AISystem]) -> None:
-        self.systems = tuple(systems)
-        self._by_id = {s.id: s for s in self.systems}
+    def __init__(self, index: SystemIndex) -> None:
+        self.index = index
         self._match = lru_cache(maxsize=MATCH_CACHE_SIZE)(self._first)
 
-    def _first(self, candidates: tuple[str, ...]) -> str | None:
+    def _first(self, candidates: tuple[str, ...]) -> AISystem | None:
         for identifier in candidates:
-            found = find_system(self.systems, identifier)
+            found = self.index.first(identifier)
             if found is not None:
-                return found.id
+                return found
         return None
 
     def system_of(self, span: Span) -> AISystem | None:
-        found = self._match(identifiers(span))
-        return self._by_id[found] if found is not None else None
+        return self._match(identifiers(span))
 
     def system_for(self, identifier: str) -> AISystem | None:
-        found = self._match((identifier,))
-        return self._by_id[found] if found is not None else None
+        return self.index.first(identifier)
 
 
 def provider_approved(name: str, approved: frozenset[str]) -> bool:

@@ -38,6 +38,7 @@ from aisma.collectors.otel.spans import (
 )
 from aisma.formats.otlp import Span
 from aisma.formats.otlp_groups import SpanGroup
+from aisma.inventory.matching import SystemIndex
 from aisma.inventory.schema import AISystem
 
 # Share of outputs an evaluator must score, per risk tier; a system without a tier is held to LOW.
@@ -61,8 +62,8 @@ class SystemTally:
 class Tally:
     """Counts spans of the window ``[assessed_at - window_days, assessed_at]`` by their start time."""
 
-    def __init__(self, systems: tuple[AISystem, ...], settings: OtelSettings, assessed_at: datetime) -> None:
-        self.systems = systems
+    def __init__(self, systems: SystemIndex, settings: OtelSettings, assessed_at: datetime) -> None:
+        self.systems = systems.systems
         self.settings = settings
         self.matcher = SystemMatcher(systems)
         self.end = assessed_at

@@ -38,8 +38,7 @@ from aisma.errors import AismaError
 from aisma.formats.ocsf import ScanTally
 from aisma.formats.prowler_exports import prowler_findings
 from aisma.inventory.discovery import AI_CHECK_PREFIXES, PROWLER_TOOL, Sightings, finding_sightings
-from aisma.inventory.matching import find_system
-from aisma.inventory.schema import AISystem
+from aisma.inventory.matching import SystemIndex, index_for
 from aisma.scoring.inputs import Measurement, Source
 
 TOOL = "prowler"
@@ -89,9 +88,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _detail(check_id: str, uid: str, region: str, systems: Sequence[AISystem]) -> str:
+def _detail(check_id: str, uid: str, region: str, systems: SystemIndex) -> str:
     """``check: resource``, with the inventory system the resource belongs to when one matches."""
-    system = find_system(systems, uid)
+    system = systems.first(uid)
     return f"{check_id}: {label(uid, region)}" + (f" [{system.id}]" if system else "")
 
 
@@ -100,7 +99,7 @@ def _file_measurements(
     ledger: Ledger,
     counts: Counter[tuple[int, str, int]],
     source: Source,
-    systems: Sequence[AISystem],
+    systems: SystemIndex,
 ) -> Iterator[Measurement]:
     """One ratio per metric over the resources whose final result came from scan ``index``."""
     for metric in sorted(METRIC_CHECKS):
@@ -168,7 +167,7 @@ class ProwlerCollector:
                     warnings.append(f"{name}: {_count(scan.muted, 'muted finding')} of measured checks {what}")
             if context.progress:
                 context.progress(path.stat().st_size)
-        systems = context.inventory.active_systems()
+        systems = index_for(context.inventory.systems).active
         counts = ledger.counts()
         measurements: list[Measurement] = []
         for path, scan in scans:

@@ -12,12 +12,13 @@ import json
 
 from aisma.errors import AismaError
 from aisma.reports.oscal.results import oscal_documents
-from aisma.reports.registry import ReportContext, Reporter
+from aisma.reports.registry import Need, ReportContext, Reporter
 from aisma.scoring.results import AssessmentResult
 
 __all__ = ["check_with_trestle", "oscal_documents", "plan_reporter", "reporter"]
 
 EXTRA_HINT = "the oscal formats need the optional oscal extra: pip install 'aisma[oscal]'"
+TRESTLE = Need("trestle", "compliance-trestle: pip install 'aisma[oscal]'")
 
 
 def check_with_trestle(results_text: str, plan_text: str) -> None:
@@ -54,6 +55,9 @@ def reporter() -> Reporter:
         binary=False,
         description="OSCAL assessment results (plan embedded); needs aisma[oscal]",
         render=render,
+        label="OSCAL",
+        needs=(TRESTLE,),
+        order=60,
     )
 
 
@@ -70,4 +74,7 @@ def plan_reporter() -> Reporter:
         binary=False,
         description="the OSCAL assessment plan that the oscal results import; needs aisma[oscal]",
         render=render,
+        label="oscal-plan",
+        needs=(TRESTLE,),
+        order=70,
     )

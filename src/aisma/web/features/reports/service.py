@@ -1,23 +1,22 @@
 """Reports of a stored assessment in every registered format, rendered from its snapshot.
 
 The formats are those of the ``aisma.reporters`` entry-point group, the same the CLI's ``--format``
-offers. A format whose optional dependency is missing (WeasyPrint for pdf, compliance-trestle for
-the OSCAL formats) is still listed, as unavailable with the reason, so the server never answers a
-download with a 500. The ``ReportContext`` is built from the organization's data in the database
-(model, inventory, current answers) so the workbook and the OSCAL output are as complete as the CLI's.
+offers, listed with the label and in the order each reporter declares. A format whose optional
+dependency is missing (its ``needs``: WeasyPrint for pdf, compliance-trestle for the OSCAL formats)
+is still listed, as unavailable with the reason, so the server never answers a download with a 500.
+The ``ReportContext`` is built from the organization's data in the database (model, inventory,
+current answers) so the workbook and the OSCAL output are as complete as the CLI's.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import import_module
 
 from sqlalchemy.orm import Session
 
 from aisma.errors import AismaError
-from aisma.reports.registry import ReportContext, installed
+from aisma.reports.registry import ReportContext, installed, listed
 from aisma.scoring.snapshot import result_from_dict
 from aisma.server.auth import Actor
 from aisma.server.errors import Invalid, NotFound
@@ -25,14 +24,6 @@ from aisma.server.models import model_by_id
 from aisma.web.features.assessments.service import get_assessment, stored_answers
 from aisma.web.features.inventory.service import inventory_of
 
-# The optional modules a format needs, and how to get them (a format not named here needs nothing).
-NEEDS: dict[str, tuple[str, str]] = {
-    "pdf": ("weasyprint", "needs WeasyPrint on the server: pip install 'aisma[pdf]' (and Pango)"),
-    "oscal": ("trestle", "needs compliance-trestle on the server: pip install 'aisma[oscal]'"),
-    "oscal-plan": ("trestle", "needs compliance-trestle on the server: pip install 'aisma[oscal]'"),
-}
-LABELS = {"html": "HTML", "md": "Markdown", "json": "JSON", "pdf": "PDF", "xlsx": "Workbook (XLSX)"}
-ORDER = ("html", "pdf", "xlsx", "md", "json", "oscal", "oscal-plan")
 TEXT_TYPES = {"text/markdown", "text/html"}
 
 
@@ -54,36 +45,23 @@ class Report:
     filename: str
 
 
-@cache
-def _importable(module: str) -> bool:
-    try:
-        import_module(module)
-    except (ImportError, OSError):  # WeasyPrint raises OSError when Pango is missing
-        return False
-    return True
-
-
 def report_formats() -> list[ReportFormat]:
-    """Every registered format, the usual ones first; unavailable ones say why."""
-    reporters = installed()
-    rank = {fmt: i for i, fmt in enumerate(ORDER)}
+    """Every registered format in the registry's order; unavailable ones say why (``Reporter.needs``)."""
     out = []
-    for fmt in sorted(reporters, key=lambda f: (rank.get(f, len(ORDER)), f)):
-        reporter = reporters[fmt]
-        module, reason = NEEDS.get(fmt, ("", ""))
-        available = not module or _importable(module)
+    for reporter in listed():
+        reason = reporter.unavailable()
         media = reporter.media_type
         if media.split(";")[0] in TEXT_TYPES and "charset" not in media:
             media += "; charset=utf-8"
         out.append(
             ReportFormat(
-                id=fmt,
-                label=LABELS.get(fmt, fmt.upper() if len(fmt) <= 5 else fmt),
+                id=reporter.format,
+                label=reporter.title,
                 media_type=media,
                 suffix=reporter.suffix,
                 description=reporter.description,
-                available=available,
-                reason="" if available else reason,
+                available=not reason,
+                reason=reason,
             )
         )
     return out
