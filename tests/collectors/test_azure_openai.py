@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from aisma.assessment import assess
 from aisma.collectors.azure_openai import collector
 from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.run import collect_workspace, run_collector
 from aisma.errors import AismaError
-from aisma.scoring.engine import assess
 from aisma.workspace.loader import assessment_input, open_workspace
 from collectors.reading import skipped
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from aisma.assessment import assess
 from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.github_copilot import collector
 from aisma.collectors.run import collect_workspace, run_collector
 from aisma.errors import AismaError
 from aisma.inventory.schema import Inventory
-from aisma.scoring.engine import assess
 from aisma.workspace.loader import assessment_input, open_workspace
 from collectors.reading import skipped
 
