@@ -23,6 +23,7 @@ from aisma.reports.registry import ReportContext, render
 from aisma.workbook import layout
 from aisma.workbook.merge import import_workbook
 from aisma.workbook.reader import read_answers
+from aisma.workbook.versions import fingerprint
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_opened
 from prerequisites import missing
@@ -73,7 +74,7 @@ def _row_of(ws: openpyxl.worksheet.worksheet.Worksheet, objective_id: str) -> in
 def test_demo_workbook_shape(demo_xlsx: Path, demo_dir: Path) -> None:
     ws = open_workspace(demo_dir)
     wb = openpyxl.load_workbook(demo_xlsx)
-    assert wb.sheetnames == ["scorecard", "objectives", "inventory", "roadmap", "crosswalks", "metadata"]
+    assert wb.sheetnames == ["scorecard", "objectives", "inventory", "roadmap", "crosswalks", "metadata", "versions"]
     objectives = wb["objectives"]
     assert objectives.max_row == 1 + len(ws.model.objectives()) == 173
     assert [c.value for c in objectives[1]][:10] == [
@@ -123,6 +124,23 @@ def test_demo_workbook_shape(demo_xlsx: Path, demo_dir: Path) -> None:
     values = {meta.cell(row=r, column=1).value: meta.cell(row=r, column=2).value for r in range(2, meta.max_row + 1)}
     assert values["workbook_format"] == layout.WORKBOOK_FORMAT
     assert (values["model_id"], values["model_version"]) == (ws.model.id, ws.model.version)
+    # every objective's answer version and cells as exported, out of casual reach
+    versions = wb["versions"]
+    assert versions.sheet_state == "veryHidden" and versions.protection.sheet
+    assert [c.value for c in versions[1]] == [
+        "objective",
+        "version",
+        "answer",
+        "note",
+        "justification",
+        "evidence",
+        "by",
+    ]
+    assert versions.max_row == objectives.max_row
+    gov = {a.objective_id: a for a in ws.answers}["GOV-1.1"]
+    assert [c.value for c in versions[2]][:3] == ["GOV-1.1", fingerprint(gov), "fully"]
+    assert versions["F2"].value == objectives["I2"].value
+    assert versions.cell(row=_row_of(objectives, measured), column=2).value is None  # no answer, no version
 
 
 def test_same_result_same_bytes(demo_dir: Path, tmp_path: Path) -> None:
@@ -238,10 +256,9 @@ def _soffice() -> str | None:
     return found
 
 
-@pytest.mark.slow
-def test_libreoffice_open_and_save_keeps_the_round_trip(demo_xlsx: Path, demo_copy: Path, tmp_path: Path) -> None:
+def resave_with_libreoffice(book: Path, tmp_path: Path) -> Path:
+    """The workbook opened and saved again by LibreOffice (headless, a profile of its own)."""
     soffice = _soffice()
-    edited = _edit(demo_xlsx, tmp_path / "edited.xlsx")
     outdir = tmp_path / "lo"
     subprocess.run(
         [
@@ -252,13 +269,19 @@ def test_libreoffice_open_and_save_keeps_the_round_trip(demo_xlsx: Path, demo_co
             "xlsx",
             "--outdir",
             str(outdir),
-            str(edited),
+            str(book),
         ],
         check=True,
         capture_output=True,
         timeout=900,  # LibreOffice on a loaded machine: generous, only a hang ends here
     )
-    saved = outdir / "edited.xlsx"
+    return outdir / book.name
+
+
+@pytest.mark.slow
+def test_libreoffice_open_and_save_keeps_the_round_trip(demo_xlsx: Path, demo_copy: Path, tmp_path: Path) -> None:
+    edited = _edit(demo_xlsx, tmp_path / "edited.xlsx")
+    saved = resave_with_libreoffice(edited, tmp_path)
     assert saved.is_file() and saved.read_bytes() != edited.read_bytes()
     direct = read_answers(edited, open_workspace(demo_copy).model)
     through_libreoffice = read_answers(saved, open_workspace(demo_copy).model)

@@ -20,11 +20,35 @@ MET_ANSWERS = frozenset({"fully", "largely"})
 
 @dataclass(frozen=True)
 class EvidenceRef:
-    """An evidence item an answer cites: a workspace path or a URL. ``exists`` is None for URLs."""
+    """An evidence item an answer cites: a workspace path or a URL. ``exists`` is None for URLs.
+
+    Only an item that exists (True) verifies an answer by itself; see ``Answer.evidence_status``.
+    """
 
     ref: str
     exists: bool | None = None
     sha256: str | None = None
+
+
+EvidenceStatus = Literal["verified", "accepted", "unverified", "rejected", "none"]
+
+
+@dataclass(frozen=True)
+class EvidenceReview:
+    """An assessor's decision on the evidence an answer cites: who decided, when, and why."""
+
+    decision: Literal["accepted", "rejected"]
+    by: str
+    at: datetime | date | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "decision": self.decision,
+            "by": self.by,
+            "at": self.at.isoformat() if self.at else None,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -37,10 +61,29 @@ class Answer:
     by: str = ""
     at: date | None = None
     expires: date | None = None
+    review: EvidenceReview | None = None
+
+    @property
+    def evidence_status(self) -> EvidenceStatus:
+        """What the cited evidence proves, the rule for "evidenced":
+
+        - ``verified``: at least one cited file exists (in the workspace, or stored on the server);
+        - ``accepted``: an assessor accepted the evidence (``review``), whatever it is;
+        - ``unverified`` ("cited, unverified"): only URLs or files that do not exist, not reviewed;
+          a link proves nothing by itself (it may be dead, private or say something else);
+        - ``rejected``: an assessor rejected it (a file that exists does not outweigh that);
+        - ``none``: nothing cited.
+        Only ``verified`` and ``accepted`` count as evidence.
+        """
+        if not self.evidence:
+            return "none"
+        if self.review is not None:
+            return self.review.decision
+        return "verified" if any(item.exists for item in self.evidence) else "unverified"
 
     @property
     def has_evidence(self) -> bool:
-        return any(item.exists is not False for item in self.evidence)
+        return self.evidence_status in ("verified", "accepted")
 
 
 @dataclass(frozen=True)

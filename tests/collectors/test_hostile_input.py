@@ -74,6 +74,8 @@ JSON_COLLECTORS: dict[str, tuple[str, bytes, bytes]] = {
     "mcp-config": ("mcp.json", b'{"mcpServers":{"a":', b"}}"),
     "mcp-scan": ("x.json", b'{"/home/me/.cursor/mcp.json":{"client":"cursor","path":"/p","servers":[', b"]}}"),
     "cisco-mcp-scanner": ("x.json", b'{"server_url":"https://m.example/mcp","scan_results":[', b"]}"),
+    "github-copilot": ("seats.json", b'{"total_seats":1,"seats":[', b"]}"),
+    "azure-openai": ("deployments.json", b'{"value":[', b"]}"),
 }
 XML_PAYLOADS: dict[str, bytes] = {
     "billion-laughs": (

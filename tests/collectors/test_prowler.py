@@ -13,6 +13,7 @@ import json
 import re
 import tracemalloc
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -23,7 +24,7 @@ import yaml
 
 from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.prowler import collector
-from aisma.collectors.prowler.checks import METRIC_CHECKS
+from aisma.collectors.prowler.checks import METRIC_CHECKS, NEUTRAL_TWINS
 from aisma.errors import AismaError
 from aisma.formats import jsonstream
 from aisma.inventory.schema import AISystem, Inventory
@@ -172,7 +173,7 @@ def catalog_checks() -> dict[str, list[str]]:
     known = set(CHECK_METADATA)
     out: dict[str, list[str]] = {}
     for metric, spec in metric_catalog().items():
-        if "prowler" not in spec.producers or metric in NOT_HERE:
+        if "prowler" not in spec.producers or metric in NOT_HERE or metric in NEUTRAL_TWINS:
             continue
         tokens = re.findall(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:_\*)?", spec.compute)
         out[metric] = [t for t in tokens if t in known or t.endswith("_*")]
@@ -208,7 +209,25 @@ def measured(result: CollectionResult) -> dict[str, tuple[int, int]]:
 
 
 def collect(paths: Sequence[Path], **kwargs: Any) -> CollectionResult:
-    return collector().collect(list(paths), CollectContext(assessed_at=AT, **kwargs))
+    """The collection with the provider-neutral twins checked equal to their AWS-named metric, then left out."""
+    return without_twins(collector().collect(list(paths), CollectContext(assessed_at=AT, **kwargs)))
+
+
+def without_twins(result: CollectionResult) -> CollectionResult:
+    by_key = {(m.metric, m.source.file): m for m in result.measurements}
+    twins = [m for m in result.measurements if m.metric in NEUTRAL_TWINS]
+    for m in twins:
+        aws = by_key[(NEUTRAL_TWINS[m.metric], m.source.file)]
+        assert (m.numerator, m.denominator, m.details, m.observed_at, m.source) == (
+            aws.numerator,
+            aws.denominator,
+            aws.details,
+            aws.observed_at,
+            aws.source,
+        )
+    expected_twins = [m for m in result.measurements if m.metric in set(NEUTRAL_TWINS.values())]
+    assert len(twins) == len(expected_twins)
+    return replace(result, measurements=tuple(m for m in result.measurements if m.metric not in NEUTRAL_TWINS))
 
 
 def write_json(path: Path, rows: list[dict[str, Any]]) -> Path:
@@ -240,7 +259,10 @@ def test_every_check_is_a_real_prowler_check_and_every_ai_check_is_measured() ->
 
 def test_metrics_are_the_catalogs_and_use_the_checks_its_compute_lines_name() -> None:
     meta = collector().meta
-    assert set(meta.metrics) == set(METRIC_CHECKS) == set(catalog_checks())
+    assert set(meta.metrics) == set(METRIC_CHECKS) == set(catalog_checks()) | set(NEUTRAL_TWINS)
+    for neutral, twin in NEUTRAL_TWINS.items():
+        assert METRIC_CHECKS[neutral] == METRIC_CHECKS[twin]
+        assert "prowler" in metric_catalog()[neutral].producers and twin in metric_catalog()[neutral].compute
     for metric, checks in catalog_checks().items():
         assert sorted(METRIC_CHECKS[metric]) == sorted(checks), metric
 
@@ -278,7 +300,7 @@ def test_every_metric_per_resource(tmp_path: Path, writer: Any) -> None:
     path = writer(tmp_path / "scan.ocsf.json", rows)
     result = collect([path])
     assert measured(result) == expected(rows)
-    assert set(measured(result)) == set(METRIC_CHECKS)
+    assert set(measured(result)) == set(METRIC_CHECKS) - set(NEUTRAL_TWINS)
     # The rule by hand, for the two mixed metrics: configured 1/1 (eu-west-1 muted), prompt attack
     # 2/3, sensitive information 1/3, contextual grounding 1/2 (a MANUAL row is no result).
     assert measured(result)["prowler.bedrock.guardrails_ratio"] == (5, 9)
@@ -388,7 +410,7 @@ def test_files_merge_and_the_newer_scan_of_a_resource_wins(tmp_path: Path) -> No
         tmp_path / "tuesday.ocsf.jsonl", [make(check, vpc1, "PASS", when=later), make(check, vpc3, "PASS", when=later)]
     )
     progress: list[int] = []
-    result = collector().collect([old, new], CollectContext(assessed_at=AT, progress=progress.append))
+    result = without_twins(collector().collect([old, new], CollectContext(assessed_at=AT, progress=progress.append)))
     by_file = {Path(m.source.file).name: m for m in result.measurements}
     # vpc-1 counts once, as the newer scan saw it; vpc-2 only the older scan saw.
     assert (by_file["monday.ocsf.json"].numerator, by_file["monday.ocsf.json"].denominator) == (0, 1)
@@ -521,7 +543,10 @@ def test_bank_demo_evidence_agrees_with_the_banks_attestations() -> None:
     """The generated demo scans measure within one answer step of what answers.yaml attests."""
     workspace = open_workspace(BANK)
     paths = sorted(p for p in (BANK / "evidence" / "prowler").iterdir() if p.suffix in (".json", ".jsonl"))
-    result = collect(paths, inventory=workspace.inventory, root=BANK)
+    # The objectives name the provider-neutral twins: keep them (collect() checks and drops them).
+    context = CollectContext(assessed_at=AT, inventory=workspace.inventory, root=BANK)
+    result = collector().collect(paths, context)
+    without_twins(result)
     merged: dict[str, list[Measurement]] = {}
     for m in result.measurements:
         merged.setdefault(m.metric, []).append(m)

@@ -106,12 +106,13 @@ class ApiClient:
         if record.get("sha256") != sha256_of(local):
             raise AismaError(f"{relative}: the server stored different bytes (sha256 mismatch); push again")
 
-    def import_workbook(self, org: str, workbook: Path, dry_run: bool) -> list[str]:
+    def import_workbook(self, org: str, workbook: Path, dry_run: bool, force: bool = False) -> list[str]:
         """Send a filled-in workbook to ``/answers/workbook``; returns the changes as the server describes them."""
         from aisma.formats.xlsx_safety import read_limited
 
         data = read_limited(workbook)
-        path = f"/orgs/{org}/answers/workbook?dry_run={'true' if dry_run else 'false'}"
+        flags = f"dry_run={'true' if dry_run else 'false'}" + ("&force=true" if force else "")
+        path = f"/orgs/{org}/answers/workbook?{flags}"
         answer = self.request("POST", path, files={"file": (workbook.name, data)})
         return [str(change["summary"]) for change in answer["changes"]]
 

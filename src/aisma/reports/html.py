@@ -18,6 +18,7 @@ from aisma.reports.viewmodel import (
     fmt_score,
     headline,
     level_name,
+    source_label,
 )
 from aisma.roadmap.render import html_view
 from aisma.scoring.results import AssessmentResult
@@ -46,6 +47,7 @@ def template_context(result: AssessmentResult) -> dict[str, Any]:
         level_name=lambda lv: level_name(result, lv),
         status_labels=STATUS_LABELS,
         source_labels=SOURCE_LABELS,
+        source_label=source_label,
         view_titles=VIEW_TITLES,
         radar=Markup(charts.radar(result.categories, max_level)),  # noqa: S704 - built from escaped parts
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704

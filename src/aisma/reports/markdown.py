@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aisma.reports.registry import ReportContext, Reporter
 from aisma.reports.viewmodel import (
-    SOURCE_LABELS,
     STATUS_LABELS,
     VIEW_TITLES,
     fmt_level,
@@ -12,6 +11,7 @@ from aisma.reports.viewmodel import (
     fmt_score,
     headline,
     level_name,
+    source_label,
 )
 from aisma.roadmap.render import markdown_lines, md_cell
 from aisma.scoring.results import AssessmentResult
@@ -111,7 +111,7 @@ def render_markdown(result: AssessmentResult) -> str:
                 evidence += f" (conflict: {o.conflict.message})"
             lines.append(
                 f"| {o.id} {_cell(o.title)} | {o.level} | {STATUS_LABELS[o.status]} | {o.answer or ''} "
-                f"| {SOURCE_LABELS[o.source]} | {_cell(evidence)} |"
+                f"| {source_label(o)} | {_cell(evidence)} |"
             )
     if result.warnings:
         lines += ["", "## Warnings", ""]

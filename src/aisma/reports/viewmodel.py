@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from aisma.scoring.results import AssessmentResult, CategoryResult
+from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult
 
 STATUS_LABELS = {"met": "Met", "unmet": "Not met", "unknown": "Unknown", "na": "N/A"}
 SOURCE_LABELS = {
@@ -15,6 +15,28 @@ SOURCE_LABELS = {
     "attested": "Attested, no evidence",
     "none": "No answer",
 }
+EVIDENCE_LABELS = {
+    "verified": "evidence on file",
+    "accepted": "evidence accepted",
+    "unverified": "cited, unverified",
+    "rejected": "evidence rejected",
+    "none": "",
+}
+
+
+def source_label(o: ObjectiveResult) -> str:
+    """The answer's source as a reader needs it: a link nobody checked reads "cited, unverified", not "evidence"."""
+    label = SOURCE_LABELS[o.source]
+    status = o.evidence_status
+    if o.source == "attested" and status in ("unverified", "rejected"):
+        return f"Attested, {EVIDENCE_LABELS[status]}"
+    if o.source == "attested_with_evidence" and status == "accepted" and o.evidence_review:
+        review = o.evidence_review
+        when = f" on {str(review['at'])[:10]}" if review.get("at") else ""
+        return f"Attested, evidence accepted by {review.get('by', '')}{when}"
+    return label
+
+
 VIEW_TITLES = {
     "nist-csf-2.0": "NIST CSF 2.0 functions",
     "nist-ai-rmf": "NIST AI RMF functions",

@@ -54,7 +54,7 @@ def completed_inputs(inputs: AssessmentInput, objective_ids: Iterable[str]) -> A
             objective_id=oid,
             answer="fully",
             note="projected: roadmap item done",
-            evidence=(EvidenceRef(ref=PLANNED_EVIDENCE, exists=None),),
+            evidence=(EvidenceRef(ref=PLANNED_EVIDENCE, exists=True),),  # done means evidenced
         )
         for oid in sorted(ids)
     )

@@ -200,4 +200,6 @@ def score_objective(
             {"ref": e.ref, "exists": e.exists, "sha256": e.sha256} for e in (answer.evidence if answer else ())
         ),
         by=answer.by if answer else "",
+        evidence_status=answer.evidence_status if answer else "none",
+        evidence_review=answer.review.to_dict() if answer and answer.review else None,
     )

@@ -89,6 +89,9 @@ class ObjectiveResult:
     justification: str
     evidence: tuple[dict[str, Any], ...]
     by: str
+    # What the cited evidence proves (``Answer.evidence_status``) and the assessor's review, if any.
+    evidence_status: str = "none"
+    evidence_review: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +110,8 @@ class ObjectiveResult:
             "justification": self.justification,
             "evidence": [dict(e) for e in self.evidence],
             "by": self.by,
+            "evidence_status": self.evidence_status,
+            "evidence_review": dict(self.evidence_review) if self.evidence_review else None,
         }
 
 

@@ -73,6 +73,9 @@ def _objective(data: dict[str, Any]) -> ObjectiveResult:
         justification=data["justification"],
         evidence=tuple(dict(e) for e in data["evidence"]),
         by=data["by"],
+        # results stored before the evidence review existed carry neither: nothing verified, no review
+        evidence_status=data.get("evidence_status", "none"),
+        evidence_review=data.get("evidence_review"),
     )
 
 

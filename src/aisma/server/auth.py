@@ -25,6 +25,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     READ = "read"
     ANSWER = "answer"  # contributors only for the systems/categories they own (checked by the answers service)
+    REVIEW_EVIDENCE = "review_evidence"  # accept or reject the evidence an answer cites (never one's own)
     UPLOAD_EVIDENCE = "upload_evidence"
     EDIT_INVENTORY = "edit_inventory"
     RUN_ASSESSMENT = "run_assessment"
@@ -41,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.READ,
             Permission.ANSWER,
+            Permission.REVIEW_EVIDENCE,
             Permission.UPLOAD_EVIDENCE,
             Permission.EDIT_INVENTORY,
             Permission.RUN_ASSESSMENT,
@@ -55,7 +57,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "read": frozenset({Permission.READ}),
     "write": frozenset(
-        {Permission.ANSWER, Permission.UPLOAD_EVIDENCE, Permission.EDIT_INVENTORY, Permission.RUN_ASSESSMENT}
+        {
+            Permission.ANSWER,
+            Permission.REVIEW_EVIDENCE,
+            Permission.UPLOAD_EVIDENCE,
+            Permission.EDIT_INVENTORY,
+            Permission.RUN_ASSESSMENT,
+        }
     ),
     "push": frozenset({Permission.PUSH_MEASUREMENTS, Permission.UPLOAD_EVIDENCE}),
     "admin": frozenset({Permission.MANAGE_MEMBERS, Permission.MANAGE_TOKENS, Permission.IMPORT_EXPORT}),

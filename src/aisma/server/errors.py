@@ -27,6 +27,14 @@ class Conflict(ServiceError):
     """The object already exists (a unique name or id is taken)."""
 
 
+class EditConflicts(Conflict):
+    """Edits made on an old copy (a workbook) of records changed since; ``conflicts`` lists each one."""
+
+    def __init__(self, message: str, conflicts: list[dict[str, Any]]) -> None:
+        self.conflicts = conflicts
+        super().__init__(message)
+
+
 class StaleWrite(ServiceError):
     """Optimistic concurrency: the caller's version is not the stored one; ``current`` is what is stored."""
 

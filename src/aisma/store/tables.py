@@ -143,6 +143,12 @@ class AnswerRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     expires: Mapped[date | None] = mapped_column(Date, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # An assessor's review of the cited evidence (migration 0006): "accepted" or "rejected", or None.
+    # Reviewing does not bump the version; every save of the answer clears the review.
+    evidence_review: Mapped[str | None] = mapped_column(String(20), default=None)
+    reviewed_by: Mapped[str | None] = mapped_column(String(320), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    review_note: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class EvidenceFile(Base):

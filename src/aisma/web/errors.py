@@ -1,7 +1,8 @@
 """Service errors to HTTP answers, in one place so every route maps them the same way.
 
 NotFound -> 404 (also for other organizations' objects), Forbidden -> 403, Conflict and StaleWrite ->
-409 (a stale write carries the stored record so the client can merge and retry), Invalid and any
+409 (a stale write carries the stored record so the client can merge and retry; edit conflicts of a
+workbook list each one under ``conflicts``), Invalid and any
 other user error -> 422, too large -> 413, not signed in -> 401 for the API and a redirect to the
 login form for pages; a busy or unreachable database -> 503 with ``Retry-After`` (never a 500); a
 request that fails validation -> 422 whose body always renders (NaN, Infinity, lone surrogates in
@@ -24,7 +25,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 from aisma.errors import AismaError
-from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound, StaleWrite, TooLarge
+from aisma.server.errors import Conflict, EditConflicts, Forbidden, Invalid, NotFound, StaleWrite, TooLarge
 from aisma.web.security import CsrfRejected, NotAuthenticated
 
 API_PATH = "/api/"
@@ -107,6 +108,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def conflict(request: Request, exc: Exception) -> Response:
         return error_response(request, 409, str(exc))
 
+    async def edit_conflicts(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, EditConflicts)
+        return error_response(request, 409, str(exc), conflicts=exc.conflicts)
+
     async def stale_write(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StaleWrite)
         from aisma.web.schemas import stale_current
@@ -129,6 +134,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(StaleWrite, stale_write)
+    app.add_exception_handler(EditConflicts, edit_conflicts)
     app.add_exception_handler(Conflict, conflict)
     app.add_exception_handler(Invalid, invalid)
     app.add_exception_handler(TooLarge, too_large)  # an Invalid, but 413

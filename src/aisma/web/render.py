@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "member-removed": ("ok", "Member removed."),
     "role-changed": ("ok", "Role changed."),
     "token-revoked": ("ok", "Token revoked."),
+    "evidence-accepted": ("ok", "Evidence accepted: the answer now counts as evidenced."),
+    "evidence-rejected": ("ok", "Evidence rejected: the answer does not count as evidenced."),
 }
 
 

@@ -1,9 +1,10 @@
 """Write the assessment as an XLSX workbook for system owners, GRC analysts and auditors.
 
 Sheets: scorecard, objectives (every objective with its level criteria, the answer, note,
-evidence and measurement), inventory, roadmap, crosswalks, and a hidden, protected metadata sheet
-(model id and version, workbook format) that the import checks. The answer columns are the only
-unlocked cells of the objectives sheet, with a drop-down of the answer words.
+evidence and measurement), inventory, roadmap, crosswalks, a hidden, protected metadata sheet
+(model id and version, workbook format) that the import checks, and a very hidden, protected
+versions sheet (each answer's version and cells as exported, see ``aisma.workbook.versions``).
+The answer columns are the only unlocked cells of the objectives sheet, with a drop-down of the answer words.
 
 Text that a spreadsheet could take for a formula (starting with = + - @, or a tab or carriage
 return) is written as a string cell with the quote prefix set, so no spreadsheet evaluates it, even
@@ -30,9 +31,11 @@ from openpyxl.writer.excel import ExcelWriter
 
 from aisma.maturity.schema import MaturityModel, Objective
 from aisma.reports.registry import ReportContext
+from aisma.reports.viewmodel import source_label
 from aisma.scoring.inputs import ANSWER_WORDS, Answer
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult, Rollup
 from aisma.workbook import layout
+from aisma.workbook.versions import NO_ANSWER, versions_of
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32767  # the longest text a spreadsheet cell holds
@@ -174,12 +177,16 @@ def _given(o: ObjectiveResult, answers: dict[str, Answer] | None) -> dict[str, s
     }
 
 
-def _objectives(ws: Worksheet, result: AssessmentResult, model: MaturityModel | None, answers: Any) -> None:
+def _objectives(
+    ws: Worksheet, result: AssessmentResult, model: MaturityModel | None, answers: Any
+) -> list[tuple[str, dict[str, str]]]:
+    """The objectives sheet; returns each objective's editable cells as written (for the versions sheet)."""
     columns = layout.OBJECTIVE_COLUMNS
     by_id = {o.id: o for o in model.objectives()} if model is not None else {}
     level_names = dict(result.levels)
     given = {a.objective_id: a for a in answers} if answers is not None else None
     rows = []
+    exported: list[tuple[str, dict[str, str]]] = []
     for c in result.categories:
         for o in c.objectives:
             text, sources = _measurement(o)
@@ -190,14 +197,16 @@ def _objectives(ws: Worksheet, result: AssessmentResult, model: MaturityModel | 
                 "title": o.title,
                 "status": o.status,
                 "evidenced_status": o.evidenced_status,
-                "source": o.source,
+                "source": source_label(o),
                 "measurement": text,
                 "measurement_source": sources,
                 "conflict": o.conflict.message if o.conflict else "",
                 "level_name": level_names.get(o.level, ""),
             }
             values |= _criteria(by_id.get(o.id), level_names)
-            values |= _given(o, given)
+            cells = _given(o, given)
+            values |= cells
+            exported.append((o.id, cells))
             rows.append([values.get(col.key) for col in columns])
     count = _table(ws, [(col.header, col.width) for col in columns], rows)
     ws.freeze_panes = "E2"
@@ -226,6 +235,22 @@ def _objectives(ws: Worksheet, result: AssessmentResult, model: MaturityModel | 
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
     ws.protection.sort = False
+    return exported
+
+
+def _versions(ws: Worksheet, exported: list[tuple[str, dict[str, str]]], versions: dict[str, str]) -> None:
+    """Each objective's answer version and editable cells as exported (see ``aisma.workbook.versions``).
+
+    Very hidden (a spreadsheet's "unhide" does not offer it) and protected: it is the base an import
+    compares the owner's cells with, not something to edit.
+    """
+    rows = (
+        [objective_id, versions.get(objective_id, NO_ANSWER), *(cells.get(k, "") for k in layout.ANSWER_FIELDS)]
+        for objective_id, cells in exported
+    )
+    _table(ws, [(key, 16) for key in layout.VERSION_KEYS], rows)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
 
 
 def _flat(prefix: str, value: Any) -> Iterable[tuple[str, Any]]:
@@ -352,11 +377,14 @@ def build_workbook(result: AssessmentResult, context: ReportContext) -> bytes:
     if default is not None:
         wb.remove(default)
     _scorecard(wb.create_sheet(layout.SCORECARD), result)
-    _objectives(wb.create_sheet(layout.OBJECTIVES), result, model, context.answers)
+    exported = _objectives(wb.create_sheet(layout.OBJECTIVES), result, model, context.answers)
     _inventory(wb.create_sheet(layout.INVENTORY), context.inventory)
     _roadmap(wb.create_sheet(layout.ROADMAP), result)
     _crosswalks(wb.create_sheet(layout.CROSSWALKS), result, model)
     _metadata(wb.create_sheet(layout.METADATA), result)
+    if context.answers is not None:  # without the answers as given there is no version to record
+        versions = versions_of(context.answers, context.extra.get("answer_versions"))
+        _versions(wb.create_sheet(layout.VERSIONS), exported, versions)
     when = _assessed_at(result)
     wb.properties.created = when
     wb.properties.modified = when

@@ -18,7 +18,8 @@ INVENTORY = "inventory"
 ROADMAP = "roadmap"
 CROSSWALKS = "crosswalks"
 METADATA = "metadata"
-SHEETS = (SCORECARD, OBJECTIVES, INVENTORY, ROADMAP, CROSSWALKS, METADATA)
+VERSIONS = "versions"
+SHEETS = (SCORECARD, OBJECTIVES, INVENTORY, ROADMAP, CROSSWALKS, METADATA, VERSIONS)
 
 # metadata sheet keys (column A) whose values (column B) the import checks
 META_FORMAT = "workbook_format"
@@ -61,3 +62,9 @@ OBJECTIVE_COLUMNS: tuple[Column, ...] = (
 )
 EDITABLE = tuple(c for c in OBJECTIVE_COLUMNS if c.editable)
 HEADER = {c.key: c.header for c in OBJECTIVE_COLUMNS}
+# The editable fields of an answer, in column order: what an import compares and merges.
+ANSWER_FIELDS = ("answer", "note", "justification", "evidence", "by")
+
+# The versions sheet (very hidden, protected): per objective, the answer's version when the workbook
+# was exported and the editable cells as exported, so an import can tell what the owner changed.
+VERSION_KEYS = ("objective", "version", *ANSWER_FIELDS)

@@ -9,8 +9,7 @@ same checks as ``aisma assess``) before it atomically replaces the old one.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,66 +24,15 @@ from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
 from aisma.layout import ANSWERS_FILE
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.inputs import Answer
+from aisma.workbook.changes import AnswerChange, ImportPlan, answer_changes, plan_import
 from aisma.workbook.reader import WorkbookAnswer, read_answers
+from aisma.workbook.versions import versions_of
 from aisma.workspace.answers import parse_answers
 from aisma.workspace.loader import open_workspace
 from aisma.yamlfile import load_yaml_text
 
-FIELDS = ("answer", "note", "justification", "evidence", "by")
-
-
-@dataclass(frozen=True)
-class AnswerChange:
-    """One objective whose answer the workbook changes: every field that differs, old and new."""
-
-    objective_id: str
-    row: int
-    fields: tuple[tuple[str, str, str], ...]  # (field, old, new)
-
-    def describe(self) -> str:
-        parts = []
-        for name, old, new in self.fields:
-            if name == "answer":
-                parts.append(f"answer {old or '(none)'} -> {new}")
-            else:
-                parts.append(f"{name} {'set' if not old else 'cleared' if not new else 'changed'}")
-        return f"{self.objective_id} (row {self.row}): {'; '.join(parts)}"
-
-
-def _current_fields(answer: Answer | None) -> dict[str, str]:
-    if answer is None:
-        return dict.fromkeys(FIELDS, "")
-    return {
-        "answer": answer.answer,
-        "note": answer.note,
-        "justification": answer.justification,
-        "evidence": "\n".join(e.ref for e in answer.evidence),
-        "by": answer.by,
-    }
-
-
-def _incoming_fields(answer: WorkbookAnswer) -> dict[str, str]:
-    return {
-        "answer": answer.answer,
-        "note": answer.note,
-        "justification": answer.justification,
-        "evidence": "\n".join(answer.evidence),
-        "by": answer.by,
-    }
-
-
-def answer_changes(current: Iterable[Answer], incoming: Sequence[WorkbookAnswer]) -> list[AnswerChange]:
-    """What the workbook changes relative to the current answers (the server reuses this)."""
-    by_id = {a.objective_id: a for a in current}
-    changes = []
-    for new in incoming:
-        old_fields = _current_fields(by_id.get(new.objective_id))
-        new_fields = _incoming_fields(new)
-        diff = tuple((k, old_fields[k], new_fields[k]) for k in FIELDS if old_fields[k].strip() != new_fields[k])
-        if diff:
-            changes.append(AnswerChange(objective_id=new.objective_id, row=new.row, fields=diff))
-    return changes
+__all__ = ["AnswerChange", "ImportPlan", "answer_changes", "import_workbook", "merged_text"]
+REVIEW_KEYS = ("accepted_by", "accepted_at")
 
 
 def _yaml() -> YAML:
@@ -136,6 +84,9 @@ def _entry(existing: Any, new: WorkbookAnswer, today: date) -> Any:
         elif key in entry:
             del entry[key]
     entry["at"] = today
+    for key in REVIEW_KEYS:  # an acceptance is of the answer as it was: an edit voids it
+        if key in entry:
+            del entry[key]
     return entry
 
 
@@ -183,7 +134,11 @@ def _move_trailing_comment(answers: CommentedMap, previous: Any, new: Any) -> No
 
 
 def merged_text(
-    text: str, changes: Sequence[AnswerChange], incoming: Sequence[WorkbookAnswer], model: MaturityModel, today: date
+    text: str,
+    changes: Sequence[AnswerChange],
+    incoming: Sequence[WorkbookAnswer] | Mapping[str, WorkbookAnswer],
+    model: MaturityModel,
+    today: date,
 ) -> str:
     """answers.yaml's text with the changed answers written in; everything else left as it was."""
     yaml = _yaml()
@@ -199,7 +154,7 @@ def merged_text(
         raise AismaError(f"{ANSWERS_FILE}: answers must be a mapping of objective id to answer")
     if answers.fa.flow_style():
         answers.fa.set_block_style()  # `answers: {}` from aisma init grows as a block, one answer a line
-    by_id = {a.objective_id: a for a in incoming}
+    by_id = dict(incoming) if isinstance(incoming, Mapping) else {a.objective_id: a for a in incoming}
     order = [o.id for o in model.objectives()]
     for change in changes:
         new = by_id[change.objective_id]
@@ -216,16 +171,20 @@ def merged_text(
 
 
 def import_workbook(
-    workbook: str | Path, directory: str | Path, today: date, dry_run: bool = False
+    workbook: str | Path, directory: str | Path, today: date, dry_run: bool = False, force: bool = False
 ) -> list[AnswerChange]:
     """Merge a workbook's answers into the workspace's answers.yaml; returns every change.
 
-    Nothing is written when ``dry_run`` is set or nothing changed. The merged file is checked
-    like ``aisma assess`` would check it before it replaces the old one.
+    An edit of an answer that changed in answers.yaml after the workbook was exported is a
+    conflict (``aisma.workbook.changes``): ``WorkbookConflicts`` names every one by sheet and cell
+    and nothing is written, unless ``force``. Nothing is written when ``dry_run`` is set or nothing
+    changed. The merged file is checked like ``aisma assess`` would check it before it replaces the
+    old one.
     """
     workspace = open_workspace(directory)
     incoming = read_answers(workbook, workspace.model)
-    changes = answer_changes(workspace.answers, incoming)
+    plan = plan_import(workspace.answers, incoming, versions_of(workspace.answers), str(workbook), force)
+    changes = list(plan.changes)
     if dry_run or not changes:
         return changes
     path = workspace.root / ANSWERS_FILE
@@ -234,7 +193,7 @@ def import_workbook(
     except OSError as exc:
         raise AismaError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        new_text = merged_text(text, changes, incoming, workspace.model, today)
+        new_text = merged_text(text, changes, plan.rows, workspace.model, today)
     except AismaError:
         raise
     except Exception as exc:  # ruamel raises many types; the line-aware reader reports positions

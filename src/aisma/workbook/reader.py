@@ -9,7 +9,7 @@ evaluated: a formula such as ``=HYPERLINK(...)`` in a note is kept as that liter
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,21 @@ class WorkbookAnswer:
     evidence: tuple[str, ...]
     by: str
     row: int
+    # From the versions sheet: the answer's version and its cells (field, text) as exported;
+    # None when the workbook records none (one exported before versions were recorded).
+    base_version: str | None = None
+    base: tuple[tuple[str, str], ...] | None = None
+    cells: tuple[tuple[str, str], ...] = ()  # (field, cell reference such as F12)
+
+    def fields(self) -> dict[str, str]:
+        """The editable fields as text, evidence one item a line (what ``base`` holds too)."""
+        return {
+            "answer": self.answer,
+            "note": self.note,
+            "justification": self.justification,
+            "evidence": "\n".join(self.evidence),
+            "by": self.by,
+        }
 
 
 class WorkbookError(AismaError):
@@ -120,7 +135,7 @@ def _columns(header_row: Any, path: Path) -> dict[str, int]:
     return found
 
 
-def _evidence(text: str) -> tuple[str, ...]:
+def split_evidence(text: str) -> tuple[str, ...]:
     parts = text.splitlines() if "\n" in text or "\r" in text else text.split(";")
     return tuple(p.strip() for p in parts if p.strip())
 
@@ -153,15 +168,34 @@ def read_answers_data(data: bytes, name: str, model: MaturityModel) -> list[Work
             raise WorkbookError(source, layout.OBJECTIVES, "row 1", "the sheet is empty; expected a header row")
         columns = _columns(header, source)
         known = {o.id for o in model.objectives()}
+        bases = _versions(wb)
         seen: dict[str, str] = {}
         out: list[WorkbookAnswer] = []
         for number, cells in enumerate(rows, start=2):
             answer = _row(cells, number, columns, source, known, seen, model)
             if answer is not None:
-                out.append(answer)
+                version, base = bases.get(answer.objective_id, (None, None))
+                out.append(replace(answer, base_version=version, base=base))
         return out
     finally:
         wb.close()
+
+
+def _versions(wb: Any) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """The versions sheet: objective id -> (version, cells as exported); empty when there is none."""
+    if layout.VERSIONS not in wb.sheetnames:
+        return {}
+    out: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    width = len(layout.VERSION_KEYS)
+    for row in wb[layout.VERSIONS].iter_rows(min_row=2, max_col=width, values_only=True):
+        values = [_text(v).strip() for v in (*row, *[None] * width)[:width]]
+        if not values[0]:
+            continue
+        fields = dict(zip(layout.ANSWER_FIELDS, values[2:], strict=True))
+        fields["answer"] = fields["answer"].casefold()
+        fields["evidence"] = "\n".join(split_evidence(fields["evidence"]))
+        out[values[0]] = (values[1], tuple(fields.items()))
+    return out
 
 
 def _row(
@@ -229,7 +263,8 @@ def _row(
         answer=word,
         note=fields["note"],
         justification=fields["justification"],
-        evidence=_evidence(fields["evidence"]),
+        evidence=split_evidence(fields["evidence"]),
         by=fields["by"],
         row=number,
+        cells=tuple((key, where(key)) for key in layout.ANSWER_FIELDS),
     )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from aisma.errors import InputError
 from aisma.fileio import sha256_of
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.inputs import ANSWER_WORDS, Answer, AnswerWord, EvidenceRef
+from aisma.scoring.inputs import ANSWER_WORDS, Answer, AnswerWord, EvidenceRef, EvidenceReview
 from aisma.yamlfile import LineDict, dotted, first_error, plain_message
 
 WORDS = ", ".join(ANSWER_WORDS)
@@ -27,6 +27,9 @@ class AnswerEntry(BaseModel):
     by: str = ""
     at: date | None = None
     expires: date | None = None
+    # An assessor's acceptance of the cited evidence (e.g. after opening the linked page); both or neither.
+    accepted_by: str = ""
+    accepted_at: date | None = None
 
 
 def parse_answers(raw: Any, path: Path, model: MaturityModel, root: Path, warnings: list[str]) -> tuple[Answer, ...]:
@@ -65,6 +68,7 @@ def parse_answers(raw: Any, path: Path, model: MaturityModel, root: Path, warnin
         if entry.answer == "na" and not entry.justification.strip():
             raise InputError(path, line, f"{objective_id}: answer na needs a justification")
         evidence = tuple(_evidence(ref, root, path, line, objective_id, warnings) for ref in entry.evidence)
+        review = _acceptance(entry, value, path, line, str(objective_id), warnings)
         out.append(
             Answer(
                 objective_id=str(objective_id),
@@ -75,9 +79,46 @@ def parse_answers(raw: Any, path: Path, model: MaturityModel, root: Path, warnin
                 by=entry.by,
                 at=entry.at,
                 expires=entry.expires,
+                review=review,
             )
         )
     return tuple(out)
+
+
+def _acceptance(
+    entry: AnswerEntry, value: Any, path: Path, line: int, objective_id: str, warnings: list[str]
+) -> EvidenceReview | None:
+    """``accepted_by``/``accepted_at`` as a review; an acceptance older than the answer does not count.
+
+    An acceptance is of the answer as it was: if the answer's ``at`` is later, the evidence may have
+    changed since, so it is reported and not counted (accept it again). Nobody accepts their own
+    evidence: an acceptance by the answer's ``by`` is reported and not counted either.
+    """
+    if not entry.accepted_by.strip() and entry.accepted_at is None:
+        return None
+    missing = "accepted_at" if entry.accepted_at is None else "accepted_by" if not entry.accepted_by.strip() else ""
+    if missing:
+        other = "accepted_by" if missing == "accepted_at" else "accepted_at"
+        field_line = value.key_lines.get(other, line) if isinstance(value, LineDict) else line
+        message = f"{objective_id}: {other} needs {missing} (who accepted the evidence, and when)"
+        raise InputError(path, field_line, message)
+    if not entry.evidence:
+        raise InputError(path, line, f"{objective_id}: accepted_by is set but the answer cites no evidence to accept")
+    assert entry.accepted_at is not None
+    if entry.at is not None and entry.accepted_at < entry.at:
+        warnings.append(
+            f"{path.name}:{line}: {objective_id}: evidence accepted on {entry.accepted_at.isoformat()}, before the "
+            f"answer of {entry.at.isoformat()}; the acceptance is not counted"
+        )
+        return None
+    by = entry.accepted_by.strip()
+    if by == entry.by.strip():
+        warnings.append(
+            f"{path.name}:{line}: {objective_id}: evidence accepted by {by}, who gave the answer; "
+            "someone else must accept it, so the acceptance is not counted"
+        )
+        return None
+    return EvidenceReview(decision="accepted", by=by, at=entry.accepted_at)
 
 
 def _evidence(ref: str, root: Path, path: Path, line: int, objective_id: str, warnings: list[str]) -> EvidenceRef:

@@ -136,6 +136,7 @@ def carry_answers(
                 by=original.by,
                 at=original.at,
                 expires=original.expires,
+                review=original.review,
             ),
             origin=f"{from_model} {origin_id} ({relation})",
         )

@@ -46,7 +46,7 @@ def test_push_sends_every_measurement_with_provenance(
     assert pushed > 10 and "to org-a" in out
 
     reader = token_for(org_a, Role.VIEWER, ("read",))
-    stored = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader).json()
+    stored = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader, params={"limit": 1000}).json()
     assert len(stored) == pushed
     for measurement in stored:
         provenance = measurement["provenance"]
@@ -79,7 +79,7 @@ def test_push_sends_entity_ids_and_replaces_its_observed_assets(
         assert {(a["kind"], a["identifier"], a["tool"]) for a in assets} == {
             (a.kind, a.identifier, a.tool) for a in seen
         }
-    stored = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader).json()
+    stored = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader, params={"limit": 1000}).json()
     with_ids = [m for m in stored if m["population"] is not None]
     assert with_ids and all(set(m["covered"]) <= set(m["population"]) for m in with_ids)
     assert all(m["numerator"] == len(m["covered"]) for m in with_ids)
@@ -95,7 +95,9 @@ def test_push_can_upload_the_evidence_it_measured(
     out = capsys.readouterr().out
     uploaded = int(out.split(" and ")[1].split(" ")[0])
     reader = token_for(org_a, Role.VIEWER, ("read",))
-    measurements = httpx.get(f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader).json()
+    measurements = httpx.get(
+        f"{live_server}/api/v1/orgs/org-a/measurements", headers=reader, params={"limit": 1000}
+    ).json()
     evidence = httpx.get(f"{live_server}/api/v1/orgs/org-a/evidence", headers=reader).json()
     assert len(evidence) == uploaded > 5
     stored = {f"evidence/{e['filename']}": e["sha256"] for e in evidence}

@@ -305,3 +305,81 @@ def test_cli_imports_into_a_server(
     assert run(args) == 1
     err = capsys.readouterr().err
     assert "422" in err and "not an XLSX workbook" in err and "Traceback" not in err
+
+
+def upload_forced(client: TestClient, auth: dict[str, str], slug: str, data: bytes) -> Any:
+    return client.post(
+        f"{API}/{slug}/answers/workbook",
+        headers=auth,
+        params={"force": "true"},
+        files={"file": ("filled in.xlsx", data, "application/octet-stream")},
+    )
+
+
+def test_workbook_edits_of_answers_changed_since_export_are_conflicts(
+    client: TestClient, org_a: OrgWithMembers, token_for
+) -> None:
+    owner = token_for(org_a)
+    base = f"{API}/{org_a.slug}"
+    run = seed(client, owner, org_a.slug)
+    exported = download(client, owner, org_a.slug, run, "xlsx").content
+    versions = openpyxl.load_workbook(io.BytesIO(exported))[layout.VERSIONS]
+    recorded = {row[0]: row[1] for row in versions.iter_rows(min_row=2, values_only=True)}
+    assert recorded["GOV-1.1"] == "1" and recorded["GOV-1.2"] == "1" and recorded["GOV-2.1"] is None
+
+    # after the export, an assessor edits GOV-1.1 on the server (version 2)
+    assessor = token_for(org_a, Role.ASSESSOR)
+    newer = {"answer": "largely", "note": "board minutes; one gap", "version": 1}
+    ok(client.put(f"{base}/answers/GOV-1.1", headers=assessor, json=newer))
+
+    # the untouched GOV-1.1 cell is stale and ignored; the clean GOV-1.2 edit applies
+    clean = edited(exported, {"GOV-1.2": {"answer": "fully"}})
+    applied = ok(upload(client, owner, org_a.slug, clean)).json()
+    assert [c["objective_id"] for c in applied["changes"]] == ["GOV-1.2"] and applied["changes"][0]["forced"] is None
+    assert ok(client.get(f"{base}/answers/GOV-1.1", headers=owner)).json()["answer"] == "largely"
+
+    # editing GOV-1.1 in the same old workbook is a conflict: 409, every one named, nothing saved
+    before = ok(client.get(f"{base}/answers", headers=owner)).json()
+    clash = edited(exported, {"GOV-1.1": {"answer": "not"}, "GOV-2.1": {"answer": "partially"}})
+    for dry_run in (True, False):
+        refused = upload(client, owner, org_a.slug, clash, dry_run=dry_run)
+        assert refused.status_code == 409, refused.text
+        body = refused.json()
+        assert [c["objective_id"] for c in body["conflicts"]] == ["GOV-1.1"]
+        conflict = body["conflicts"][0]
+        assert conflict["sheet"] == "objectives" and conflict["cells"] == ["F2"]
+        assert (conflict["base_version"], conflict["current_version"]) == ("1", "2")
+        assert "sheet objectives, cell F2: GOV-1.1 edited" in body["detail"]
+        assert "(version 1 then, version 2 now)" in conflict["message"]
+        assert ok(client.get(f"{base}/answers", headers=owner)).json() == before
+
+    # forced: the edited cell wins, the note nobody edited in the workbook stays, and the audit says so
+    forced = ok(upload_forced(client, owner, org_a.slug, clash)).json()
+    assert forced["applied"] is True
+    by_id = {c["objective_id"]: c for c in forced["changes"]}
+    assert set(by_id) == {"GOV-1.1", "GOV-2.1"} and by_id["GOV-2.1"]["forced"] is None
+    assert by_id["GOV-1.1"]["forced"]["cells"] == ["F2"] and by_id["GOV-1.1"]["summary"].endswith(
+        "[forced over a newer answer]"
+    )
+    gov11 = ok(client.get(f"{base}/answers/GOV-1.1", headers=owner)).json()
+    assert (gov11["answer"], gov11["note"], gov11["version"]) == ("not", "board minutes; one gap", 3)
+    entries = [r for r in ok(client.get(f"{base}/audit", headers=owner)).json() if r["action"] == "workbook.force"]
+    assert len(entries) == 1 and entries[0]["entity"] == "workbook" and entries[0]["entity_id"] == "filled in.xlsx"
+    assert [o["objective_id"] for o in entries[0]["after"]["overridden"]] == ["GOV-1.1"]
+    assert entries[0]["actor"].startswith(org_a.emails[Role.OWNER])
+
+
+def test_a_workbook_that_records_no_versions_is_refused_unless_forced(
+    client: TestClient, org_a: OrgWithMembers, token_for
+) -> None:
+    owner = token_for(org_a)
+    run = seed(client, owner, org_a.slug)
+    exported = download(client, owner, org_a.slug, run, "xlsx").content
+    wb = openpyxl.load_workbook(io.BytesIO(edited(exported, {"GOV-1.2": {"answer": "fully"}})))
+    del wb[layout.VERSIONS]
+    out = io.BytesIO()
+    wb.save(out)
+    refused = upload(client, owner, org_a.slug, out.getvalue())
+    assert refused.status_code == 409 and refused.json()["conflicts"][0]["base_version"] is None
+    assert "records no answer version" in refused.json()["detail"]
+    assert ok(upload_forced(client, owner, org_a.slug, out.getvalue())).json()["applied"] is True

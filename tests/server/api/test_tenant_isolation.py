@@ -70,6 +70,9 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/answers/{objective_id}"): {},
         ("POST", "/api/v1/orgs/{org}/answers/workbook"): {"files": {"file": ("w.xlsx", b"not a workbook")}},
         ("PUT", "/api/v1/orgs/{org}/answers/{objective_id}"): {"json": {"answer": "not", "version": 1}},
+        ("POST", "/api/v1/orgs/{org}/answers/{objective_id}/evidence-review"): {
+            "json": {"decision": "rejected", "version": 1, "note": "planted"}
+        },
         ("GET", "/api/v1/orgs/{org}/evidence"): {},
         ("POST", "/api/v1/orgs/{org}/evidence"): {"files": {"file": ("x.txt", b"planted", "text/plain")}},
         ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}"): {},
@@ -151,7 +154,8 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
         return response.json()
 
     ok(client.post(f"{base}/inventory", headers=b_auth, json={"document": SYSTEM}))
-    ok(client.put(f"{base}/answers/GOV-1.1", headers=b_auth, json={"answer": "fully", "note": "B's secret"}))
+    answer = {"answer": "fully", "note": "B's secret", "evidence": ["https://b.example/secret"]}
+    ok(client.put(f"{base}/answers/GOV-1.1", headers=b_auth, json=answer))
     evidence = ok(client.post(f"{base}/evidence", headers=b_auth, files={"file": ("b.txt", b"B's evidence")}))
     ok(client.post(f"{base}/measurements", headers=b_auth, json={"measurements": [MEASUREMENT]}))
     ok(client.put(f"{base}/observed", headers=b_auth, json={"observed": [OBSERVED]}))

@@ -15,6 +15,10 @@ from .conftest import LiveServer, sign_in
 
 pytestmark = pytest.mark.slow  # real chromium against a live server
 
+# A report is rendered when it is downloaded (the PDF by WeasyPrint): on a loaded machine that takes
+# far longer than the pages' 15 s default. Generous, so only a server that never answers fails.
+DOWNLOAD_TIMEOUT_MS = 180_000
+
 
 def _category_row(tab: Any, category: str) -> dict[str, str]:
     """The dashboard's row for one category: claimed and evidenced 'level (score)'."""
@@ -135,11 +139,11 @@ def test_download_the_report(page: Any, live_server: LiveServer) -> None:
     dashboard = sign_in(page, live_server)
     _assess(page)
     page.goto(f"{dashboard}/reports")
-    with page.expect_download() as html_download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as html_download:
         page.get_by_role("link", name="HTML").first.click()
     html = Path(html_download.value.path()).read_text()
     assert "<svg" in html and "AI security maturity" in html
-    with page.expect_download() as json_download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as json_download:
         page.get_by_role("link", name="JSON").first.click()
     result = json.loads(Path(json_download.value.path()).read_text())
     assert result["schema"] == "aisma.result/v1" and result["categories"]
@@ -151,10 +155,10 @@ def test_workbook_download_edit_and_import(page: Any, live_server: LiveServer, t
     dashboard = sign_in(page, live_server)
     _assess(page)
     page.goto(f"{dashboard}/reports")
-    with page.expect_download() as pdf_download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as pdf_download:
         page.get_by_role("link", name="PDF", exact=True).first.click()
     assert Path(pdf_download.value.path()).read_bytes().startswith(b"%PDF")
-    with page.expect_download() as xlsx_download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as xlsx_download:
         page.get_by_role("link", name="Workbook (XLSX)").first.click()
     exported = Path(xlsx_download.value.path()).read_bytes()
     assert xlsx_download.value.suggested_filename.endswith(".xlsx") and "GOV-1.1" in cells(exported)

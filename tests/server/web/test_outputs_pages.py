@@ -119,3 +119,63 @@ def test_contributor_form_refuses_objectives_it_may_not_answer(
         assert answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1").answer == "partially"
     sign_in(client, org_a.emails[Role.VIEWER])
     assert "Your role cannot change answers." in client.get("/orgs/org-a/workbook").text
+
+
+def test_workbook_form_lists_conflicts_and_imports_only_when_forced(
+    client: TestClient, org_a: OrgWithMembers, database: Database
+) -> None:
+    run = assessed(database, org_a)
+    sign_in(client, org_a.emails[Role.ASSESSOR])
+    csrf = csrf_of(client.get("/orgs/org-a/workbook").text)
+    exported = client.get(f"/orgs/org-a/reports/{run}/report.xlsx").content
+    with database.transaction() as s:  # someone edits GOV-1.1 after the export
+        answers.save_answer(s, org_a.actors[Role.OWNER], "GOV-1.1", "largely", note="reviewed", expected_version=1)
+    changed = edited(exported, {"GOV-1.1": {"answer": "fully"}})
+
+    refused = post_workbook(client, csrf, changed, "import")
+    assert refused.status_code == 409
+    assert "Nothing was imported: the workbook edits 1 answer that changed after it was exported" in refused.text
+    table = refused.text[refused.text.index('id="workbook-conflicts"') :]
+    assert "GOV-1.1" in table and ">objectives<" in table and ">F2<" in table and ">1<" in table and ">2<" in table
+    with database.transaction(readonly=True) as s:
+        assert answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1").answer == "largely"
+
+    forced = client.post(
+        "/orgs/org-a/workbook",
+        data={"csrf_token": csrf, "action": "import", "force": "yes"},
+        files={"file": ("answers.xlsx", changed, XLSX)},
+    )
+    assert forced.status_code == 200, forced.text
+    assert "1 of them over a newer answer (forced; recorded in the audit log)" in forced.text
+    with database.transaction(readonly=True) as s:
+        gov = answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1")
+    assert (gov.answer, gov.note, gov.version) == ("fully", "reviewed", 3)
+
+
+def test_evidence_review_form_needs_csrf_and_a_reviewer(
+    client: TestClient, org_a: OrgWithMembers, database: Database
+) -> None:
+    with database.transaction() as s:
+        answers.save_answer(s, org_a.actors[Role.ASSESSOR], "GOV-1.1", "fully", evidence=["https://wiki.example/p"])
+    sign_in(client, org_a.emails[Role.VIEWER])
+    page = client.get("/orgs/org-a/questionnaire/GOV").text
+    assert "Cited, unverified" in page and "Accept evidence" not in page  # a viewer sees, cannot review
+    sign_in(client, org_a.emails[Role.ASSESSOR])
+    assert "Accept evidence" not in client.get("/orgs/org-a/questionnaire/GOV").text  # the answerer's own
+    sign_in(client, org_a.emails[Role.OWNER])
+    page = client.get("/orgs/org-a/questionnaire/GOV").text
+    assert "Accept evidence" in page
+    form = {"objective_id": "GOV-1.1", "version": "1", "decision": "accepted", "review_note": "<i>checked</i>"}
+    assert client.post("/orgs/org-a/questionnaire/GOV/review", data=form).status_code == 403  # no CSRF token
+    with database.transaction(readonly=True) as s:
+        assert answers.get_answer(s, org_a.actors[Role.VIEWER], "GOV-1.1").evidence_review is None
+    done = client.post("/orgs/org-a/questionnaire/GOV/review", data={**form, "csrf_token": csrf_of(page)})
+    assert done.status_code == 200 and "Evidence accepted: the answer now counts as evidenced." in done.text
+    assert "&lt;i&gt;checked&lt;/i&gt;" in done.text and "<i>checked" not in done.text
+    stale = client.post(
+        "/orgs/org-a/questionnaire/GOV/review", data={**form, "version": "7", "csrf_token": csrf_of(page)}
+    )
+    assert stale.status_code == 409 and "the answer changed since you opened the page" in stale.text
+    rejected = {**form, "decision": "rejected", "review_note": "", "csrf_token": csrf_of(page)}
+    refused = client.post("/orgs/org-a/questionnaire/GOV/review", data=rejected)
+    assert refused.status_code == 422 and "a rejection needs a reason" in refused.text

@@ -39,6 +39,13 @@ from aisma.scoring.inputs import Measurement, Source
 ENFORCED = "aws.bedrock.enforced_guardrail_ratio"
 LOGGING = "prowler.bedrock.invocation_logging_ratio"
 RETENTION = "aws.bedrock.log_retention_ratio"
+# The provider-neutral metrics the model's objectives name: the same counts, also under these ids.
+NEUTRAL = {
+    "prowler.bedrock.prompt_attack_filter_ratio": "platform.guardrails.prompt_attack_filter_ratio",
+    "prowler.bedrock.sensitive_info_filter_ratio": "platform.guardrails.sensitive_info_filter_ratio",
+    "prowler.bedrock.contextual_grounding_filter_ratio": "platform.guardrails.grounding_filter_ratio",
+    LOGGING: "platform.invocation_logging_ratio",
+}
 # Co-producible with Prowler once the catalog lists aws among their producers (see docs/collectors.md).
 FILTER_METRICS = {
     "prowler.bedrock.prompt_attack_filter_ratio": ("prompt attack filter below HIGH or off", prompt_attack_high),
@@ -112,6 +119,8 @@ class AwsCollector:
             if counts.total > 0:
                 source = Source(tool="aws", version=version, file=f"aws:{account}:{region}", sha256=api.sha256(region))
                 out.append(ratio(metric, counts.passed, counts.total, observed_at, source, counts.failing))
+                if metric in NEUTRAL:
+                    out.append(ratio(NEUTRAL[metric], counts.passed, counts.total, observed_at, source, counts.failing))
         if context.progress:
             context.progress(sum(api.size(region) for region in settings.regions))
         return CollectionResult(measurements=tuple(out), warnings=tuple(warnings))

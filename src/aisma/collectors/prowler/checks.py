@@ -12,7 +12,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
-METRIC_CHECKS: dict[str, tuple[str, ...]] = {
+METRIC_CHECKS_AWS: dict[str, tuple[str, ...]] = {
     "prowler.bedrock.guardrails_ratio": ("bedrock_guardrails_configured", "bedrock_guardrail_*"),
     "prowler.bedrock.prompt_attack_filter_ratio": ("bedrock_guardrail_prompt_attack_filter_enabled",),
     "prowler.bedrock.sensitive_info_filter_ratio": ("bedrock_guardrail_sensitive_information_filter_enabled",),
@@ -61,6 +61,26 @@ METRIC_CHECKS: dict[str, tuple[str, ...]] = {
     ),
     "prowler.threat_detection.llm_jacking_ratio": ("cloudtrail_threat_detection_llm_jacking",),
     "prowler.organizations.ai_opt_out_ratio": ("organizations_opt_out_ai_services_policy",),
+}
+
+# The provider-neutral metrics the model's objectives name (platform.*): each counts the same checks as its
+# AWS-named twin, which stays for models that name it. Their catalog entries say what other producers count.
+NEUTRAL_TWINS: dict[str, str] = {
+    "platform.guardrails.checks_ratio": "prowler.bedrock.guardrails_ratio",
+    "platform.guardrails.prompt_attack_filter_ratio": "prowler.bedrock.prompt_attack_filter_ratio",
+    "platform.guardrails.sensitive_info_filter_ratio": "prowler.bedrock.sensitive_info_filter_ratio",
+    "platform.guardrails.grounding_filter_ratio": "prowler.bedrock.contextual_grounding_filter_ratio",
+    "platform.agents.guardrail_ratio": "prowler.bedrock.agent_guardrail_ratio",
+    "platform.models.registry_ratio": "prowler.sagemaker.model_registry_ratio",
+    "platform.models.monitoring_ratio": "prowler.sagemaker.model_monitor_ratio",
+    "platform.endpoints.redundancy_ratio": "prowler.sagemaker.endpoint_redundancy_ratio",
+    "platform.invocation_logging_ratio": "prowler.bedrock.invocation_logging_ratio",
+    "platform.network.isolation_ratio": "prowler.ai_network.isolation_ratio",
+    "platform.identity.pass_ratio": "prowler.ai_iam.pass_ratio",
+}
+METRIC_CHECKS: dict[str, tuple[str, ...]] = {
+    **METRIC_CHECKS_AWS,
+    **{neutral: METRIC_CHECKS_AWS[twin] for neutral, twin in NEUTRAL_TWINS.items()},
 }
 
 

@@ -31,6 +31,19 @@ def insert(session: Session, row: AnswerRow) -> bool:
 
 def update_if_version(session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]) -> bool:
     """Apply ``values`` and bump the version only if the stored version is ``expected``."""
+    return _set_at_version(session, org_id, objective_id, expected, {**values, "version": expected + 1})
+
+
+def review_if_version(session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]) -> bool:
+    """Record an evidence review only if the answer is still at version ``expected`` (the one reviewed).
+
+    The version is not bumped: a review is about the answer, not a change of it.
+    """
+    return _set_at_version(session, org_id, objective_id, expected, values)
+
+
+def _set_at_version(session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]) -> bool:
+    """One ``UPDATE ... WHERE version = :expected``: True when the row was still at that version."""
     result = session.execute(
         update(AnswerRow)
         .where(
@@ -38,7 +51,7 @@ def update_if_version(session: Session, org_id: int, objective_id: str, expected
             AnswerRow.objective_id == objective_id,
             AnswerRow.version == expected,
         )
-        .values(**values, version=expected + 1)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return rowcount(result) == 1

@@ -15,6 +15,7 @@ from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid, NotFound, StaleWrite
 from aisma.web.features.answers import service as answers
 from aisma.web.features.answers.view import find_category, progress, questionnaire_view
+from aisma.web.features.assessments.service import stored_answers
 from aisma.web.features.organizations import service as accounts
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_settings, require_csrf
@@ -65,6 +66,9 @@ def _category_page(
         base=f"{org_base(actor.org_slug)}/questionnaire",
         api_base=f"/api/v1/orgs/{actor.org_slug}",
         can_answer=actor.can(Permission.ANSWER),
+        can_review=actor.can(Permission.REVIEW_EVIDENCE),
+        me=actor.email,
+        evidence_status={a.objective_id: a.evidence_status for a in stored_answers(session, actor.org_id)},
         **context,
     )
 
@@ -119,3 +123,32 @@ async def save(category: str, request: Request, session: DbSession, actor: Curre
         )
         return _category_page(request, session, actor, category, [("error", message)], status=409)
     return redirect(f"{org_base(actor.org_slug)}/questionnaire/{category}", "saved")
+
+
+@router.post("/orgs/{org}/questionnaire/{category}/review", dependencies=[Depends(require_csrf)])
+async def review(category: str, request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """Accept or reject an answer's evidence from the questionnaire (the same service as the API)."""
+    form = await request.form()
+    find_category(models.model_for(session, actor), category)
+    objective_id = str(form.get("objective_id", ""))
+    version_text = str(form.get("version", "")).strip()
+    decision = str(form.get("decision", ""))
+    try:
+        answers.review_evidence(
+            session,
+            actor,
+            objective_id,
+            decision,
+            int(version_text) if version_text.isdigit() else 0,
+            note=str(form.get("review_note", "")),
+        )
+    except Invalid as exc:
+        message = f"The evidence of {objective_id} was not reviewed: {exc.message}"
+        return _category_page(request, session, actor, category, [("error", message)], status=422)
+    except StaleWrite:
+        message = (
+            f"The evidence of {objective_id} was not reviewed: the answer changed since you opened the page. "
+            "Review it again as it is now."
+        )
+        return _category_page(request, session, actor, category, [("error", message)], status=409)
+    return redirect(f"{org_base(actor.org_slug)}/questionnaire/{category}", f"evidence-{decision}")

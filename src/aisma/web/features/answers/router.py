@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from aisma.web.features.answers import service as answers
-from aisma.web.features.answers.schemas import AnswerIn, AnswerOut, StaleAnswer
+from aisma.web.features.answers.schemas import AnswerIn, AnswerOut, EvidenceReviewIn, StaleAnswer
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import WRITE_ERRORS, ObjectId, stale_as
 from aisma.web.security import CurrentActor, DbSession
@@ -48,3 +48,16 @@ def save_answer(objective_id: ObjectId, body: AnswerIn, session: DbSession, acto
             expires=body.expires,
             expected_version=body.version,
         )
+
+
+@router.post(
+    "/{objective_id}/evidence-review",
+    response_model=AnswerOut,
+    summary="Accept or reject the evidence an answer cites (assessors and owners; never one's own answer)",
+    responses={409: {"model": StaleAnswer, "description": "The answer changed since that version."}},
+)
+def review_evidence(
+    objective_id: ObjectId, body: EvidenceReviewIn, session: DbSession, actor: CurrentActor
+) -> AnswerOut:
+    with stale_as(AnswerOut):
+        return answers.review_evidence(session, actor, objective_id, body.decision, body.version, body.note)

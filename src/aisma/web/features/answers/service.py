@@ -1,8 +1,12 @@
-"""Answers to the model's objectives, with optimistic concurrency on a version number.
+"""Answers to the model's objectives, with optimistic concurrency on a version number, and evidence reviews.
 
 A save names the version it read (``expected_version``; None only to create). The repository
 applies it as one ``UPDATE ... WHERE version = :expected``, so of N concurrent writers that read the
 same version exactly one wins and the others get ``StaleWrite`` with the current record.
+
+An answer's evidence proves something only when a cited file is stored on the server, or when an
+assessor accepted it (``review_evidence``): a URL, or a file that is not stored, is "cited,
+unverified" and does not count as evidence (``aisma.scoring.inputs.Answer.evidence_status``).
 """
 
 from __future__ import annotations
@@ -23,8 +27,19 @@ from aisma.store.repositories import answers as repo
 from aisma.store.repositories import systems as systems_repo
 from aisma.store.tables import AnswerRow
 from aisma.store.types import utcnow
-from aisma.web.features.answers.schemas import AnswerOut
+from aisma.web.features.answers.schemas import AnswerOut, EvidenceReviewOut
 from aisma.web.features.audit import service as audit
+
+
+def _review(row: AnswerRow) -> EvidenceReviewOut | None:
+    if row.evidence_review not in ("accepted", "rejected"):
+        return None
+    return EvidenceReviewOut(
+        decision=row.evidence_review,
+        by=row.reviewed_by or "",
+        at=row.reviewed_at,
+        note=row.review_note or "",
+    )
 
 
 def record(row: AnswerRow) -> AnswerOut:
@@ -38,6 +53,7 @@ def record(row: AnswerRow) -> AnswerOut:
         answered_at=row.answered_at,
         expires=row.expires,
         version=row.version,
+        evidence_review=_review(row),
     )
 
 
@@ -46,12 +62,23 @@ def _audited(answer: AnswerOut) -> dict[str, Any]:
     data = answer.model_dump()
     data["answered_at"] = answer.answered_at.isoformat() if answer.answered_at else None
     data["expires"] = answer.expires.isoformat() if answer.expires else None
+    review = data.get("evidence_review")
+    if review is not None:
+        review["at"] = review["at"].isoformat() if review.get("at") else None
     return data
+
+
+NO_REVIEW: dict[str, Any] = {"evidence_review": None, "reviewed_by": None, "reviewed_at": None, "review_note": None}
 
 
 def list_answers(session: Session, actor: Actor) -> list[AnswerOut]:
     actor.require(Permission.READ)
     return [record(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def answer_versions(session: Session, org_id: int) -> dict[str, str]:
+    """Each answer's version (as text): the workbook records them so its import can spot stale cells."""
+    return {row.objective_id: str(row.version) for row in repo.list_for_org(session, org_id)}
 
 
 def get_answer(session: Session, actor: Actor, objective_id: str) -> AnswerOut:
@@ -125,6 +152,7 @@ def save_answer(
         "answered_by": actor.email if answered_by is None else answered_by,
         "answered_at": utcnow() if answered_at is None else answered_at,
         "expires": expires,
+        **NO_REVIEW,  # a review was of the answer as it was
     }
     current = repo.get(session, actor.org_id, objective_id)
     if expected_version is None:
@@ -143,6 +171,37 @@ def save_answer(
         saved = record(repo.refresh(session, current))
     audit.append(
         session, actor, "answer.save", "answer", objective_id, _audited(before) if before else None, _audited(saved)
+    )
+    return saved
+
+
+def review_evidence(
+    session: Session, actor: Actor, objective_id: str, decision: str, expected_version: int, note: str = ""
+) -> AnswerOut:
+    """Accept or reject the evidence answer ``objective_id`` cites, as it is at ``expected_version``.
+
+    Assessors and owners only, never on an answer they gave themselves (four eyes); a rejection
+    says why. The review is audited; it does not bump the version, and the next save clears it.
+    """
+    actor.require(Permission.REVIEW_EVIDENCE)
+    if decision not in ("accepted", "rejected"):
+        raise Invalid("decision", "must be accepted or rejected")
+    if decision == "rejected" and not note.strip():
+        raise Invalid("note", "a rejection needs a reason (what is wrong with the evidence)")
+    row = repo.get(session, actor.org_id, objective_id)
+    if row is None:
+        raise NotFound(f"no answer for {objective_id}")
+    if not row.evidence:
+        raise Invalid("evidence", f"{objective_id} cites no evidence to review")
+    if actor.email and row.answered_by.strip().casefold() == actor.email.casefold():
+        raise Forbidden(f"{actor.email} gave this answer; someone else must review its evidence")
+    before = record(row)
+    values = {"evidence_review": decision, "reviewed_by": actor.email, "reviewed_at": utcnow(), "review_note": note}
+    if not repo.review_if_version(session, actor.org_id, objective_id, expected_version, values):
+        raise StaleWrite(_current(session, actor, objective_id), f"{objective_id} changed since you opened it")
+    saved = record(repo.refresh(session, row))
+    audit.append(
+        session, actor, f"answer.evidence_{decision}", "answer", objective_id, _audited(before), _audited(saved)
     )
     return saved
 

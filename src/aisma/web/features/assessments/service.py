@@ -12,7 +12,7 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from aisma.assurance.kpis import KpiSeries, kpi_points, kpi_series
 from aisma.errors import InputError
 from aisma.inventory.providers import parse_settings
 from aisma.layout import CONFIG_FILE, INVENTORY_FILE
-from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Source
+from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, EvidenceReview, Source
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid, NotFound
 from aisma.server.models import model_by_id
@@ -31,7 +31,7 @@ from aisma.store.repositories import answers as answers_repo
 from aisma.store.repositories import assessments as repo
 from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.repositories import systems as systems_repo
-from aisma.store.tables import AssessmentRow, Organization
+from aisma.store.tables import AnswerRow, AssessmentRow, Organization
 from aisma.store.types import utcnow
 from aisma.web.features.assessments.schemas import AssessmentOut, AssessmentSummary, CategoryPoint, TrendPoint
 from aisma.web.features.audit import service as audit
@@ -81,9 +81,17 @@ def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer
                 by=row.answered_by,
                 at=row.answered_at.date() if row.answered_at else None,
                 expires=row.expires,
+                review=_review(row),
             )
         )
     return tuple(out)
+
+
+def _review(row: AnswerRow) -> EvidenceReview | None:
+    if row.evidence_review not in ("accepted", "rejected"):
+        return None
+    decision: Literal["accepted", "rejected"] = "accepted" if row.evidence_review == "accepted" else "rejected"
+    return EvidenceReview(decision=decision, by=row.reviewed_by or "", at=row.reviewed_at, note=row.review_note or "")
 
 
 def stored_answers(session: Session, org_id: int) -> tuple[Answer, ...]:

@@ -21,6 +21,7 @@ from aisma.scoring.snapshot import result_from_dict
 from aisma.server.auth import Actor
 from aisma.server.errors import Invalid, NotFound
 from aisma.server.models import model_by_id
+from aisma.web.features.answers.service import answer_versions
 from aisma.web.features.assessments.service import get_assessment, stored_answers
 from aisma.web.features.inventory.service import inventory_of
 
@@ -97,6 +98,7 @@ def render_report(session: Session, actor: Actor, assessment_id: int, fmt: str) 
         model=model,
         inventory=inventory_of(session, actor.org_id),
         answers=stored_answers(session, actor.org_id),
+        extra={"answer_versions": answer_versions(session, actor.org_id)},  # the workbook records them
     )
     result = result_from_dict(stored.result, weights)
     try:

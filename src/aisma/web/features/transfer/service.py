@@ -151,6 +151,15 @@ def import_workspace(
             expires=answer.expires,
             version=1,
         )
+        if answer.review is not None:  # the workspace's acceptance travels with the answer
+            reviewed = answer.review.at
+            row.evidence_review = answer.review.decision
+            row.reviewed_by = answer.review.by
+            if isinstance(reviewed, datetime):
+                row.reviewed_at = reviewed
+            elif reviewed is not None:
+                row.reviewed_at = datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=UTC)
+            row.review_note = answer.review.note
         if not answers_repo.insert(session, row):
             raise Conflict(f"answer {answer.objective_id} exists already")
         audit.append(
@@ -202,6 +211,9 @@ def _answer_entry(row: AnswerRow, stored: dict[str, EvidenceOut]) -> str | dict[
         entry["at"] = row.answered_at.date()
     if row.expires:
         entry["expires"] = row.expires
+    if row.evidence_review == "accepted" and row.reviewed_by:  # a workspace knows acceptances only
+        entry["accepted_by"] = row.reviewed_by
+        entry["accepted_at"] = row.reviewed_at.date() if row.reviewed_at else None
     return row.answer if len(entry) == 1 else entry
 
 

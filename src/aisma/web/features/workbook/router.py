@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from aisma.server.errors import TooLarge
 from aisma.web.features.workbook import service as workbook_import
-from aisma.web.features.workbook.schemas import WorkbookImportOut
+from aisma.web.features.workbook.schemas import WorkbookConflictsOut, WorkbookImportOut
 from aisma.web.routing import WRITE_ERRORS
 from aisma.web.schemas import ErrorOut
 from aisma.web.security import CurrentActor, DbSession, app_settings
@@ -34,7 +34,13 @@ def workbook_limit(request: Request) -> int:
     "/workbook",
     response_model=WorkbookImportOut,
     summary="Import a filled-in aisma workbook (XLSX): every changed answer is saved, or listed on a dry run",
-    responses={413: {"model": ErrorOut, "description": "The file is over the upload limit."}},
+    responses={
+        409: {
+            "model": WorkbookConflictsOut,
+            "description": "The workbook edits answers changed since it was exported; nothing was saved.",
+        },
+        413: {"model": ErrorOut, "description": "The file is over the upload limit."},
+    },
 )
 def import_workbook(
     request: Request,
@@ -42,6 +48,13 @@ def import_workbook(
     session: DbSession,
     actor: CurrentActor,
     dry_run: Annotated[bool, Query(description="Only list the changes; save nothing.")] = False,
+    force: Annotated[
+        bool,
+        Query(
+            description="Save the edits even of answers changed since the workbook was exported "
+            "(the workbook's edited cells win; recorded in the audit log)."
+        ),
+    ] = False,
 ) -> WorkbookImportOut:
     data = read_upload(file.file, workbook_limit(request))
-    return workbook_import.import_workbook(session, actor, data, file.filename or "workbook.xlsx", dry_run)
+    return workbook_import.import_workbook(session, actor, data, file.filename or "workbook.xlsx", dry_run, force)
