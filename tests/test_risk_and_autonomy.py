@@ -49,6 +49,17 @@ def test_prohibited_is_always_critical() -> None:
     assert assess_risk(system(eu_ai_act={"risk_class": "prohibited"}, human_review="full")).tier == "CRITICAL"
 
 
+def test_eu_high_risk_is_never_below_high() -> None:
+    """An Annex III system with every mitigation and no other factor: HIGH, and the rubric says why."""
+    assessed = assess_risk(system(eu_ai_act={"risk_class": "high"}, human_review="full", autonomy_level="assisted"))
+    assert assessed.tier == "HIGH" and assessed.points == 1
+    assert "at least HIGH whatever the mitigations" in assessed.explain()
+    # Points can still take it higher; a recorded tier below HIGH is inconsistent.
+    risky = system(eu_ai_act={"risk_class": "high"}, risk_factors={f: True for f in FACTORS})
+    assert assess_risk(risky).tier == "CRITICAL"
+    assert not consistent(system(eu_ai_act={"risk_class": "high"}, risk_tier="MEDIUM"))
+
+
 def test_recorded_tier_may_be_stricter_not_laxer() -> None:
     risky = {"risk_factors": {f: True for f in FACTORS}}
     assert assess_risk(system(**risky)).tier == "HIGH"
@@ -81,6 +92,13 @@ def test_adding_a_risk_factor_never_lowers_the_tier(profile: dict, factor: str) 
         changed["autonomy_level"] = "autonomous"
     after = assess_risk(system(**changed)).tier
     assert TIER_ORDER.index(after) >= TIER_ORDER.index(before)
+
+
+@given(profiles, st.sampled_from(["full", "sampled", "none", None]), st.sampled_from(["assisted", "supported"]))
+def test_no_mitigation_takes_a_high_risk_system_below_high(profile: dict, review: str | None, autonomy: str) -> None:
+    """Whatever the other facts and mitigations, an EU AI Act high-risk system is HIGH or CRITICAL."""
+    changed = {**profile, "eu_ai_act": {"risk_class": "high"}, "human_review": review, "autonomy_level": autonomy}
+    assert TIER_ORDER.index(assess_risk(system(**changed)).tier) >= TIER_ORDER.index("HIGH")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,16 @@
 Points add up from facts recorded in the inventory; full human review of outputs or actions takes
 points off. The tier is LOW below 4 points, MEDIUM from 4, HIGH from 8, CRITICAL from 12. A system
 in a prohibited EU AI Act practice is CRITICAL whatever its points: it must not run at all.
+
+An EU AI Act high-risk system (Annex III, or a safety component of an Annex I product) is never below
+HIGH, whatever its mitigations. The Act attaches obligations to the classification, not to the residual
+risk: risk management (Art. 9), data governance (Art. 10), automatic logs kept at least six months
+(Art. 12, 19, 26), human oversight (Art. 14), accuracy, robustness and cybersecurity (Art. 15),
+post-market monitoring and serious-incident reporting (Art. 72, 73). Human review is itself one of
+those obligations (Art. 14), so crediting it to lower the tier would let compliance argue away the
+controls the tier-proportionate KPIs (sampling, review turnaround, log retention) require. Points can
+still take such a system to CRITICAL.
+
 Adding a risk factor can only add points, so it never lowers a tier (a property test checks it).
 """
 
@@ -12,6 +22,8 @@ from dataclasses import dataclass
 
 from aisma.inventory.autonomy import autonomy_result
 from aisma.inventory.schema import AISystem, RiskTier
+
+TIER_ORDER: tuple[RiskTier, ...] = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 
 FACTOR_POINTS: tuple[tuple[str, str, int], ...] = (
     ("personal_data", "processes personal data", 2),
@@ -25,6 +37,11 @@ MULTI_AGENT_POINTS = 2
 EU_HIGH_RISK_POINTS = 3
 HUMAN_REVIEW_CREDIT = {"full": -2, "sampled": -1, "none": 0}
 TIER_FLOORS: tuple[tuple[int, RiskTier], ...] = ((12, "CRITICAL"), (8, "HIGH"), (4, "MEDIUM"), (0, "LOW"))
+# The lowest tier an EU AI Act risk class allows, whatever the points (see the module docstring).
+EU_CLASS_FLOORS: dict[str, tuple[RiskTier, str]] = {
+    "prohibited": ("CRITICAL", "EU AI Act prohibited practice: CRITICAL regardless of points"),
+    "high": ("HIGH", "EU AI Act high-risk system: at least HIGH whatever the mitigations"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,13 +78,14 @@ def assess_risk(system: AISystem) -> RiskAssessment:
         credit = max(credit, -raw)
         lines.append((f"human review: {system.human_review}", credit))
     points = raw + (credit if raw > 0 else 0)
-    tier = "CRITICAL" if system.eu_ai_act.risk_class == "prohibited" else tier_for(points)
-    if system.eu_ai_act.risk_class == "prohibited":
-        lines.append(("EU AI Act prohibited practice: CRITICAL regardless of points", 0))
+    tier = tier_for(points)
+    floor = EU_CLASS_FLOORS.get(system.eu_ai_act.risk_class or "")
+    if floor is not None:
+        floor_tier, reason = floor
+        if TIER_ORDER.index(floor_tier) > TIER_ORDER.index(tier):
+            tier = floor_tier
+        lines.append((reason, 0))
     return RiskAssessment(tier=tier, points=points, lines=tuple(lines))
-
-
-TIER_ORDER: tuple[RiskTier, ...] = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 
 
 def consistent(system: AISystem) -> bool:
