@@ -27,10 +27,10 @@ from typing import Any, Literal
 
 from aisma.formats.ocsf import Finding
 from aisma.formats.otlp import Span
-from aisma.inventory.matching import SystemIndex
+from aisma.inventory.matching import SystemIndex, index_for
 from aisma.inventory.schema import AISystem
-from aisma.inventory.shadow import asset_systems, unregistered
-from aisma.records import Measurement, ObservedAsset, Source, ratio
+from aisma.inventory.shadow import asset_systems, outside_flags, retired_matches, unregistered_keys
+from aisma.records import MAX_DETAILS, Measurement, ObservedAsset, Source, ratio
 
 Kind = Literal["model", "agent", "endpoint", "mcp_server"]
 OTEL_TOOL = "otel"
@@ -192,19 +192,24 @@ def _observed_at(observed: Sequence[ObservedAsset], default: datetime) -> dateti
 
 def _ratio(
     metric: str,
-    systems: Sequence[AISystem],
+    systems: SystemIndex,
     observed: Sequence[ObservedAsset],
+    outside: Sequence[bool],
     default: datetime,
     source: Source,
-) -> Measurement:
-    missing = unregistered(systems, observed)
-    distinct = {(a.kind, a.identifier) for a in observed}
+) -> tuple[Measurement, list[tuple[str, str]]]:
+    """Distinct assets that belong to a system over distinct assets, and the unregistered ones (sorted)."""
+    distinct = len({(a.kind, a.identifier) for a in observed})
+    missing = unregistered_keys(observed, outside)
+    shown = missing[:MAX_DETAILS]
+    old = retired_matches(systems, observed, outside, shown)
     failing = [
-        f"{u['kind']} {u['identifier']}: unregistered"
-        + (f" (matches retired system {u['matches_retired_system']})" if u["matches_retired_system"] else "")
-        for u in missing
+        f"{kind} {identifier}: unregistered"
+        + (f" (matches retired system {old[(kind, identifier)]})" if old[(kind, identifier)] else "")
+        for kind, identifier in shown
     ]
-    return ratio(metric, len(distinct) - len(failing), len(distinct), _observed_at(observed, default), source, failing)
+    when = _observed_at(observed, default)
+    return ratio(metric, distinct - len(missing), distinct, when, source, failing), missing
 
 
 SILENT_DAYS = 7
@@ -251,10 +256,11 @@ def discovery_measurements(
     """
     if not observed:
         return ()
-    missing = unregistered(systems, observed)
-    labels = [f"{u['kind']} {u['identifier']}" for u in missing]
+    index = index_for(systems)
+    outside = outside_flags(index, observed)  # matched once, for every measurement below
+    registered, missing = _ratio("inventory.discovery.registered_ratio", index, observed, outside, observed_at, source)
     out = [
-        _ratio("inventory.discovery.registered_ratio", systems, observed, observed_at, source),
+        registered,
         Measurement(
             metric="inventory.unregistered.count",
             observed_at=_observed_at(observed, observed_at),
@@ -262,7 +268,7 @@ def discovery_measurements(
             denominator=None,
             value=float(len(missing)),
             source=source,
-            details=tuple(labels[:20]),
+            details=tuple(f"{kind} {identifier}" for kind, identifier in missing[:MAX_DETAILS]),
         ),
     ]
     for metric, tool, kind in (
@@ -270,8 +276,9 @@ def discovery_measurements(
         ("otel.models.registered_ratio", OTEL_TOOL, "model"),
         ("mcp.servers.inventoried_ratio", MCP_TOOL, "mcp_server"),
     ):
-        subset = [a for a in observed if a.tool == tool and a.kind == kind]
-        if subset:
-            out.append(_ratio(metric, systems, subset, observed_at, source))
+        chosen = [k for k, a in enumerate(observed) if a.tool == tool and a.kind == kind]
+        if chosen:
+            subset = [observed[k] for k in chosen]
+            out.append(_ratio(metric, index, subset, [outside[k] for k in chosen], observed_at, source)[0])
     out.extend(retired_silent(systems, observed, observed_at, source))
     return tuple(out)

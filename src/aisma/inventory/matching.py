@@ -11,9 +11,10 @@ patterns, not with their product:
 
 - ids and patterns without a wildcard sit in a dict (casefolded text -> first system);
 - a glob with a literal run of at least ``GRAM`` characters (``arn:aws:bedrock:*:1234:agent/*`` has
-  ``:1234:agent/``) is filed under one ``GRAM``-character piece of that run, the piece fewest other
-  globs are filed under; an identifier can only match globs filed under a piece it contains, so it
-  looks up each of its own pieces (one dict lookup per character);
+  ``:1234:agent/``) is filed under one ``GRAM``-character piece of that run: the piece fewest other
+  globs' runs contain (``1234:a`` rather than ``agent/``, which every agent ARN contains too), then
+  the one fewest globs are filed under yet; an identifier can only match globs filed under a piece
+  it contains, so it looks up each of its own pieces (one dict lookup per character);
 - a shorter glob with a literal start (``gpt-4*``) is filed under that start, one with a literal end
   (``*-ai``) under its end; an identifier looks up its own starts and ends of those lengths;
 - what is left (``*``, ``*ai*``, ``?*``) is tried on every identifier, in one regular expression.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from fnmatch import fnmatchcase, translate
 from functools import cached_property, lru_cache
@@ -89,6 +90,23 @@ def literal_runs(pattern: str) -> tuple[bool, list[str], bool]:
 _Glob = tuple[int, "re.Pattern[str]"]  # (position of its system, compiled pattern)
 
 
+@lru_cache(maxsize=64)
+def _compiled_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One expression trying the globs in order: ``lastindex`` names the first that matched."""
+    return re.compile("|".join(f"({translate(p)})" for p in patterns))
+
+
+def _pieces(run: str) -> set[str]:
+    """The ``GRAM``-character pieces of a literal run (none when it is shorter)."""
+    return {run[k : k + GRAM] for k in range(len(run) - GRAM + 1)}
+
+
+@lru_cache(maxsize=1 << 15)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A glob's expression, exactly as ``fnmatchcase`` compiles it (kept, like fnmatch keeps its own)."""
+    return re.compile(translate(pattern))
+
+
 class SystemIndex:
     """Every system of a sequence, ready to answer "which system does this identifier belong to"."""
 
@@ -101,16 +119,24 @@ class SystemIndex:
         self._starts: dict[int, dict[str, list[_Glob]]] = {}
         self._ends: dict[int, dict[str, list[_Glob]]] = {}
         floating: list[tuple[int, str]] = []
+        globs: list[tuple[int, str, bool, list[str], bool]] = []
         for position, system in enumerate(self.systems):
             self._exact_entry(system.id.casefold(), position)
             for name in dict.fromkeys(m.casefold() for m in system.mcp_servers):
                 self._listed.setdefault(name, []).append(position)
             for raw in dict.fromkeys(p.casefold() for p in system.match):
-                self._add_pattern(raw, position, floating)
-        self._floating = [(position, re.compile(translate(p))) for position, p in floating]
-        self._floating_any = (
-            re.compile("|".join(f"({translate(p)})" for _, p in floating)) if len(floating) > 1 else None
-        )
+                starts, runs, ends = literal_runs(raw)
+                if len(runs) == 1 and starts and ends:  # no wildcard at all: a plain string
+                    self._exact_entry(raw, position)
+                else:
+                    globs.append((position, raw, starts, runs, ends))
+        shared: Counter[str] = Counter()  # piece -> how many globs' longest runs contain it
+        for _position, _raw, _starts, runs, _ends in globs:
+            shared.update(_pieces(max(runs, key=len, default="")))
+        for position, raw, starts, runs, ends in globs:
+            self._add_glob(position, raw, starts, runs, ends, shared, floating)
+        self._floating = [(position, _compiled(p)) for position, p in floating]
+        self._floating_any = _compiled_any(tuple(p for _, p in floating)) if len(floating) > 1 else None
         self._gram_lengths = GRAM if self._grams else 0
         self._start_lengths = sorted(self._starts)
         self._end_lengths = sorted(self._ends)
@@ -122,16 +148,20 @@ class SystemIndex:
         if not positions or positions[-1] != position:
             positions.append(position)
 
-    def _add_pattern(self, pattern: str, position: int, floating: list[tuple[int, str]]) -> None:
-        starts, runs, ends = literal_runs(pattern)
-        if len(runs) == 1 and starts and ends:  # no wildcard at all: a plain string
-            self._exact_entry(pattern, position)
-            return
-        glob: _Glob = (position, re.compile(translate(pattern)))
-        longest = max(runs, key=len, default="")
-        if len(longest) >= GRAM:
-            pieces = {longest[k : k + GRAM] for k in range(len(longest) - GRAM + 1)}
-            piece = min(sorted(pieces), key=lambda p: len(self._grams.get(p, ())))
+    def _add_glob(
+        self,
+        position: int,
+        pattern: str,
+        starts: bool,
+        runs: list[str],
+        ends: bool,
+        shared: Counter[str],
+        floating: list[tuple[int, str]],
+    ) -> None:
+        glob: _Glob = (position, _compiled(pattern))
+        pieces = _pieces(max(runs, key=len, default=""))
+        if pieces:
+            piece = min(sorted(pieces), key=lambda p: (shared[p], len(self._grams.get(p, ()))))
             self._grams.setdefault(piece, []).append(glob)
         elif starts:
             self._starts.setdefault(len(runs[0]), {}).setdefault(runs[0], []).append(glob)
@@ -144,7 +174,11 @@ class SystemIndex:
         """The globs that may match ``value`` (casefolded): those filed under a piece it contains."""
         found: list[_Glob] = []
         grams = self._grams
-        if grams:
+        if len(grams) < len(value):  # few pieces (a small inventory): look for each piece in the value
+            for piece, filed in grams.items():
+                if piece in value:
+                    found.extend(filed)
+        else:  # else look each piece of the value up
             for k in range(len(value) - GRAM + 1):
                 bucket = grams.get(value[k : k + GRAM])
                 if bucket is not None:

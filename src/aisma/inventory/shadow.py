@@ -35,43 +35,78 @@ def asset_systems(index: SystemIndex, asset: ObservedAsset) -> set[str]:
     return found
 
 
+def outside_flags(systems: Sequence[AISystem] | SystemIndex, observed: Sequence[ObservedAsset]) -> list[bool]:
+    """For each observation, whether it belongs to no active system (computed once, reused by every
+    measurement over a subset of the same observations)."""
+    active = index_for(systems).active
+    return [asset_system(active, asset) is None for asset in observed]
+
+
+def unregistered_keys(observed: Sequence[ObservedAsset], outside: Sequence[bool]) -> list[tuple[str, str]]:
+    """The distinct (kind, identifier) seen at least once outside every active system, sorted: what
+    ``unregistered`` lists, without building its entries (a cloud scan may name 100,000s of them)."""
+    return sorted({(a.kind, a.identifier) for a, alone in zip(observed, outside, strict=True) if alone})
+
+
+def retired_matches(
+    systems: Sequence[AISystem] | SystemIndex,
+    observed: Sequence[ObservedAsset],
+    outside: Sequence[bool],
+    keys: Sequence[tuple[str, str]],
+) -> dict[tuple[str, str], str | None]:
+    """For each of ``keys``, the retired system its unregistered observations match (``unregistered``'s
+    ``matches_retired_system``): the first found, in the order of the observations."""
+    retired = index_for(systems).retired
+    found: dict[tuple[str, str], str | None] = dict.fromkeys(keys)
+    for asset, alone in zip(observed, outside, strict=True):
+        key = (asset.kind, asset.identifier)
+        if alone and key in found and found[key] is None:
+            old = asset_system(retired, asset)
+            found[key] = old.id if old else None
+    return found
+
+
 def unregistered(
-    systems: Sequence[AISystem] | SystemIndex, observed: Sequence[ObservedAsset]
+    systems: Sequence[AISystem] | SystemIndex,
+    observed: Sequence[ObservedAsset],
+    outside: Sequence[bool] | None = None,
 ) -> tuple[dict[str, Any], ...]:
-    """One entry per (kind, identifier) seen at least once outside every active system, with where it was seen."""
+    """One entry per (kind, identifier) seen at least once outside every active system, with where it was seen.
+
+    ``outside``: ``outside_flags(systems, observed)`` when the caller has it already. Kept lean while
+    grouping (a tool or file is a string until a second one is seen): a scan may name 100,000s of assets.
+    """
     index = index_for(systems)
-    active, retired = index.active, index.retired
-    grouped: dict[tuple[str, str], dict[str, Any]] = {}
-    for asset in observed:
-        if asset_system(active, asset) is not None:
+    retired = index.retired
+    flags = outside_flags(index, observed) if outside is None else outside
+    # (kind, identifier) -> [seen, tool or tools, file or files, retired system or None]
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for asset, alone in zip(observed, flags, strict=True):
+        if not alone:
             continue
         key = (asset.kind, asset.identifier)
-        entry = grouped.setdefault(
-            key,
-            {
-                "kind": asset.kind,
-                "identifier": asset.identifier,
-                "seen": 0,
-                "tools": set(),
-                "files": set(),
-                "old": None,
-            },
-        )
-        entry["seen"] += asset.count
-        entry["tools"].add(asset.tool)
-        entry["files"].add(asset.file)
-        if entry["old"] is None:
-            entry["old"] = asset_system(retired, asset)
+        entry = grouped.get(key)
+        if entry is None:
+            grouped[key] = [asset.count, asset.tool, asset.file, asset_system(retired, asset)]
+            continue
+        entry[0] += asset.count
+        for slot, value in ((1, asset.tool), (2, asset.file)):
+            held = entry[slot]
+            if isinstance(held, set):
+                held.add(value)
+            elif held != value:
+                entry[slot] = {held, value}
+        if entry[3] is None:
+            entry[3] = asset_system(retired, asset)
     out = []
-    for (kind, identifier), entry in sorted(grouped.items()):
-        old = entry["old"]
+    for (kind, identifier), (seen, tools, files, old) in sorted(grouped.items()):
         out.append(
             {
                 "kind": kind,
                 "identifier": identifier,
-                "seen": entry["seen"],
-                "tools": sorted(entry["tools"]),
-                "files": sorted(entry["files"])[:10],
+                "seen": seen,
+                "tools": sorted(tools) if isinstance(tools, set) else [tools],
+                "files": sorted(files)[:10] if isinstance(files, set) else [files],
                 "matches_retired_system": old.id if old else None,
             }
         )
