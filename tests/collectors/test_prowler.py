@@ -24,7 +24,7 @@ import yaml
 
 from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.prowler import collector
-from aisma.collectors.prowler.checks import METRIC_CHECKS, NEUTRAL_TWINS
+from aisma.collectors.prowler.checks import METRIC_CHECKS, METRIC_CHECKS_OTHER_CLOUDS, NEUTRAL_TWINS
 from aisma.errors import AismaError
 from aisma.formats import jsonstream
 from aisma.inventory.schema import AISystem, Inventory
@@ -261,7 +261,9 @@ def test_metrics_are_the_catalogs_and_use_the_checks_its_compute_lines_name() ->
     meta = collector().meta
     assert set(meta.metrics) == set(METRIC_CHECKS) == set(catalog_checks()) | set(NEUTRAL_TWINS)
     for neutral, twin in NEUTRAL_TWINS.items():
-        assert METRIC_CHECKS[neutral] == METRIC_CHECKS[twin]
+        assert METRIC_CHECKS[neutral] == METRIC_CHECKS[twin] + METRIC_CHECKS_OTHER_CLOUDS.get(neutral, ())
+        for check in METRIC_CHECKS_OTHER_CLOUDS.get(neutral, ()):
+            assert check in metric_catalog()[neutral].compute, (neutral, check)
         assert "prowler" in metric_catalog()[neutral].producers and twin in metric_catalog()[neutral].compute
     for metric, checks in catalog_checks().items():
         assert sorted(METRIC_CHECKS[metric]) == sorted(checks), metric

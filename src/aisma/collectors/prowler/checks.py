@@ -78,9 +78,23 @@ NEUTRAL_TWINS: dict[str, str] = {
     "platform.network.isolation_ratio": "prowler.ai_network.isolation_ratio",
     "platform.identity.pass_ratio": "prowler.ai_iam.pass_ratio",
 }
+# Prowler's checks on other clouds that concern AI, counted in the provider-neutral metrics only (the
+# AWS-named twins stay AWS). Azure: AI Search, the retrieval service of Azure AI Foundry, reachable
+# only through private endpoints. Google Cloud: the Gemini (Generative Language) API, which
+# authenticates with API keys instead of IAM, disabled in each project, and every API key of a
+# project where it is enabled restricted to it alone. Microsoft 365 has one AI-adjacent check
+# (purview_audit_log_search_enabled); no catalog metric measures a copilot's audit logging, so it is
+# not counted (docs/collectors.md says so).
+METRIC_CHECKS_OTHER_CLOUDS: dict[str, tuple[str, ...]] = {
+    "platform.network.isolation_ratio": ("aisearch_service_not_publicly_accessible",),
+    "platform.identity.pass_ratio": ("gemini_api_disabled", "apikeys_api_restricted_with_gemini_api"),
+}
 METRIC_CHECKS: dict[str, tuple[str, ...]] = {
     **METRIC_CHECKS_AWS,
-    **{neutral: METRIC_CHECKS_AWS[twin] for neutral, twin in NEUTRAL_TWINS.items()},
+    **{
+        neutral: METRIC_CHECKS_AWS[twin] + METRIC_CHECKS_OTHER_CLOUDS.get(neutral, ())
+        for neutral, twin in NEUTRAL_TWINS.items()
+    },
 }
 
 

@@ -37,11 +37,17 @@ def resource_ids(finding: Finding) -> set[tuple[str, str]]:
     results under one account-wide ARN (invocation logging on ``arn:aws:iam::<account>:root``).
 
     A resource without a uid is named by account and name; a finding without resources by its account.
+    A bare uid (no ``/`` or ``:``, so not an ARN, an Azure resource id or a Google resource name) is
+    qualified by its account: Google Cloud checks name a service per project by the service alone
+    (``gemini_api_disabled`` reports ``generativelanguage.googleapis.com`` for every project), and
+    counting those as one resource would let one project's result stand for all of them.
     """
     out = set()
     for r in finding.resources:
         region = r.region or finding.region
         uid = r.uid or "/".join(part for part in (finding.account_uid, r.name) if part)
+        if uid and finding.account_uid and r.uid and not any(c in uid for c in "/:") and uid != finding.account_uid:
+            uid = f"{finding.account_uid}/{uid}"
         if uid:
             out.add((uid, region))
     return out or {(finding.account_uid or finding.check_id, finding.region)}
