@@ -46,6 +46,16 @@ def _oscal(result: AssessmentResult, posture: FrameworkPosture) -> str:
     return results_text
 
 
+def _then(posture: FrameworkPosture, path: Path, target_file: str | None) -> FrameworkPosture:
+    from aisma.frameworks.crossmap import load_ciso_mapping, target_outline, translate
+
+    if not path.is_file():
+        raise AismaError(f"--then {path}: no such file")
+    cross = load_ciso_mapping(path, posture.framework)
+    target = resolve_framework(target_file, cross.target_framework) if target_file else target_outline(cross)
+    return translate(posture, cross, target)
+
+
 def build_framework() -> typer.Typer:
     app = typer.Typer(help="Frameworks assessed through mapping sets: list, show, assess.", no_args_is_help=True)
 
@@ -76,6 +86,13 @@ def build_framework() -> typer.Typer:
         framework: FrameworkArg,
         mapping: Annotated[str | None, typer.Option(help="Mapping set file (default: the one shipped).")] = None,
         framework_id: FrameworkId = None,
+        then: Annotated[
+            Path | None,
+            typer.Option(help="A CISO Assistant mapping set from this framework to another: show the other's posture."),
+        ] = None,
+        then_framework: Annotated[
+            str | None, typer.Option(help="The other framework's file (default: its ids from the mapping set).")
+        ] = None,
         output_format: Annotated[
             str,
             typer.Option(
@@ -93,6 +110,8 @@ def build_framework() -> typer.Typer:
         mapping_set = resolve_mapping(mapping, opened.model, fw)
         result = assess_opened(opened, parse_at(at))
         posture = framework_posture(fw, mapping_set, result)
+        if then is not None:
+            posture = _then(posture, then, then_framework)
         text = _oscal(result, posture) if output_format == "oscal" else RENDERERS[output_format](posture)
         if out is None:
             typer.echo(text, nl=False)
