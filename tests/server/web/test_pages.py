@@ -28,6 +28,7 @@ PAGES = (
     "/roadmap",
     "/frameworks",
     "/reports",
+    "/monitoring",
 )
 
 

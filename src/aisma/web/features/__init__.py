@@ -43,6 +43,7 @@ PAGE_FEATURES = (
     "workbook",
     "reports",
     "frameworks",
+    "monitoring",
 )
 
 
