@@ -24,6 +24,7 @@ def link(status: str, relationship: str = "subset", value: float | None = None) 
     return ObjectiveLink(
         id="X-1",
         title="x",
+        category="X",
         relationship=relationship,
         rationale="",
         status=status,

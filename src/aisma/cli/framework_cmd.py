@@ -13,10 +13,11 @@ from aisma.errors import AismaError
 from aisma.fileio import write_atomic
 from aisma.frameworks.builtin import builtin_frameworks, derive_mapping_set, shipped_mapping
 from aisma.frameworks.mapping import check_mapping_set, dump_mapping_set, parse_mapping_set
-from aisma.frameworks.posture import framework_posture
+from aisma.frameworks.posture import FrameworkPosture, framework_posture
 from aisma.frameworks.render import RENDERERS
 from aisma.frameworks.resolve import resolve_framework, resolve_mapping
 from aisma.maturity.loader import resolve_model
+from aisma.scoring.results import AssessmentResult
 from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_opened
 
@@ -26,10 +27,33 @@ FrameworkId = Annotated[
 ]
 
 
+FORMATS = (*RENDERERS, "oscal")
+
+
 def _check_format(value: str) -> str:
-    if value not in RENDERERS:
-        raise typer.BadParameter(f"{value!r}: expected one of {', '.join(RENDERERS)}")
+    if value not in FORMATS:
+        raise typer.BadParameter(f"{value!r}: expected one of {', '.join(FORMATS)}")
     return value
+
+
+def _oscal(result: AssessmentResult, posture: FrameworkPosture) -> str:
+    """OSCAL assessment results against the framework, checked with trestle (the oscal extra) like --format oscal."""
+    from aisma.reports.oscal import check_with_trestle
+    from aisma.reports.oscal.framework import framework_documents
+
+    results_text, plan_text = framework_documents(result, posture)
+    check_with_trestle(results_text, plan_text)
+    return results_text
+
+
+def _then(posture: FrameworkPosture, path: Path, target_file: str | None) -> FrameworkPosture:
+    from aisma.frameworks.crossmap import load_ciso_mapping, target_outline, translate
+
+    if not path.is_file():
+        raise AismaError(f"--then {path}: no such file")
+    cross = load_ciso_mapping(path, posture.framework)
+    target = resolve_framework(target_file, cross.target_framework) if target_file else target_outline(cross)
+    return translate(posture, cross, target)
 
 
 def build_framework() -> typer.Typer:
@@ -62,8 +86,20 @@ def build_framework() -> typer.Typer:
         framework: FrameworkArg,
         mapping: Annotated[str | None, typer.Option(help="Mapping set file (default: the one shipped).")] = None,
         framework_id: FrameworkId = None,
+        then: Annotated[
+            Path | None,
+            typer.Option(help="A CISO Assistant mapping set from this framework to another: show the other's posture."),
+        ] = None,
+        then_framework: Annotated[
+            str | None, typer.Option(help="The other framework's file (default: its ids from the mapping set).")
+        ] = None,
         output_format: Annotated[
-            str, typer.Option("--format", callback=_check_format, help="text, json or md.")
+            str,
+            typer.Option(
+                "--format",
+                callback=_check_format,
+                help="text, json, md or oscal (OSCAL assessment results; aisma[oscal]).",
+            ),
         ] = "text",
         out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
         at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
@@ -73,7 +109,10 @@ def build_framework() -> typer.Typer:
         fw = resolve_framework(framework, framework_id)
         mapping_set = resolve_mapping(mapping, opened.model, fw)
         result = assess_opened(opened, parse_at(at))
-        text = RENDERERS[output_format](framework_posture(fw, mapping_set, result))
+        posture = framework_posture(fw, mapping_set, result)
+        if then is not None:
+            posture = _then(posture, then, then_framework)
+        text = _oscal(result, posture) if output_format == "oscal" else RENDERERS[output_format](posture)
         if out is None:
             typer.echo(text, nl=False)
         else:

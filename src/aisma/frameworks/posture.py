@@ -42,6 +42,7 @@ class ObjectiveLink:
 
     id: str
     title: str
+    category: str
     relationship: str
     rationale: str
     status: str
@@ -127,14 +128,14 @@ def children_status(statuses: list[PostureStatus]) -> PostureStatus:
     return "partial"
 
 
-def _link(entry_objective: ObjectiveResult, relationship: str, rationale: str) -> ObjectiveLink:
-    o = entry_objective
+def _link(category: str, o: ObjectiveResult, relationship: str, rationale: str) -> ObjectiveLink:
     measurement = None
     if o.measurement is not None:
         measurement = {"metric": o.measurement.metric, "value": o.measurement.value, "fresh": o.measurement.fresh}
     return ObjectiveLink(
         id=o.id,
         title=o.title,
+        category=category,
         relationship=relationship,
         rationale=rationale,
         status=o.status,
@@ -149,11 +150,11 @@ def _link(entry_objective: ObjectiveResult, relationship: str, rationale: str) -
 
 def framework_posture(framework: Framework, mapping: MappingSet, result: AssessmentResult) -> FrameworkPosture:
     """Posture per requirement, in the framework's order. Objectives the result lacks are skipped."""
-    objectives = {o.id: o for c in result.categories for o in c.objectives}
+    objectives = {o.id: (c.id, o) for c in result.categories for o in c.objectives}
     direct: dict[str, tuple[ObjectiveLink, ...]] = {}
     for requirement in framework.requirements:
         links = tuple(
-            _link(objectives[m.objective], m.relationship, m.rationale)
+            _link(*objectives[m.objective], m.relationship, m.rationale)
             for m in mapping.for_requirement(requirement.id)
             if m.objective in objectives
         )

@@ -25,16 +25,20 @@ def _objective(link: ObjectiveLink) -> dict[str, Any]:
     }
 
 
+def framework_fields(posture: FrameworkPosture) -> dict[str, str]:
+    return {
+        "id": posture.framework,
+        "title": posture.framework_title,
+        "source": posture.source,
+        "license": posture.license,
+    }
+
+
 def posture_data(posture: FrameworkPosture) -> dict[str, Any]:
     coverage = posture.coverage()
     return {
         "schema": POSTURE_SCHEMA,
-        "framework": {
-            "id": posture.framework,
-            "title": posture.framework_title,
-            "source": posture.source,
-            "license": posture.license,
-        },
+        "framework": framework_fields(posture),
         "mapping_set": posture.mapping_set,
         "organization": posture.organization,
         "model": posture.model_id,

@@ -58,6 +58,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
         ("measurements", "Measurements", f"{base}/measurements"),
         ("evidence", "Evidence", f"{base}/evidence"),
         ("roadmap", "Roadmap", f"{base}/roadmap"),
+        ("frameworks", "Frameworks", f"{base}/frameworks"),
         ("reports", "Reports", f"{base}/reports"),
         ("monitoring", "Monitoring", f"{base}/monitoring"),
     ]

@@ -26,6 +26,7 @@ PAGES = (
     "/measurements",
     "/evidence",
     "/roadmap",
+    "/frameworks",
     "/reports",
     "/monitoring",
 )
@@ -372,3 +373,32 @@ def test_collectors_and_report_rendering_from_the_pages(client: TestClient, org_
     file = client.get(link.group(1))
     assert file.status_code == 200 and "attachment" in file.headers["content-disposition"]
     assert "# AI security maturity" in file.text and link.group(2).endswith(".md")
+
+
+def test_framework_view_and_requirement_page(client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers) -> None:
+    csrf = sign_in(client, org_a.emails[Role.OWNER])
+    base = f"/orgs/{org_a.slug}"
+    assert "No assessment yet" in client.get(f"{base}/frameworks").text
+    assert client.get(f"{base}/frameworks/nist-ai-rmf/requirement?id=GOVERN%201.1").status_code == 404
+    saved = client.post(
+        f"{base}/questionnaire/GOV/answer",
+        data={"csrf_token": csrf, "objective_id": "GOV-1.1", "version": "", "answer": "fully"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    started = client.post(f"{base}/assessments", data={"csrf_token": csrf}, follow_redirects=False)
+    wait_until_assessed(client, started.headers["location"])
+    page = client.get(f"{base}/frameworks?framework=eu-ai-act")
+    assert page.status_code == 200 and 'data-testid="framework-posture"' in page.text
+    assert '<option value="eu-ai-act" selected>' in page.text
+    assert 'href="/orgs/org-a/frameworks/eu-ai-act/requirement?id=Art.%2014"' in page.text
+    detail = client.get(f"{base}/frameworks/nist-ai-rmf/requirement?id=GOVERN%201.2")
+    assert detail.status_code == 200
+    assert "GOVERN 1.2" in detail.text and 'data-testid="requirement-objectives"' in detail.text
+    assert 'href="/orgs/org-a/questionnaire/GOV#obj-GOV-1.1"' in detail.text  # GOV-1.1 cites GOVERN 1.2
+    assert ">partial<" in detail.text or ">met<" in detail.text
+    parent = client.get(f"{base}/frameworks/nist-ai-rmf/requirement?id=GOVERN%201")
+    assert "from its parts" in parent.text and "requirement?id=GOVERN%201.2" in parent.text
+    assert client.get(f"{base}/frameworks?framework=nope").status_code == 404
+    assert client.get(f"{base}/frameworks/nist-ai-rmf/requirement?id=NOPE").status_code == 404
+    assert client.get(f"/orgs/{org_b.slug}/frameworks/nist-ai-rmf/requirement?id=GOVERN%201.2").status_code == 404

@@ -74,7 +74,7 @@ def results_document(
     excluded: list[dict[str, str]] = []
     for category in result.categories:
         for objective in category.objectives:
-            related = _observations(result, ids, objective, resources, components)
+            related = objective_observations(result, ids, objective, resources, components)
             observations.extend(related)
             if objective.status == "na":
                 excluded.append({"control-id": objective.id})
@@ -107,18 +107,7 @@ def results_document(
     if result.warnings:
         entry["remarks"] = "\n".join(f"* {w}" for w in result.warnings)
 
-    resources.add(
-        {
-            "uuid": plan_resource,
-            "title": "Assessment plan",
-            "description": "The OSCAL assessment plan these results import (aisma assess --format oscal-plan).",
-            "base64": {
-                "filename": PLAN_FILE_NAME,
-                "media-type": MEDIA_AP,
-                "value": base64.b64encode(plan_text.encode("utf-8")).decode("ascii"),
-            },
-        }
-    )
+    resources.add(embedded_plan(plan_resource, plan_text, "(aisma assess --format oscal-plan)"))
     document = {
         "uuid": ids("assessment-results"),
         "metadata": metadata(result, ids, f"AI security maturity assessment results: {result.organization}"),
@@ -127,6 +116,20 @@ def results_document(
         "back-matter": resources.back_matter(),
     }
     return {"assessment-results": document}
+
+
+def embedded_plan(uuid: str, plan_text: str, how: str = "") -> dict[str, Any]:
+    """The back-matter resource that carries the plan (base64), so ``import-ap`` can point at ``#uuid``."""
+    return {
+        "uuid": uuid,
+        "title": "Assessment plan",
+        "description": f"The OSCAL assessment plan these results import {how}".strip() + ".",
+        "base64": {
+            "filename": PLAN_FILE_NAME,
+            "media-type": MEDIA_AP,
+            "value": base64.b64encode(plan_text.encode("utf-8")).decode("ascii"),
+        },
+    }
 
 
 def _summary(result: AssessmentResult) -> str:
@@ -189,7 +192,7 @@ def _finding(ids: Ids, category: CategoryResult, objective: ObjectiveResult, rel
     return finding
 
 
-def _observations(
+def objective_observations(
     result: AssessmentResult,
     ids: Ids,
     objective: ObjectiveResult,

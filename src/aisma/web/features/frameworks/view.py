@@ -1,0 +1,91 @@
+"""What the framework pages show, from a posture alone (tests call these without a server)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from aisma.frameworks.posture import FrameworkPosture, RequirementPosture
+from aisma.frameworks.render import framework_fields
+
+# posture -> the pill class the stylesheet colours (met green, gap red, partial amber, n-a grey)
+PILL = {"met": "met", "partial": "unknown", "gap": "unmet", "n-a": "na", "unmapped": "na"}
+
+
+def requirement_url(base: str, framework_id: str, requirement_id: str) -> str:
+    return f"{base}/frameworks/{quote(framework_id, safe='')}/requirement?id={quote(requirement_id, safe='')}"
+
+
+def _depths(posture: FrameworkPosture) -> dict[str, int]:
+    depth: dict[str, int] = {}
+    for r in posture.requirements:
+        depth[r.id] = depth.get(r.parent, -1) + 1 if r.parent is not None else 0
+    return depth
+
+
+def overview(posture: FrameworkPosture, base: str) -> dict[str, Any]:
+    coverage = posture.coverage()
+    depth = _depths(posture)
+    return {
+        "framework": framework_fields(posture),
+        "mapping_set": posture.mapping_set,
+        "assessed_at": posture.assessed_at,
+        "coverage": None if coverage is None else round(coverage * 100),
+        "counts": list(posture.counts().items()),
+        "rows": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "status": r.status,
+                "pill": PILL[r.status],
+                "derived": r.derived,
+                "depth": min(depth[r.id], 6),
+                "objectives": len(r.objectives),
+                "url": requirement_url(base, posture.framework, r.id),
+            }
+            for r in posture.requirements
+        ],
+    }
+
+
+def requirement_detail(posture: FrameworkPosture, requirement: RequirementPosture, base: str) -> dict[str, Any]:
+    children = [r for r in posture.requirements if r.parent == requirement.id]
+    return {
+        "framework": {"id": posture.framework, "title": posture.framework_title, "license": posture.license},
+        "requirement": {
+            "id": requirement.id,
+            "title": requirement.title,
+            "text": requirement.text,
+            "status": requirement.status,
+            "pill": PILL[requirement.status],
+            "derived": requirement.derived,
+        },
+        "parent_url": requirement_url(base, posture.framework, requirement.parent) if requirement.parent else None,
+        "children": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "status": c.status,
+                "pill": PILL[c.status],
+                "url": requirement_url(base, posture.framework, c.id),
+            }
+            for c in children
+        ],
+        "objectives": [
+            {
+                "id": o.id,
+                "title": o.title,
+                "relationship": o.relationship,
+                "rationale": o.rationale,
+                "status": o.status,
+                "pill": o.status if o.status in ("met", "unmet", "na", "unknown") else "unknown",
+                "answer": o.answer or "unanswered",
+                "source": o.source.replace("_", " "),
+                "measurement": o.measurement,
+                "evidence": [str(e.get("ref", "")) for e in o.evidence if e.get("ref")],
+                "url": f"{base}/questionnaire/{quote(o.category, safe='')}#obj-{quote(o.id, safe='')}",
+            }
+            for o in requirement.objectives
+        ],
+        "overview_url": f"{base}/frameworks?framework={quote(posture.framework, safe='')}",
+    }
