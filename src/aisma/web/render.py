@@ -35,6 +35,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "answer-accepted": ("ok", "Answer accepted."),
     "answer-returned": ("ok", "Answer returned to its answerer with your reason."),
     "review-setting": ("ok", "Review setting changed."),
+    "schedule-added": ("ok", "Schedule added: it runs at the next firing of its cron."),
+    "schedule-deleted": ("ok", "Schedule deleted."),
+    "channel-deleted": ("ok", "Alert channel deleted."),
 }
 
 
@@ -61,6 +64,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
         ("evidence", "Evidence", f"{base}/evidence"),
         ("roadmap", "Roadmap", f"{base}/roadmap"),
         ("reports", "Reports", f"{base}/reports"),
+        ("monitoring", "Monitoring", f"{base}/monitoring"),
     ]
     if actor.can(Permission.MANAGE_MEMBERS):
         items.append(("admin", "Administration", f"{base}/admin"))

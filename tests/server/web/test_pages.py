@@ -28,6 +28,7 @@ PAGES = (
     "/evidence",
     "/roadmap",
     "/reports",
+    "/monitoring",
 )
 
 

@@ -44,6 +44,7 @@ PAGE_FEATURES = (
     "admin",
     "workbook",
     "reports",
+    "monitoring",
 )
 
 
