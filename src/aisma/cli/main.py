@@ -17,6 +17,7 @@ from aisma.cli import (
     collect_cmd,
     db_cmd,
     evidence_pack_cmd,
+    framework_cmd,
     history_cmd,
     inventory_assess_cmd,
     inventory_cmd,
@@ -58,6 +59,7 @@ def build_app() -> typer.Typer:
     history_cmd.register(app)
     check_cmd.register(app)
     evidence_pack_cmd.register(app)
+    framework_cmd.register(app)
     app.add_typer(workbook_cmd.build(), name="workbook")
     app.add_typer(db_cmd.build_db(), name="db")
     app.add_typer(db_cmd.build_audit(), name="audit")

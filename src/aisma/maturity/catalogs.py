@@ -19,6 +19,7 @@ class ReferenceItem:
     title: str
     kind: str
     parent: str | None
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def reference_catalogs() -> dict[str, ReferenceCatalog]:
                     title=str(item.get("title") or item.get("statement") or item["id"]),
                     kind=str(item.get("kind", "item")),
                     parent=item.get("parent"),
+                    text=str(item.get("statement") or ""),
                 )
             )
             # ISO/IEC 42001 areas list their control ids; a model may cite either.
