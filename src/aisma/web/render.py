@@ -31,6 +31,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "token-revoked": ("ok", "Token revoked."),
     "evidence-accepted": ("ok", "Evidence accepted: the answer now counts as evidenced."),
     "evidence-rejected": ("ok", "Evidence rejected: the answer does not count as evidenced."),
+    "schedule-added": ("ok", "Schedule added: it runs at the next firing of its cron."),
+    "schedule-deleted": ("ok", "Schedule deleted."),
+    "channel-deleted": ("ok", "Alert channel deleted."),
 }
 
 
@@ -56,6 +59,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
         ("evidence", "Evidence", f"{base}/evidence"),
         ("roadmap", "Roadmap", f"{base}/roadmap"),
         ("reports", "Reports", f"{base}/reports"),
+        ("monitoring", "Monitoring", f"{base}/monitoring"),
     ]
     if actor.can(Permission.MANAGE_MEMBERS):
         items.append(("admin", "Administration", f"{base}/admin"))

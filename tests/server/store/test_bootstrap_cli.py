@@ -10,6 +10,7 @@ from aisma.cli.main import run
 from aisma.examples import write_example
 from aisma.server.auth import Role
 from aisma.store.db import Database
+from aisma.store.repositories import organizations as orgs_repo
 from aisma.web.features.organizations import bootstrap
 from aisma.web.features.organizations import service as accounts
 
@@ -85,6 +86,9 @@ def test_import_before_the_first_serve_makes_the_admin_its_owner(
             user = accounts.authenticate(s, "ciso@bank.example", password)
             assert user is not None and user.is_admin
             assert accounts.actor_for(s, user, "bank").role == Role.OWNER
+            # the imported organization is the admin's only one: no empty "My organization" beside it
+            assert [org.slug for org, _role in accounts.organizations_of(s, user.id)] == ["bank"]
+            assert orgs_repo.get_by_slug(s, "default") is None
     finally:
         database.dispose()
 
@@ -140,7 +144,7 @@ def test_audit_checkpoint_file_catches_a_rollback(
     assert run(["server", "import", str(tmp_path / "bank"), "--org", "bank", "--no-collect"]) == 0
     checkpoint = tmp_path / "audit-checkpoint.json"
     assert run(["audit", "verify", "--checkpoint", str(checkpoint)]) == 0
-    assert checkpoint.is_file() and "rows in 3 chains verified" in capsys.readouterr().out
+    assert checkpoint.is_file() and "rows in 2 chains verified" in capsys.readouterr().out
     with sqlite3.connect(tmp_path / "data" / "aisma.db") as connection:
         chain, last = connection.execute("SELECT chain, max(seq) FROM audit_log WHERE chain > 0").fetchone()
         connection.execute("DELETE FROM audit_log WHERE chain = ? AND seq > ?", (chain, last - 3))

@@ -195,7 +195,7 @@ def test_keyboard_skip_link_and_focus(page: Any, live_server: LiveServer) -> Non
     assert unlabeled == 0
 
 
-@pytest.mark.parametrize("path", ["", "/questionnaire/AGT", "/inventory", "/reports", "/admin"])
+@pytest.mark.parametrize("path", ["", "/questionnaire/AGT", "/inventory", "/reports", "/admin", "/monitoring"])
 def test_phone_width_has_no_horizontal_scrolling(browser: Any, live_server: LiveServer, path: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:

@@ -18,7 +18,17 @@ from aisma.web.features.reports import service as reports
 
 from ..factories import PASSWORD, OrgWithMembers
 
-PAGES = ("", "/questionnaire", "/questionnaire/GOV", "/inventory", "/measurements", "/evidence", "/roadmap", "/reports")
+PAGES = (
+    "",
+    "/questionnaire",
+    "/questionnaire/GOV",
+    "/inventory",
+    "/measurements",
+    "/evidence",
+    "/roadmap",
+    "/reports",
+    "/monitoring",
+)
 
 
 @pytest.fixture

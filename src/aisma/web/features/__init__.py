@@ -42,6 +42,7 @@ PAGE_FEATURES = (
     "admin",
     "workbook",
     "reports",
+    "monitoring",
 )
 
 

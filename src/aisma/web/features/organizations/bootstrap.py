@@ -22,7 +22,7 @@ DEFAULT_ADMIN_EMAIL = "admin@localhost"
 class AdminCreated:
     email: str
     generated_password: str | None  # shown once when no password was given; None when one was
-    org_slug: str
+    org_slug: str  # the organization made for them; "" when none was (an import brings its own)
 
 
 def ensure_admin(
@@ -31,10 +31,15 @@ def ensure_admin(
     password: str | None = None,
     org_slug: str = "default",
     org_name: str = "My organization",
+    *,
+    first_organization: bool = True,
 ) -> AdminCreated | None:
     """Create the first user (server admin, owner of ``org_slug``) if there is none; else do nothing.
 
-    Safe when several workers start at once: the check runs under the audit chain's lock.
+    ``first_organization=False`` creates the admin alone: ``aisma server import`` on a server that
+    never ran brings the organization the admin will own, and an empty "My organization" beside it
+    would be the first thing a new user has to explain away. Safe when several workers start at
+    once: the check runs under the audit chain's lock.
     """
     audit_repo.lock_chain(session)
     if users_repo.count(session) > 0:
@@ -43,6 +48,8 @@ def ensure_admin(
     user = accounts.create_user(
         session, email or DEFAULT_ADMIN_EMAIL, password or generated, "Administrator", is_admin=True
     )
+    if not first_organization:
+        return AdminCreated(user.email, generated, "")
     org = orgs_repo.get_by_slug(session, org_slug) or accounts.create_organization(session, org_slug, org_name)
     accounts.add_member_unchecked(session, org, user, Role.OWNER)
     return AdminCreated(user.email, generated, org.slug)
@@ -68,7 +75,7 @@ def import_owner(
     """
     audit_repo.lock_chain(session)
     if users_repo.count(session) == 0:
-        created = ensure_admin(session, email=email or admin_email, password=admin_password)
+        created = ensure_admin(session, email=email or admin_email, password=admin_password, first_organization=False)
         assert created is not None
         user = users_repo.get_by_email(session, created.email)
         assert user is not None
