@@ -113,6 +113,25 @@ def test_regression_against_the_latest_snapshot(tmp_path: Path, capsys: pytest.C
     assert code == 1 and "no snapshot named 1999" in err
 
 
+def test_the_check_is_as_of_the_pinned_time(
+    bank_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --at, `aisma check` assesses as of the workspace's as_of, like `aisma assess`, whatever today is:
+    a baseline saved by `aisma assess --save` is compared with the same moment, not with a later, staler one."""
+    from datetime import UTC, datetime
+
+    from aisma.workspace import clock
+
+    monkeypatch.setattr(clock, "wall_clock", lambda: datetime(2028, 2, 29, tzinfo=UTC))
+    code, out, _ = call(capsys, "check", str(bank_dir), "--format", "json", "--fail-on", "stale_evidence")
+    assert code == 0, out
+    assert json.loads(out)["assessed_at"] == DEMO_ASSESSED_AT
+    code, out, _ = call(
+        capsys, "check", str(bank_dir), "--at", "now", "--format", "json", "--fail-on", "stale_evidence"
+    )
+    assert code == EXIT["stale_evidence"] and json.loads(out)["assessed_at"].startswith("2028-02-29")
+
+
 def test_baseline_from_a_result_file(
     tmp_path: Path, bank_doc: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.reports import render
+from aisma.workspace import clock
+from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import assess_workspace
 
 pytestmark = pytest.mark.slow  # the whole bank example, assessed and rendered
@@ -38,9 +42,42 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_golden_result_and_markdown(demo_dir: Path) -> None:
-    result = assess_workspace(demo_dir, parse_at(DEMO_ASSESSED_AT))
+    result = assess_workspace(demo_dir)  # as of the example's pinned as_of
     _check_golden("demo-result.json", render(result, "json"))
     _check_golden("demo-report.md", render(result, "md"))
+
+
+def test_the_example_pins_the_demo_time() -> None:
+    config = open_workspace(Path(str(resources.files("aisma.examples").joinpath("bank")))).config
+    assert config.as_of == datetime.fromisoformat(DEMO_ASSESSED_AT)
+
+
+@pytest.mark.parametrize(
+    "today", ["2026-11-16T09:00:00+00:00", "2026-12-07T10:30:00+00:00", "2028-02-29T23:59:59+00:00"]
+)
+def test_the_demo_gives_the_same_bytes_on_any_day(
+    today: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``aisma demo`` and ``aisma assess`` in every text format, under different wall clocks: same output."""
+    monkeypatch.setattr(clock, "wall_clock", lambda: datetime.fromisoformat(today))
+    target = tmp_path / "demo"
+    capsys.readouterr()
+    assert run(["demo", str(target)]) == 0
+    # The files never change; the terminal says when evidence went stale since the pinned time.
+    lapsed = "Evidence has gone stale since this assessment (as of 2026-11-16 09:00 UTC)"
+    assert (lapsed in capsys.readouterr().err) == (today != DEMO_ASSESSED_AT)
+    assert (target / "result.json").read_text() == (GOLDEN / "demo-result.json").read_text()
+    assert (target / "report.md").read_text() == (GOLDEN / "demo-report.md").read_text()
+    for fmt in ("json", "md", "html"):
+        assert run(["assess", str(target), "--format", fmt, "--out", str(tmp_path / f"again.{fmt}")]) == 0
+    assert (tmp_path / "again.json").read_text() == (GOLDEN / "demo-result.json").read_text()
+    assert (tmp_path / "again.md").read_text() == (GOLDEN / "demo-report.md").read_text()
+    assert (tmp_path / "again.html").read_text() == (target / "report.html").read_text()
+    # Asking for the wall clock explicitly does follow it.
+    assert run(["assess", str(target), "--at", "now", "--out", str(tmp_path / "now.json")]) == 0
+    now = json.loads((tmp_path / "now.json").read_text())
+    assert now["assessed_at"] == today and now["time_basis"] == "at"
+    capsys.readouterr()
 
 
 def test_demo_is_not_uniform(demo_dir: Path) -> None:

@@ -207,6 +207,16 @@ def test_framework_assess_golden(demo: Path, capsys: pytest.CaptureFixture[str])
     if os.environ.get("AISMA_UPDATE_GOLDEN"):
         golden.write_text(out)
     assert out == golden.read_text()
+    # without --at the demo's as_of decides, whatever today is: the same text
+    from datetime import UTC, datetime
+
+    from aisma.workspace import clock
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "wall_clock", lambda: datetime(2028, 2, 29, tzinfo=UTC))
+        code, pinned, err = call(capsys, "framework", "assess", str(demo), "-f", "eu-ai-act", "--format", "md")
+    assert code == 0, err
+    assert pinned == out
 
 
 def test_mapping_validate_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

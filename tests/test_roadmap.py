@@ -21,7 +21,7 @@ from aisma.inventory.schema import AISystem
 from aisma.maturity.loader import resolve_model
 from aisma.roadmap.render import CSV_COLUMNS, render_roadmap_markdown
 from aisma.scoring.inputs import Targets
-from aisma.scoring.targets import resolve_targets
+from aisma.scoring.targets import resolve_targets, target_cap_note
 from aisma.workspace.roadmap import roadmap_for
 from aisma.workspace.run import assess_workspace
 
@@ -89,16 +89,23 @@ def test_mini_roadmap_lifts_the_gate_first(mini: Path) -> None:
     assert (phase["phase"], phase["level"], phase["months_min"], phase["months_max"]) == (1, 2, 3, 6)
     (item,) = phase["items"]
     assert item["objective"] == "DAT-2.1" and item["unlocks_level"] == 2
-    assert {"category": "APP", "level": 3} in item["unlocks"] and item["lifts_gates"] == ["data-gate"]
+    # APP-3.1 is N/A: level 3 has nothing applicable, so lifting the gate takes APP to 2, not to a vacuous 3.
+    assert {"category": "APP", "level": 2} in item["unlocks"] and item["lifts_gates"] == ["data-gate"]
     assert item["regulations"] == ["EU AI Act Art. 10"]
-    assert phase["projected"]["categories"] == {"DAT": 2, "APP": 3, "AGT": None}
+    assert phase["projected"]["categories"] == {"DAT": 2, "APP": 2, "AGT": None}
+    # The target of 3 is capped at 2, the highest level with applicable objectives: 3 could never be met.
     assert result.to_dict()["targets"]["categories"][1] == {
         "id": "APP",
-        "target_level": 3,
+        "target_level": 2,
         "source": "category",
         "inventory_requires": None,
         "required_by": [],
+        "requested_level": 3,
+        "highest_applicable": 2,
     }
+    assert result.category("APP").target_level == 2
+    assert target_cap_note(result.targets, "APP") == "target 3, capped at 2: nothing applies above level 2"
+    assert target_cap_note(result.targets, "DAT") is None
 
 
 def test_met_targets_give_an_empty_roadmap(mini: Path) -> None:
@@ -115,7 +122,7 @@ def test_what_if_rescoring(mini: Path) -> None:
     data = projection.to_dict()
     assert data["items_done"] == ["DAT-2.1"]
     levels = {c["id"]: c["level"] for c in data["categories"]}
-    assert levels["DAT"] == [1, 2] and levels["APP"] == [1, 3]
+    assert levels["DAT"] == [1, 2] and levels["APP"] == [1, 2]
     _, nothing = roadmap_for(mini, parse_at(AT), 0)
     assert nothing is not None and all(c["level"][0] == c["level"][1] for c in nothing.to_dict()["categories"])
 

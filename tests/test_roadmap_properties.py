@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aisma.assessment import assess
-from aisma.inventory.schema import AISystem, AutonomyAnswers, Inventory
+from aisma.inventory.schema import AISystem, Inventory
 from aisma.maturity.loader import load_model_file, resolve_model
 from aisma.maturity.schema import MaturityModel
 from aisma.roadmap.gaps import find_gaps, objective_states
@@ -31,6 +31,7 @@ from aisma.scoring.engine import score
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, Measurement, Source, Targets
 from aisma.scoring.results import AssessmentResult
 from aisma.scoring.targets import PRESETS
+from strategies import ai_systems
 
 pytestmark = pytest.mark.slow  # hundreds of generated assessments, each planned
 
@@ -45,23 +46,7 @@ def models() -> tuple[MaturityModel, ...]:
 
 
 def systems() -> st.SearchStrategy[tuple[AISystem, ...]]:
-    system = st.builds(
-        AISystem,
-        id=st.sampled_from(["a", "b", "c", "d", "e"]),
-        name=st.just("x"),
-        track=st.sampled_from(["build", "platform", "copilot", "coding_tool"]),
-        deployment_type=st.sampled_from(["self_hosted", "paas", "api_saas"]),
-        autonomy_test=st.builds(
-            AutonomyAnswers,
-            chooses_actions=st.booleans(),
-            side_effects=st.booleans(),
-            multi_step_unapproved=st.booleans(),
-        ),
-        multi_agent=st.booleans(),
-        mcp_servers=st.sampled_from([(), ("github",)]),
-        risk_tier=st.sampled_from([None, "LOW", "HIGH", "CRITICAL"]),
-    )
-    return st.lists(system, max_size=5, unique_by=lambda s: s.id).map(tuple)
+    return ai_systems(5, multi_agent=st.booleans(), risk_tier=st.sampled_from([None, "LOW", "HIGH", "CRITICAL"]))
 
 
 @st.composite

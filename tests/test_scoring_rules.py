@@ -24,8 +24,9 @@ def test_hand_computed_result(mini: Path) -> None:
     assert result.objective("DAT-2.1").source == "measured"
     conflict = result.objective("DAT-2.1").conflict
     assert conflict is not None and (conflict.attested, conflict.measured) == ("fully", "partially")
-    # APP: L1 fully, L2 largely, L3 N/A -> uncapped 3, capped at 1 by the data gate (DAT below 2).
-    assert app.uncapped_level == 3 and app.level == 1 and app.score == pytest.approx(1.99)
+    # APP: L1 fully, L2 largely, L3 N/A -> uncapped 2 (a level with nothing applicable is not reached
+    # on its own), capped at 1 by the data gate (DAT below 2).
+    assert app.uncapped_level == 2 and app.level == 1 and app.score == pytest.approx(1.99)
     assert app.capped_by is not None and app.capped_by.gate == "data-gate"
     # AGT applies only to agentic systems; the inventory has none.
     assert not agt.applicable and agt.level is None
@@ -77,7 +78,8 @@ def test_gate_lifts_when_prerequisite_reaches_level(mini: Path) -> None:
     result = assess_workspace(mini, AT)
     assert result.category("DAT").level == 2
     assert result.category("APP").capped_by is None
-    assert result.category("APP").level == 3
+    # L1 and L2 met, L3 N/A: level 2 with nothing left to achieve above it (not a vacuous 3).
+    assert (result.category("APP").level, result.category("APP").score) == (2, 2.0)
     assert result.objective("DAT-2.1").conflict is None
 
 
@@ -97,9 +99,11 @@ def test_stale_measurement_is_not_used(mini: Path) -> None:
     others = tuple(m for m in inputs.measurements if m.metric != old.metric)
     result = assess(_replace(inputs, measurements=(*others, old)))
     objective = result.objective("DAT-2.1")
-    # max_age_days is 30: the measurement is reported as stale and the attestation decides.
-    assert objective.source == "attested"
-    assert objective.answer == "fully"
+    # max_age_days is 30: the measurement is stale. It stops counting as met, and the attestation
+    # (fully) does not take over silently: the objective is unknown until it is measured again.
+    assert objective.source == "none" and objective.answer is None and objective.status == "unknown"
+    assert objective.stale is not None and objective.stale["what"] == "measurement"
+    assert objective.stale["was"] == "fully"
     assert objective.measurement is not None and objective.measurement.fresh is False
     assert any("31 days old" in w for w in result.warnings)
 
@@ -156,7 +160,10 @@ def test_small_disagreement_is_not_a_conflict(mini: Path) -> None:
 
 def test_targets_per_category_and_default(mini: Path) -> None:
     result = assess_workspace(mini, AT)
-    assert result.category("APP").target_level == 3
+    # APP asks for 3, but APP-3.1 is N/A: nothing applies above 2, so the target that counts is 2.
+    assert result.category("APP").target_level == 2
+    entry = next(c for c in result.to_dict()["targets"]["categories"] if c["id"] == "APP")
+    assert (entry["requested_level"], entry["source"]) == (3, "category")
     assert result.category("DAT").target_level == 2
 
 

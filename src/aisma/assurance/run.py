@@ -109,9 +109,16 @@ class WorkspaceLocator:
 
 
 def check_opened(
-    workspace: Workspace, assessed_at: datetime, baseline_ref: str | None = None, policy: CheckPolicy | None = None
+    workspace: Workspace,
+    assessed_at: datetime | None,
+    baseline_ref: str | None = None,
+    policy: CheckPolicy | None = None,
 ) -> CheckReport:
-    """Assess an opened workspace and judge it; ``policy`` overrides the one in its aisma.yaml."""
+    """Assess an opened workspace and judge it; ``policy`` overrides the one in its aisma.yaml.
+
+    ``assessed_at`` None: the workspace's ``as_of``, else now, as ``aisma assess`` decides it, so a check
+    compares like with like against a baseline saved by ``aisma assess --save``.
+    """
     policy = policy or workspace.config.check
     known = {c.id for c in workspace.model.categories()}
     unknown = sorted(set(policy.categories) - known)
@@ -137,5 +144,7 @@ def check_opened(
     )
 
 
-def check_workspace(directory: str | Path, assessed_at: datetime, baseline_ref: str | None = None) -> CheckReport:
+def check_workspace(
+    directory: str | Path, assessed_at: datetime | None = None, baseline_ref: str | None = None
+) -> CheckReport:
     return check_opened(open_workspace(directory), assessed_at, baseline_ref)

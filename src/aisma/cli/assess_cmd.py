@@ -12,9 +12,12 @@ from rich.console import Console
 from aisma import assessment
 from aisma.cli.summary import print_summary
 from aisma.errors import AismaError
-from aisma.examples import DEMO_ASSESSED_AT, write_example
+from aisma.examples import write_example
 from aisma.fileio import write_atomic
 from aisma.reports import registry, render
+from aisma.reports.viewmodel import lapsed_line
+from aisma.scoring.results import AssessmentResult
+from aisma.workspace import clock
 from aisma.workspace.history import save_snapshot
 from aisma.workspace.init import init_workspace
 from aisma.workspace.loader import open_workspace
@@ -32,7 +35,7 @@ def check_format(value: str) -> str:
 def parse_at(value: str | None) -> datetime:
     """``--at`` takes an ISO date or date-time (UTC when no zone is given); default is now."""
     if value is None or value == "now":
-        return datetime.now(UTC).replace(microsecond=0)
+        return clock.wall_clock()
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -42,23 +45,42 @@ def parse_at(value: str | None) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def parse_optional_at(value: str | None) -> datetime | None:
+    """``--at`` of a command that assesses a workspace: None (not given) means its ``as_of``, else now."""
+    return None if value is None else parse_at(value)
+
+
+def warn_if_lapsed(result: AssessmentResult) -> None:
+    """On stderr (never in the report, whose bytes stay the same on any day): evidence gone stale since.
+
+    Only for a pinned time (``as_of``): whoever gives ``--at`` asked for that moment on purpose, while a
+    pin applies silently and may be long past.
+    """
+    if result.time_basis == "as_of" and (line := lapsed_line(result, clock.wall_clock())):
+        typer.echo(f"warning: {line}", err=True)
+
+
+AT_HELP = "Assessment time (ISO date or date-time, or 'now'); default the workspace's as_of, else now."
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
         directory: Annotated[
             Path, typer.Argument(help="Folder to write the example organization and its report into.")
         ] = Path("aisma-demo"),
-        at: Annotated[str, typer.Option(help="Assessment time (ISO); 'now' for the current time.")] = DEMO_ASSESSED_AT,
+        at: Annotated[str | None, typer.Option(help=AT_HELP + " (the example pins 2026-11-16).")] = None,
     ) -> None:
         """The main job: build the example organization, assess it, write report.html and result.json."""
         write_example(directory, overwrite_demo=True)
-        result = assess_workspace(directory, parse_at(at))
+        result = assess_workspace(directory, parse_optional_at(at))
         write_atomic(directory / "result.json", render(result, "json"))
         write_atomic(directory / "report.md", render(result, "md"))
         report = write_atomic(directory / "report.html", render(result, "html"))
         console = Console()
         print_summary(console, result)
         console.print(f"\nReport: [bold]{report}[/bold]   Result: {directory / 'result.json'}")
+        warn_if_lapsed(result)
 
     @app.command()
     def init(
@@ -88,7 +110,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "json",
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
-        at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
+        at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
         save: Annotated[
             bool, typer.Option("--save", help="Also keep a frozen snapshot in DIR/history/<assessed_at>.json.")
         ] = False,
@@ -108,7 +130,7 @@ def register(app: typer.Typer) -> None:
         if reporter.binary and out is None:
             raise AismaError(f"--format {format} writes a binary file; give --out FILE (e.g. report{reporter.suffix})")
         workspace = open_workspace(directory)
-        inputs, collected = collected_inputs(workspace, parse_at(at))
+        inputs, collected = collected_inputs(workspace, parse_optional_at(at))
         result = assessment.assess(inputs)
         if save:
             saved, new = save_snapshot(directory, result, inputs)
@@ -123,6 +145,7 @@ def register(app: typer.Typer) -> None:
         else:
             write_atomic(out, output)
             typer.echo(f"Wrote {out}", err=True)
+        warn_if_lapsed(result)
         for line in collected.unreadable:
             typer.echo(f"{'error' if strict else 'warning'}: {line}", err=True)
         if strict and collected.unreadable:

@@ -12,7 +12,7 @@ import typer
 from aisma.assurance import outputs
 from aisma.assurance.gate import RULES
 from aisma.assurance.run import check_opened
-from aisma.cli.assess_cmd import parse_at
+from aisma.cli.assess_cmd import AT_HELP, parse_optional_at
 from aisma.errors import AismaError
 from aisma.fileio import write_atomic
 from aisma.workspace.config import CHECK_RULES, CheckRule
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
                 "--fail-on", help=f"Comma-separated rules that fail the check (default: check.fail_on): {EXIT_CODES}."
             ),
         ] = None,
-        at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
+        at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
         format: Annotated[
             CheckFormat, typer.Option("--format", "-f", help="What to print on stdout.")
         ] = CheckFormat.text,
@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
         policy = (
             workspace.config.check if rules is None else workspace.config.check.model_copy(update={"fail_on": rules})
         )
-        report = check_opened(workspace, parse_at(at), baseline, policy)
+        report = check_opened(workspace, parse_optional_at(at), baseline, policy)
         renderers = {
             CheckFormat.text: lambda: outputs.render_text(report),
             CheckFormat.md: lambda: outputs.render_markdown(report),

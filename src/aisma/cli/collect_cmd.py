@@ -11,13 +11,14 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from aisma.cli.assess_cmd import parse_at
+from aisma.cli.assess_cmd import parse_optional_at
 from aisma.collectors.base import CollectContext, CollectionResult
 from aisma.collectors.registry import get, installed
 from aisma.collectors.run import run_collector
 from aisma.errors import AismaError
 from aisma.inventory.schema import Inventory
 from aisma.scoring.inputs import Measurement
+from aisma.workspace.clock import assessment_time
 from aisma.workspace.loader import open_workspace
 
 PROGRESS_THRESHOLD = 50 * 1024 * 1024  # show a bar when the inputs exceed 50 MB
@@ -49,7 +50,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the measurements as JSON.")] = False,
         workspace: Annotated[Path | None, typer.Option(help="Workspace whose inventory and settings to use.")] = None,
-        at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
+        at: Annotated[
+            str | None,
+            typer.Option(help="Assessment time (ISO, or 'now'); default the --workspace's as_of, else now."),
+        ] = None,
     ) -> None:
         """Run one collector over tool output files and print the measurements it produces."""
         chosen = get(collector)
@@ -60,10 +64,13 @@ def register(app: typer.Typer) -> None:
             )
         inventory, root = Inventory(), None
         settings: dict[str, Any] = {}
+        pinned = None
         if workspace is not None:
             ws = open_workspace(workspace)
             inventory, root = ws.inventory, ws.root
             settings = ws.config.collectors.get(collector) or {}
+            pinned = ws.config.as_of
+        when, _ = assessment_time(parse_optional_at(at), pinned)
         total = sum(p.stat().st_size for p in paths if p.is_file())
         console = Console(stderr=True)
         with Progress(
@@ -76,7 +83,7 @@ def register(app: typer.Typer) -> None:
         ) as progress:
             task = progress.add_task(f"{collector}", total=total)
             context = CollectContext(
-                assessed_at=parse_at(at),
+                assessed_at=when,
                 inventory=inventory,
                 settings=settings,
                 root=root,

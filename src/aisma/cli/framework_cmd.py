@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from aisma.cli.assess_cmd import parse_at
+from aisma.cli.assess_cmd import AT_HELP, parse_optional_at
 from aisma.errors import AismaError
 from aisma.fileio import write_atomic
 from aisma.frameworks.builtin import builtin_frameworks, derive_mapping_set, shipped_mapping
@@ -66,13 +66,13 @@ def build_framework() -> typer.Typer:
             str, typer.Option("--format", callback=_check_format, help="text, json or md.")
         ] = "text",
         out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
-        at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
+        at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
     ) -> None:
         """Posture per requirement: met, partial, gap, n-a or unmapped, with the objectives behind each."""
         opened = open_workspace(workspace)
         fw = resolve_framework(framework, framework_id)
         mapping_set = resolve_mapping(mapping, opened.model, fw)
-        result = assess_opened(opened, parse_at(at))
+        result = assess_opened(opened, parse_optional_at(at))
         text = RENDERERS[output_format](framework_posture(fw, mapping_set, result))
         if out is None:
             typer.echo(text, nl=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from aisma.cli.assess_cmd import parse_at
+from aisma.cli.assess_cmd import AT_HELP, parse_optional_at
 from aisma.fileio import write_atomic
 from aisma.roadmap.render import render_roadmap_csv, render_roadmap_markdown, render_whatif_csv
 from aisma.workspace.roadmap import roadmap_for
@@ -42,10 +42,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
-        at: Annotated[str | None, typer.Option(help="Assessment time (ISO date or date-time); default now.")] = None,
+        at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
     ) -> None:
         """Gap analysis and roadmap: unmet objectives ordered by gates, dependencies, level and value, in phases."""
-        result, projection = roadmap_for(directory, parse_at(at), what_if, evidenced)
+        result, projection = roadmap_for(directory, parse_optional_at(at), what_if, evidenced)
         if format is RoadmapFormat.json:
             data: dict[str, object] = {
                 "organization": result.organization,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from aisma.cli.assess_cmd import parse_at
+from aisma.cli.assess_cmd import AT_HELP, parse_optional_at
 from aisma.errors import AismaError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(envvar="AISMA_TOKEN", help="API token with the push scope (or AISMA_TOKEN).")
         ] = "",
         org: Annotated[str | None, typer.Option(help="Organization slug (default: the token's).")] = None,
-        at: Annotated[str | None, typer.Option(help="Assessment time (ISO); default now.")] = None,
+        at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
         upload_evidence: Annotated[
             bool, typer.Option("--upload-evidence", help="Also upload the tool output files the numbers came from.")
         ] = False,
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         if not token:
             raise AismaError("an API token is needed: --token or AISMA_TOKEN")
         report = push_workspace(
-            directory, server, token, org, parse_at(at), upload_evidence=upload_evidence, strict=strict
+            directory, server, token, org, parse_optional_at(at), upload_evidence=upload_evidence, strict=strict
         )
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)

@@ -7,7 +7,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
-from aisma.reports.viewmodel import fmt_level, fmt_pct, fmt_score, headline, level_name
+from aisma.reports.viewmodel import fmt_level, fmt_pct, fmt_score, headline, level_name, target_notes
 from aisma.scoring.results import AssessmentResult
 
 
@@ -24,6 +24,7 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         ("Note", "left"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    notes = target_notes(result)
     for c in result.categories:
         note = ""
         if not c.applicable:
@@ -32,6 +33,8 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
             note = f"capped by {c.capped_by.gate}"
         elif c.target_level is not None and (c.level or 0) < c.target_level:
             note = f"{c.target_level - (c.level or 0)} below target"
+        if c.id in notes:
+            note = f"{note}; {notes[c.id]}" if note else notes[c.id]
         table.add_row(
             f"{c.id} {c.title}",
             fmt_level(c.level),
@@ -70,5 +73,5 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         if g.get("verdict") == "do_not_proceed":
             console.print(
                 f"[red]Do not proceed:[/red] {g['name']} ({g['deployment_class']}): needs level "
-                f"{g['required_level']}, the program is at {g['program_level']}"
+                f"{g['required_level']}, the program is at {fmt_level(g['program_level'])}"
             )

@@ -21,6 +21,7 @@ from aisma.errors import AismaError
 from aisma.fileio import sha256_of
 from aisma.layout import EVIDENCE_DIR
 from aisma.scoring.inputs import Measurement, ObservedAsset
+from aisma.workspace.clock import assessment_time
 from aisma.workspace.loader import open_workspace
 
 API_PREFIX = "/api/v1"
@@ -141,7 +142,7 @@ def push_workspace(
     server: str,
     token: str,
     org: str | None,
-    at: datetime,
+    at: datetime | None,
     transport: httpx.BaseTransport | None = None,
     upload_evidence: bool = False,
     strict: bool = False,
@@ -155,7 +156,8 @@ def push_workspace(
     file that cannot be read stops the push before anything is sent.
     """
     workspace = open_workspace(directory)
-    collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, at)
+    when, _ = assessment_time(at, workspace.config.as_of)
+    collected = collect_workspace(workspace.root, workspace.config.collectors, workspace.inventory, when)
     if strict and collected.unreadable:  # nothing is pushed: a partial push would look complete on the server
         shown = "; ".join(collected.unreadable[:3]) + (" ..." if len(collected.unreadable) > 3 else "")
         raise AismaError(

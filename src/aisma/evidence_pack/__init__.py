@@ -12,8 +12,10 @@ from aisma.evidence_pack.rows import REGULATIONS, PackContent, catalog_for, pack
 __all__ = ["REGULATIONS", "PackContent", "PackSummary", "build_evidence_pack", "pack_content", "write_pack"]
 
 
-def build_evidence_pack(directory: str | Path, regulation: str, assessed_at: datetime, out: str | Path) -> PackSummary:
-    """Assess the workspace and write its evidence pack for ``regulation`` to ``out``."""
+def build_evidence_pack(
+    directory: str | Path, regulation: str, assessed_at: datetime | None, out: str | Path
+) -> PackSummary:
+    """Assess the workspace (as of ``assessed_at``, else its ``as_of``, else now) and write its evidence pack."""
     from aisma.workspace.loader import open_workspace
     from aisma.workspace.run import assess_opened
 

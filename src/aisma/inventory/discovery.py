@@ -222,10 +222,17 @@ def retired_silent(
 
     A retired system still answering calls, or whose cloud resource still shows up in a scan, was not
     really decommissioned: keys, endpoints and data are still there for an attacker.
+
+    The 7 days count back from the latest sighting in the evidence, not from the assessment time, and
+    the measurement is dated by that sighting: assessing the same evidence later must not turn a
+    retired system that was still answering into a "silent" one (time alone never improves anything);
+    the measurement goes stale instead.
     """
     retired = [s for s in systems if not s.active and s.match]
     if not retired:
         return ()
+    sightings = [a.last_seen for a in observed if a.tool in (OTEL_TOOL, PROWLER_TOOL) and a.last_seen is not None]
+    observed_at = min(max(sightings, default=observed_at), observed_at)
     since = observed_at - timedelta(days=SILENT_DAYS)
     live = [
         a for a in observed if a.tool in (OTEL_TOOL, PROWLER_TOOL) and (a.last_seen is None or a.last_seen >= since)

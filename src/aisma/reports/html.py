@@ -19,6 +19,8 @@ from aisma.reports.viewmodel import (
     headline,
     level_name,
     source_label,
+    stale_text,
+    target_notes,
 )
 from aisma.roadmap.render import html_view
 from aisma.scoring.results import AssessmentResult
@@ -48,6 +50,8 @@ def template_context(result: AssessmentResult) -> dict[str, Any]:
         status_labels=STATUS_LABELS,
         source_labels=SOURCE_LABELS,
         source_label=source_label,
+        stale_text=stale_text,
+        target_notes=target_notes(result),
         view_titles=VIEW_TITLES,
         radar=Markup(charts.radar(result.categories, max_level)),  # noqa: S704 - built from escaped parts
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704

@@ -12,6 +12,8 @@ from aisma.reports.viewmodel import (
     headline,
     level_name,
     source_label,
+    stale_text,
+    target_notes,
 )
 from aisma.roadmap.render import markdown_lines, md_cell
 from aisma.scoring.results import AssessmentResult
@@ -24,13 +26,24 @@ def render_markdown(result: AssessmentResult) -> str:
     lines = [
         f"# AI security maturity: {_cell(result.organization)}",
         "",
-        f"Model {result.model_id} {result.model_version}, assessed {result.assessed_at}.",
+        f"**{h['as_of']}.** Model {result.model_id} {result.model_version}.",
         "",
         f"**Overall level {fmt_level(h['level'])} ({level_name(result, h['level'])}), score {fmt_score(h['score'])}**; "
         f"evidenced level {fmt_level(h['evidenced_level'])} (score {fmt_score(h['evidenced_score'])}); "
         f"target {fmt_level(h['target_level'])}; coverage {fmt_pct(h['coverage'])}; "
         f"{h['measured']} of {h['applicable']} applicable objectives measured by tools.",
         "",
+    ]
+    if h["stale"]:
+        lines += [
+            f"**{len(h['stale'])} objective(s) with stale evidence**, counted as unknown: "
+            + "; ".join(f"{o.id} ({stale_text(o.stale)})" for o in h["stale"])
+            + ".",
+            "",
+        ]
+    if h["valid_until"]:
+        lines += [f"{h['valid_until']}.", ""]
+    lines += [
         "## Domains",
         "",
         "| Domain | Level | Score | Evidenced | Target | Weakest category |",
@@ -75,8 +88,11 @@ def render_markdown(result: AssessmentResult) -> str:
         "| Category | Level | Score | Evidenced | Target | Coverage | Capped by |",
         "|---|---|---|---|---|---|---|",
     ]
+    notes = target_notes(result)
     for c in result.categories:
         cap = f"{c.capped_by.gate} ({c.capped_by.condition_category} below {c.capped_by.below})" if c.capped_by else ""
+        if c.id in notes:
+            cap = "; ".join(part for part in (cap, notes[c.id]) if part)
         lines.append(
             f"| {c.id} {_cell(c.title)} | {fmt_level(c.level)} | {fmt_score(c.score)} | {fmt_level(c.evidenced_level)} "
             f"| {fmt_level(c.target_level)} | {fmt_pct(c.coverage)} | {cap} |"
@@ -108,7 +124,9 @@ def render_markdown(result: AssessmentResult) -> str:
                 m = o.measurement
                 evidence = (evidence + "; " if evidence else "") + f"{m.metric} = {m.value:.2f}"
             if o.conflict:
-                evidence += f" (conflict: {o.conflict.message})"
+                evidence += f" ({'stale conflict' if o.conflict.stale else 'conflict'}: {o.conflict.message})"
+            if o.stale:
+                evidence += f" (stale: {stale_text(o.stale)})"
             lines.append(
                 f"| {o.id} {_cell(o.title)} | {o.level} | {STATUS_LABELS[o.status]} | {o.answer or ''} "
                 f"| {source_label(o)} | {_cell(evidence)} |"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult
+from aisma.scoring.targets import target_cap_note
 
 STATUS_LABELS = {"met": "Met", "unmet": "Not met", "unknown": "Unknown", "na": "N/A"}
 SOURCE_LABELS = {
@@ -79,6 +81,81 @@ def level_name(result: AssessmentResult, level: int | None) -> str:
     return dict(result.levels).get(level, "Unaware" if level == 0 else str(level))
 
 
+TIME_BASIS_TEXT = {
+    "as_of": "pinned by as_of in aisma.yaml",
+    "at": "the time asked for",
+    "now": "the time it ran",
+}
+
+
+def as_of_text(result: AssessmentResult) -> str:
+    """ "2026-11-16 09:00 UTC": the time every figure of the result holds for, as reports print it."""
+    try:
+        when = datetime.fromisoformat(result.assessed_at).astimezone(UTC)
+    except ValueError:
+        return result.assessed_at
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def as_of_line(result: AssessmentResult) -> str:
+    """ "As of 2026-11-16 09:00 UTC (pinned by as_of in aisma.yaml)": the first thing a report says."""
+    basis = TIME_BASIS_TEXT.get(result.time_basis)
+    return f"As of {as_of_text(result)}" + (f" ({basis})" if basis else "")
+
+
+def _day(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return iso
+
+
+def stale_text(stale: dict[str, Any]) -> str:
+    """ "measured fully, stale since 2026-10-01: unknown until measured again"."""
+    since = _day(str(stale.get("since", "")))[:10]
+    if stale.get("what") == "attestation":
+        return f"attested {stale.get('was')}, expired, stale since {since}: unknown until answered again"
+    return f"last measured {stale.get('was')}, stale since {since}: unknown until measured again"
+
+
+def validity_line(result: AssessmentResult) -> str | None:
+    """When the evidence starts to lapse: the same inputs can only score lower after it."""
+    if result.evidence_valid_until is None:
+        return None
+    first = datetime.fromisoformat(result.evidence_valid_until)
+    window = first + timedelta(days=30)
+    soon = [
+        o
+        for c in result.categories
+        for o in c.objectives
+        if o.valid_until is not None and datetime.fromisoformat(o.valid_until) <= window
+    ]
+    return (
+        f"Evidence valid until {_day(result.evidence_valid_until)}: by {window.strftime('%Y-%m-%d')} the "
+        f"measurement or attestation deciding {len(soon)} objective{'s' if len(soon) != 1 else ''} will have "
+        "lapsed and the same inputs will score lower; assess again with fresh evidence"
+    )
+
+
+def lapsed_line(result: AssessmentResult, now: datetime) -> str | None:
+    """The live warning of pages and the CLI: evidence that went stale since this assessment."""
+    lapsed = result.lapsed_since(now.isoformat())
+    if not lapsed:
+        return None
+    ids = ", ".join(o.id for o in lapsed[:8]) + (f" and {len(lapsed) - 8} more" if len(lapsed) > 8 else "")
+    return (
+        f"Evidence has gone stale since this assessment (as of {as_of_text(result)}): "
+        f"the measurement or attestation deciding {len(lapsed)} objective{'s' if len(lapsed) != 1 else ''} "
+        f"({ids}) lapsed before {now.astimezone(UTC).strftime('%Y-%m-%d')}; today the same inputs score lower"
+    )
+
+
+def target_notes(result: AssessmentResult) -> dict[str, str]:
+    """Per category whose target was capped at its highest applicable level: the sentence that says so."""
+    notes = {c.id: target_cap_note(result.targets, c.id) for c in result.categories if c.applicable}
+    return {cid: note for cid, note in notes.items() if note}
+
+
 def headline(result: AssessmentResult) -> dict[str, Any]:
     o = result.overall
     measured = sum(1 for c in result.categories for x in c.objectives if x.source == "measured" and x.applicable)
@@ -102,6 +179,9 @@ def headline(result: AssessmentResult) -> dict[str, Any]:
         "conflicts": conflicts,
         "capped": capped,
         "below_target": below_target,
+        "as_of": as_of_line(result),
+        "stale": [x for c in result.categories for x in c.objectives if x.stale and x.applicable],
+        "valid_until": validity_line(result),
     }
 
 

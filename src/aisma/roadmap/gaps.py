@@ -3,7 +3,9 @@
 A category reaches level L when every applicable objective at levels 1..L is met, so the gap of a
 category is every applicable, unmet objective up to its *required* level. The required level is the
 target, raised where a gate would otherwise cap a category below its target: the gate's condition
-category must then reach the gate's ``below`` level too (iterated, because gates may chain). The
+category must then reach the gate's threshold too (``below``, capped at what that category can reach;
+iterated, because gates may chain). A level with no applicable objective is only reached by meeting
+the next level that has some (docs/scoring.md), so the required level is rounded up to it. The
 dependencies (``depends_on``) of every gap objective that are themselves applicable and unmet join
 the gap, whatever their level, so no item is ever planned before what it depends on.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aisma.maturity.schema import MaturityModel, Objective
+from aisma.scoring.levels import gate_threshold, highest_applicable
 from aisma.scoring.results import AssessmentResult, ObjectiveResult
 
 Reason = Literal["target", "gate", "dependency"]
@@ -33,6 +36,7 @@ class Gap:
 def required_levels(model: MaturityModel, result: AssessmentResult) -> tuple[dict[str, int], dict[str, set[str]]]:
     """Per applicable category, the level it must reach; and the gates that raised it above its target."""
     applicable = {c.id for c in result.categories if c.applicable}
+    ceilings = {c.id: highest_applicable(c.objectives) for c in result.categories}
     required = {c.id: c.target_level for c in result.categories if c.applicable and c.target_level is not None}
     raised_by: dict[str, set[str]] = {}
     changed = True
@@ -42,12 +46,26 @@ def required_levels(model: MaturityModel, result: AssessmentResult) -> tuple[dic
             condition = gate.when.category
             if condition not in applicable:
                 continue
+            threshold = gate_threshold(gate, ceilings)
             needs_lift = any(required.get(k, 0) > gate.cap.level for k in gate.cap.categories if k in applicable)
-            if needs_lift and required.get(condition, -1) < gate.when.below:
-                required[condition] = gate.when.below
+            if needs_lift and required.get(condition, -1) < threshold:
+                required[condition] = threshold
                 raised_by.setdefault(condition, set()).add(gate.id)
                 changed = True
-    return {c: lv for c, lv in required.items()}, raised_by
+    return {c: reached_at(result, c, lv) for c, lv in required.items()}, raised_by
+
+
+def reached_at(result: AssessmentResult, category_id: str, level: int) -> int:
+    """The level whose objectives must be met for the category to be at ``level`` or above.
+
+    The lowest level at or above ``level`` with applicable objectives (targets and gate thresholds are
+    capped at the highest such level, so one exists); ``level`` itself when nothing applies. Level 0
+    needs nothing.
+    """
+    if level <= 0:
+        return level
+    populated = {o.level for o in result.category(category_id).objectives if o.applicable}
+    return min((p for p in populated if p >= level), default=level)
 
 
 def objective_states(result: AssessmentResult) -> dict[str, ObjectiveResult]:
@@ -79,7 +97,7 @@ def find_gaps(model: MaturityModel, result: AssessmentResult, evidenced: bool = 
         target = targets.get(category.id)
         for objective in category.objectives:
             if objective.level <= level and is_open(states.get(objective.id), evidenced):
-                below_target = target is not None and objective.level <= target
+                below_target = target is not None and objective.level <= reached_at(result, category.id, target)
                 reasons[objective.id] = "target" if below_target or category.id not in raised_by else "gate"
     _add_dependencies(reasons, by_id, states, evidenced)
     return [

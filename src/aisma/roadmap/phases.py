@@ -16,7 +16,7 @@ from aisma.inventory.schema import AISystem
 from aisma.maturity.schema import MaturityModel
 from aisma.roadmap.ordering import Ordered
 from aisma.scoring.gating import deployment_class_id, verdict_for
-from aisma.scoring.levels import apply_gates, capped, raw_score
+from aisma.scoring.levels import apply_gates, capped, highest_applicable, raw_score
 from aisma.scoring.results import AssessmentResult, ObjectiveResult
 
 # Typical transition times in months into each level (AIRS): 1->2 3-6, 2->3 12-21, 3->4 12-24,
@@ -42,6 +42,8 @@ class LevelSimulator:
         self.objectives: dict[str, list[ObjectiveResult]] = {c.id: list(c.objectives) for c in result.categories}
         self.category_of = {o.id: c.id for c in result.categories for o in c.objectives}
         self.raw = {cid: raw_score(objs, self.level_numbers, evidenced) for cid, objs in self.objectives.items()}
+        # completing objectives never changes what applies, so the gates' ceilings stay fixed
+        self.ceilings = {cid: highest_applicable(objs) for cid, objs in self.objectives.items()}
         classes = {d.id: d for d in model.deployment_classes}
         self.classes = classes
         self.deployments = [(s.id, k) for s in systems if (k := deployment_class_id(s)) in classes]
@@ -57,7 +59,7 @@ class LevelSimulator:
     def levels(self) -> tuple[dict[str, int | None], set[str]]:
         """Capped level per category, and the gates that bind."""
         raw_levels = {cid: (raw.level if raw else None) for cid, raw in self.raw.items()}
-        caps = apply_gates(raw_levels, self.model.gates)
+        caps = apply_gates(raw_levels, self.model.gates, self.ceilings)
         out: dict[str, int | None] = {}
         binding: set[str] = set()
         for cid, raw in self.raw.items():

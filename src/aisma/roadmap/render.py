@@ -12,6 +12,7 @@ from typing import Any
 
 from aisma.roadmap.whatif import WhatIf
 from aisma.scoring.results import AssessmentResult
+from aisma.scoring.targets import target_cap_note
 
 CSV_COLUMNS = (
     "order",
@@ -73,6 +74,9 @@ def targets_line(result: AssessmentResult) -> str:
     if short:
         needs = ", ".join(f"{c['id']} {c['inventory_requires']} ({', '.join(c['required_by'])})" for c in short)
         parts.append(f"the inventory's deployments need more: {needs}; targets.from_inventory plans for it")
+    capped = [f"{c['id']} {note}" for c in categories if (note := target_cap_note(t, c["id"]))]
+    if capped:
+        parts.append("capped at the highest level with applicable objectives: " + "; ".join(capped))
     return "Targets: " + "; ".join(parts) + "."
 
 

@@ -14,7 +14,7 @@ from aisma.inventory.shadow import unregistered
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.gating import gate_deployments
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
-from aisma.scoring.levels import apply_gates, capped, raw_score
+from aisma.scoring.levels import apply_gates, capped, highest_applicable, raw_score
 from aisma.scoring.objectives import applies, score_objective
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult, Rollup
 from aisma.scoring.targets import ResolvedTargets, resolve_targets
@@ -55,7 +55,9 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
             warnings,
         )
 
-    targets = resolve_targets(inputs.targets, model, systems)
+    # Targets are capped at the highest level a category can reach (aisma.scoring.targets).
+    highest = {c.id: highest_applicable([objective_results[o.id] for o in c.objectives]) for c in model.categories()}
+    targets = resolve_targets(inputs.targets, model, systems).capped(highest)
     categories = _categories(model, targets, objective_results)
     domains = tuple(
         _rollup(domain.id, domain.title, [c for c in categories if c.domain == domain.id], objective_results)
@@ -69,6 +71,8 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
         model_version=model.version,
         model_title=model.title,
         assessed_at=inputs.assessed_at.isoformat(),
+        time_basis=inputs.time_basis,
+        evidence_valid_until=min((o.valid_until for o in objective_results.values() if o.valid_until), default=None),
         overall=overall,
         domains=domains,
         categories=categories,
@@ -93,8 +97,11 @@ def _categories(
         objs = [results[o.id] for o in category.objectives]
         claimed[category.id] = raw_score(objs, levels, evidenced=False)
         evidenced[category.id] = raw_score(objs, levels, evidenced=True)
-    caps = apply_gates({cid: (raw.level if raw else None) for cid, raw in claimed.items()}, model.gates)
-    evidenced_caps = apply_gates({cid: (raw.level if raw else None) for cid, raw in evidenced.items()}, model.gates)
+    ceilings = {c.id: highest_applicable([results[o.id] for o in c.objectives]) for c in model.categories()}
+    caps = apply_gates({cid: (raw.level if raw else None) for cid, raw in claimed.items()}, model.gates, ceilings)
+    evidenced_caps = apply_gates(
+        {cid: (raw.level if raw else None) for cid, raw in evidenced.items()}, model.gates, ceilings
+    )
 
     out: list[CategoryResult] = []
     for domain in model.domains:

@@ -77,3 +77,5 @@ class AssessmentInput:
     targets: Targets = Targets()
     observed: tuple[ObservedAsset, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    # Where ``assessed_at`` came from: "at" (given), "as_of" (pinned by the workspace), "now" (wall clock).
+    time_basis: str = "at"

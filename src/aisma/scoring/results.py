@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 RESULT_SCHEMA = "aisma.result/v1"
@@ -46,6 +47,8 @@ class MeasurementUsed:
     details: tuple[str, ...]
     fresh: bool
     answer: str
+    # Sources that went stale and count as unmeasured (all of them when ``fresh`` is false).
+    stale_sources: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +58,7 @@ class MeasurementUsed:
             "denominator": self.denominator,
             "observed_at": self.observed_at,
             "fresh": self.fresh,
+            "stale_sources": self.stale_sources,
             "answer": self.answer,
             "sources": [dict(s) for s in self.sources],
             "details": list(self.details),
@@ -65,11 +69,18 @@ class MeasurementUsed:
 class Conflict:
     attested: str
     measured: str
-    used: str
+    used: str  # "measured" (a fresh measurement decides) or "neither" (the measurement is stale: unknown)
     message: str
+    stale: bool = False  # the measurement that contradicts the attestation has gone stale
 
-    def to_dict(self) -> dict[str, str]:
-        return {"attested": self.attested, "measured": self.measured, "used": self.used, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "attested": self.attested,
+            "measured": self.measured,
+            "used": self.used,
+            "message": self.message,
+            "stale": self.stale,
+        }
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,10 @@ class ObjectiveResult:
     # What the cited evidence proves (``Answer.evidence_status``) and the assessor's review, if any.
     evidence_status: str = "none"
     evidence_review: dict[str, Any] | None = None
+    # Evidence that lapsed: {"what": "measurement"|"attestation", "since": time, "was": the answer it gave}.
+    stale: dict[str, Any] | None = None
+    # When the evidence that decides this objective goes stale (time alone can only lower it after that).
+    valid_until: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +127,8 @@ class ObjectiveResult:
             "by": self.by,
             "evidence_status": self.evidence_status,
             "evidence_review": dict(self.evidence_review) if self.evidence_review else None,
+            "stale": dict(self.stale) if self.stale else None,
+            "valid_until": self.valid_until,
         }
 
 
@@ -231,6 +248,20 @@ class AssessmentResult:
     extra: tuple[tuple[str, Any], ...] = ()
     # Where each category's target came from (preset, override, inventory); see aisma.scoring.targets.
     targets: dict[str, Any] | None = None
+    time_basis: str = "at"
+    # The first time evidence behind this result goes stale (None: nothing expires); after it, the
+    # same inputs can only score lower. Reports say so; live pages warn once it has passed.
+    evidence_valid_until: str | None = None
+
+    def lapsed_since(self, now: str) -> list[ObjectiveResult]:
+        """Objectives whose deciding evidence went stale between this assessment and ``now`` (ISO time)."""
+        moment = datetime.fromisoformat(now)
+        return [
+            o
+            for c in self.categories
+            for o in c.objectives
+            if o.valid_until is not None and datetime.fromisoformat(o.valid_until) <= moment
+        ]
 
     def category(self, category_id: str) -> CategoryResult:
         return next(c for c in self.categories if c.id == category_id)
@@ -251,6 +282,8 @@ class AssessmentResult:
                 "levels": [{"level": n, "name": name} for n, name in self.levels],
             },
             "assessed_at": self.assessed_at,
+            "time_basis": self.time_basis,
+            "evidence_valid_until": self.evidence_valid_until,
             "overall": overall,
             "domains": [d.to_dict() for d in self.domains],
             "categories": [c.to_dict() for c in self.categories],

@@ -26,6 +26,8 @@ _KNOWN_KEYS = frozenset(
         "organization",
         "model",
         "assessed_at",
+        "time_basis",
+        "evidence_valid_until",
         "overall",
         "domains",
         "categories",
@@ -33,6 +35,7 @@ _KNOWN_KEYS = frozenset(
         "views",
         "gating",
         "unregistered_ai",
+        "targets",
         "roadmap",
         "warnings",
     }
@@ -52,6 +55,7 @@ def _measurement(data: dict[str, Any] | None) -> MeasurementUsed | None:
         details=tuple(data["details"]),
         fresh=data["fresh"],
         answer=data["answer"],
+        stale_sources=data.get("stale_sources", 0),
     )
 
 
@@ -76,6 +80,8 @@ def _objective(data: dict[str, Any]) -> ObjectiveResult:
         # results stored before the evidence review existed carry neither: nothing verified, no review
         evidence_status=data.get("evidence_status", "none"),
         evidence_review=data.get("evidence_review"),
+        stale=data.get("stale"),
+        valid_until=data.get("valid_until"),
     )
 
 
@@ -148,6 +154,8 @@ def result_from_dict(data: dict[str, Any], weights: dict[str, float] | None = No
         model_version=model["version"],
         model_title=model["title"],
         assessed_at=data["assessed_at"],
+        time_basis=data.get("time_basis", "at"),
+        evidence_valid_until=data.get("evidence_valid_until"),
         overall=_rollup(data["overall"], "overall", model["title"]),
         domains=tuple(_rollup(d) for d in data["domains"]),
         categories=tuple(_category(c, weights or {}) for c in data["categories"]),
@@ -158,5 +166,6 @@ def result_from_dict(data: dict[str, Any], weights: dict[str, float] | None = No
         warnings=tuple(data["warnings"]),
         levels=tuple((lv["level"], lv["name"]) for lv in model.get("levels", [])),
         unregistered_ai=tuple(dict(u) for u in data.get("unregistered_ai", [])),
+        targets=data.get("targets"),
         extra=tuple((key, value) for key, value in data.items() if key not in _KNOWN_KEYS),
     )

@@ -7,12 +7,19 @@ active systems need (AIRS gating: agentic AI needs 4 in AGT, MCP, MON and IRR, f
 roadmap leads to "mature enough to run what we run". Resolution is a pure function of the model,
 the inventory and the configured targets, so it runs inside scoring and every result says where each
 category's target came from.
+
+A target is then capped at the highest level of the category that has applicable objectives: levels
+are reached only by meeting applicable objectives (docs/scoring.md), so a level-3 target for a
+category whose level-3 objectives are all N/A (or apply to no system in the inventory) could never be
+met, and the roadmap would plan for the impossible. The result keeps the target that was asked for
+(``requested_level``) beside the one that counts, and every report says "target 3, capped at 2:
+nothing applies above level 2".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aisma.errors import AismaError
@@ -91,6 +98,9 @@ class CategoryTarget:
     source: str  # category | domain | default | preset | inventory | none
     inventory_requires: int | None
     required_by: tuple[str, ...]  # deployment classes that need inventory_requires
+    # The target before the cap at the highest applicable level, and that level (None: nothing applies).
+    requested: int | None = None
+    highest_applicable: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +109,8 @@ class CategoryTarget:
             "source": self.source,
             "inventory_requires": self.inventory_requires,
             "required_by": list(self.required_by),
+            "requested_level": self.requested,
+            "highest_applicable": self.highest_applicable,
         }
 
 
@@ -110,6 +122,18 @@ class ResolvedTargets:
 
     def level(self, category_id: str) -> int | None:
         return next((c.level for c in self.categories if c.category == category_id), None)
+
+    def capped(self, highest_applicable: Mapping[str, int | None]) -> ResolvedTargets:
+        """Each target capped at its category's highest level with applicable objectives.
+
+        A category with nothing applicable keeps its target: it is n/a and counts nowhere.
+        """
+        out = []
+        for c in self.categories:
+            ceiling = highest_applicable.get(c.category)
+            level = c.level if c.level is None or ceiling is None else min(c.level, ceiling)
+            out.append(replace(c, level=level, requested=c.level, highest_applicable=ceiling))
+        return replace(self, categories=tuple(out))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,3 +198,17 @@ def resolve_targets(targets: Targets, model: MaturityModel, systems: Sequence[AI
                 level, source = required, "inventory"
             out.append(CategoryTarget(category.id, level, source, required, required_by))
     return ResolvedTargets(preset=targets.preset, from_inventory=from_inventory, categories=tuple(out))
+
+
+def target_cap_note(targets: Mapping[str, Any] | None, category_id: str) -> str | None:
+    """ "target 3, capped at 2: nothing applies above level 2" when the cap lowered a category's target.
+
+    Reads the result's ``targets`` section, so saved results (which may predate the cap) work too.
+    """
+    entry = next((c for c in (targets or {}).get("categories", ()) if c.get("id") == category_id), None)
+    if entry is None:
+        return None
+    requested, level = entry.get("requested_level"), entry.get("target_level")
+    if requested is None or level is None or level >= requested:
+        return None
+    return f"target {requested}, capped at {level}: nothing applies above level {level}"

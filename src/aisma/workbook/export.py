@@ -31,7 +31,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from aisma.maturity.schema import MaturityModel, Objective
 from aisma.reports.registry import ReportContext
-from aisma.reports.viewmodel import source_label
+from aisma.reports.viewmodel import as_of_line, source_label
 from aisma.scoring.inputs import ANSWER_WORDS, Answer
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult, Rollup
 from aisma.workbook import layout
@@ -82,9 +82,9 @@ def _rollup_row(kind: str, item: Rollup | CategoryResult, capped: str = "") -> l
         kind,
         getattr(item, "id", ""),
         item.title,
-        item.level,
+        _na(item.level),
         _round(item.score),
-        item.evidenced_level,
+        _na(item.evidenced_level),
         _round(item.evidenced_score),
         item.target_level,
         _round(item.coverage, 3),
@@ -92,8 +92,13 @@ def _rollup_row(kind: str, item: Rollup | CategoryResult, capped: str = "") -> l
     ]
 
 
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+def _na(value: int | None) -> int | str:
+    """Nothing applicable reads "n/a", as in every other report (an empty cell would read as not answered)."""
+    return "n/a" if value is None else value
+
+
+def _round(value: float | None, digits: int = 2) -> float | str:
+    return "n/a" if value is None else round(value, digits)
 
 
 def _scorecard(ws: Worksheet, result: AssessmentResult) -> None:
@@ -110,7 +115,7 @@ def _scorecard(ws: Worksheet, result: AssessmentResult) -> None:
         ("Capped by", 40),
     )
     rows: list[list[Any]] = [_rollup_row("overall", result.overall)]
-    rows[0][1], rows[0][2] = "overall", result.organization
+    rows[0][1], rows[0][2] = "overall", f"{result.organization} · {as_of_line(result)}"
     rows += [_rollup_row("domain", d) for d in result.domains]
     for c in result.categories:
         cap = c.capped_by
@@ -339,6 +344,7 @@ def _metadata(ws: Worksheet, result: AssessmentResult) -> None:
         (layout.META_MODEL_VERSION, result.model_version),
         ("organization", result.organization),
         ("assessed_at", result.assessed_at),
+        ("time_basis", result.time_basis),
         ("generator", f"aisma {metadata.version('aisma')}"),
     ]
     _table(ws, (("key", 20), ("value", 50)), rows)

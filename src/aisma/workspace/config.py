@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from aisma.workspace.clock import parse_pin
 
 
 class TargetsConfig(BaseModel):
@@ -83,3 +86,11 @@ class WorkspaceConfig(BaseModel):
     collectors: dict[str, Any] = Field(default_factory=dict)
     crosswalks: tuple[CrosswalkUse, ...] = ()
     check: CheckPolicy = CheckPolicy()
+    # Pins the assessment time (ISO date or date-time; a date is its midnight UTC), so the same
+    # workspace gives the same result on any day; see aisma.workspace.clock.
+    as_of: datetime | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_utc(cls, value: object) -> datetime | None:
+        return parse_pin(value)

@@ -33,6 +33,7 @@ def freeze_inputs(
     observed: tuple[ObservedAsset, ...] = (),
     measurements: Sequence[Measurement] = (),
     warnings: tuple[str, ...] = (),
+    time_basis: str = "at",
 ) -> AssessmentInput:
     """The inventory's own measurements, discovery's, then ``measurements`` (from collectors)."""
     active = inventory.active_systems()
@@ -63,4 +64,5 @@ def freeze_inputs(
             from_inventory=targets.from_inventory,
         ),
         warnings=warnings,
+        time_basis=time_basis,
     )

@@ -163,7 +163,7 @@ def _check_unique_systems(inventory: Inventory, raw: object, path: Path) -> None
 
 
 def assessment_input(
-    workspace: Workspace, assessed_at: datetime, collected: CollectionResult | None = None
+    workspace: Workspace, assessed_at: datetime, collected: CollectionResult | None = None, time_basis: str = "at"
 ) -> AssessmentInput:
     """Freeze a workspace (and what its collectors measured) into the inputs of one assessment."""
     return freeze_inputs(
@@ -178,4 +178,5 @@ def assessment_input(
         observed=workspace.observed + (collected.observed if collected else ()),
         measurements=collected.measurements if collected else (),
         warnings=workspace.warnings + (collected.warnings if collected else ()),
+        time_basis=time_basis,
     )

@@ -17,12 +17,12 @@ from aisma.workspace.loader import open_workspace
 from aisma.workspace.run import opened_inputs
 
 
-def workspace_inputs(directory: str | Path, assessed_at: datetime) -> AssessmentInput:
+def workspace_inputs(directory: str | Path, assessed_at: datetime | None) -> AssessmentInput:
     return opened_inputs(open_workspace(directory), assessed_at)
 
 
 def roadmap_for(
-    directory: str | Path, assessed_at: datetime, what_if_items: int | None = None, evidenced: bool = False
+    directory: str | Path, assessed_at: datetime | None, what_if_items: int | None = None, evidenced: bool = False
 ) -> tuple[AssessmentResult, WhatIf | None]:
     """The assessed result (its roadmap filled in) and, when asked, the projection after N items.
 

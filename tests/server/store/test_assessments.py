@@ -105,6 +105,51 @@ def test_server_assessment_of_the_imported_bank_matches_the_workspace(database: 
     assert expected["unregistered_ai"] and got["unregistered_ai"] == expected["unregistered_ai"]
 
 
+def test_the_imported_demo_is_assessed_as_of_its_pinned_time(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`aisma server import` of a workspace with as_of, then "run an assessment" with no time: the same
+    levels, verdicts and measured objectives as `aisma assess` of the folder, whatever today is."""
+    from aisma.web.features.assessments import service as service_module
+    from aisma.workspace import clock
+    from aisma.workspace.run import assess_workspace
+
+    later = datetime(2027, 6, 1, tzinfo=UTC)
+    monkeypatch.setattr(clock, "wall_clock", lambda: later)
+    monkeypatch.setattr(service_module, "utcnow", lambda: later)
+    bank = tmp_path / "bank"
+    write_example(bank, overwrite_demo=False)
+    with database.transaction() as s:
+        transfer.import_workspace(s, bank, "bank", tmp_path / "store")
+    with database.transaction() as s:
+        run = assessments.run_assessment(s, accounts.system_actor(s, "bank"))
+        got = assessments.get_assessment(s, accounts.system_actor(s, "bank"), run.id).result
+    expected = assess_workspace(bank).to_dict()
+    assert got["assessed_at"] == expected["assessed_at"] == DEMO_ASSESSED_AT
+    assert got["time_basis"] == expected["time_basis"] == "as_of"
+    assert got["overall"] == expected["overall"]
+    assert [(c["id"], c["level"], c["evidenced_level"]) for c in got["categories"]] == [
+        (c["id"], c["level"], c["evidenced_level"]) for c in expected["categories"]
+    ]
+    assert [(g["system"], g["verdict"], g["evidenced_verdict"]) for g in got["gating"]] == [
+        (g["system"], g["verdict"], g["evidenced_verdict"]) for g in expected["gating"]
+    ]
+
+    def measured(result: dict[str, Any]) -> int:
+        return sum(1 for c in result["categories"] for o in c["objectives"] if o["source"] == "measured")
+
+    assert measured(got) == measured(expected) == 72
+    assert [g["system"] for g in got["gating"] if g["verdict"] == "do_not_proceed"] == [
+        "aml-investigations",
+        "claude-code",
+        "fraud-triage-agent",
+    ]
+    # An explicit time still wins over the pin.
+    with database.transaction() as s:
+        asked = assessments.run_assessment(s, accounts.system_actor(s, "bank"), later)
+    assert asked.assessed_at.replace(tzinfo=UTC) == later
+
+
 def test_reports_render_the_snapshot(database: Database, org_a: OrgWithMembers) -> None:
     with database.transaction() as s:
         run = assessments.run_assessment(s, org_a.actors[Role.OWNER], AT)

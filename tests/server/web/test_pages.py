@@ -372,3 +372,28 @@ def test_collectors_and_report_rendering_from_the_pages(client: TestClient, org_
     file = client.get(link.group(1))
     assert file.status_code == 200 and "attachment" in file.headers["content-disposition"]
     assert "# AI security maturity" in file.text and link.group(2).endswith(".md")
+
+
+def test_dashboard_says_as_of_and_warns_when_evidence_went_stale_since(
+    client: TestClient, database: Database, org_a: OrgWithMembers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot is as of 2026-11-16; an attestation it counted expired on 2026-11-20; today is later."""
+    from datetime import UTC, date, datetime
+
+    from aisma.web.features.answers import service as answers
+    from aisma.web.features.assessments import pages as dashboard_pages
+    from aisma.web.features.assessments import service as assessments
+
+    assessor = org_a.actors[Role.ASSESSOR]
+    with database.transaction() as s:
+        answers.save_answer(s, assessor, "GOV-1.1", "fully", expires=date(2026, 11, 20))
+        assessments.run_assessment(s, assessor, datetime(2026, 11, 16, 9, tzinfo=UTC))
+    sign_in(client, org_a.emails[Role.ASSESSOR])
+    monkeypatch.setattr(dashboard_pages, "utcnow", lambda: datetime(2026, 11, 18, tzinfo=UTC))
+    page = client.get(f"/orgs/{org_a.slug}").text
+    assert "As of 2026-11-16 09:00 UTC (the time asked for)" in page
+    assert "Evidence valid until 2026-11-21 00:00 UTC" in page
+    assert 'data-testid="lapsed"' not in page
+    monkeypatch.setattr(dashboard_pages, "utcnow", lambda: datetime(2026, 12, 7, tzinfo=UTC))
+    page = client.get(f"/orgs/{org_a.slug}").text
+    assert 'data-testid="lapsed"' in page and "GOV-1.1" in page.split('data-testid="lapsed"')[1][:600]

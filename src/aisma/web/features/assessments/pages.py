@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from aisma.reports.viewmodel import lapsed_line
 from aisma.server.auth import Permission
+from aisma.store.types import utcnow
 from aisma.web.features.assessments import jobs as assessment_job
 from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.trend import TrendPoint
@@ -17,6 +19,7 @@ from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_database, require_csrf
+from aisma.workspace.clock import parse_pin
 
 
 def _trend(points: list[Any]) -> list[TrendPoint]:
@@ -41,6 +44,14 @@ def view_cache(request: Request) -> ViewCache:
 
 
 router = APIRouter()
+
+
+def _pin_text(organization: Any) -> str | None:
+    try:
+        pinned = parse_pin((organization.settings or {}).get("as_of"))
+    except ValueError:
+        return None
+    return pinned.strftime("%Y-%m-%d %H:%M UTC") if pinned else None
 
 
 @router.get("/orgs/{org}")
@@ -83,6 +94,10 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         can_assess=actor.can(Permission.RUN_ASSESSMENT) and (running is None or running.status == "failed"),
         job=running,
         kpis=kpis,
+        # the organization's as_of (from the aisma.yaml it was imported from) decides what "run" assesses
+        pinned_as_of=_pin_text(organization),
+        # live, never cached: evidence that went stale between the shown assessment and now
+        lapsed=lapsed_line(context["result"], utcnow()) if context.get("result") is not None else None,
         refresh_seconds=2 if running is not None and running.status in ("queued", "running") else None,
         **context,
     )

@@ -39,6 +39,7 @@ from aisma.web.features.evidence.service import resolve_refs
 from aisma.web.features.inventory.service import inventory_of
 from aisma.web.features.measurements.observed import current_observed
 from aisma.web.features.measurements.service import current_measurements
+from aisma.workspace.clock import TimeBasis, assessment_time, parse_pin
 from aisma.workspace.config import TargetsConfig
 from aisma.workspace.inputs import freeze_inputs
 
@@ -99,7 +100,23 @@ def stored_answers(session: Session, org_id: int) -> tuple[Answer, ...]:
     return _answers(session, org_id, [])
 
 
-def build_input(session: Session, org: Organization, assessed_at: datetime) -> AssessmentInput:
+def pinned_time(org: Organization) -> datetime | None:
+    """The organization's ``as_of`` (from the aisma.yaml it was imported from), or None."""
+    try:
+        return parse_pin((org.settings or {}).get("as_of"))
+    except ValueError as exc:
+        raise Invalid("settings.as_of", str(exc)) from None
+
+
+def _when(org: Organization, at: datetime | None) -> tuple[datetime, TimeBasis]:
+    if at is not None and at.tzinfo is None:
+        raise Invalid("at", "must include a time zone")
+    if at is None and pinned_time(org) is None:
+        return utcnow(), "now"
+    return assessment_time(at, pinned_time(org))
+
+
+def build_input(session: Session, org: Organization, assessed_at: datetime, time_basis: str = "at") -> AssessmentInput:
     """The frozen inputs of one assessment of ``org`` from what the database holds now."""
     settings: dict[str, Any] = dict(org.settings or {})
     try:
@@ -125,6 +142,7 @@ def build_input(session: Session, org: Organization, assessed_at: datetime) -> A
         observed=current_observed(session, org.id),
         measurements=current_measurements(session, org.id),
         warnings=tuple(warnings),
+        time_basis=time_basis,
     )
 
 
@@ -136,13 +154,14 @@ def _category_points(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def compute(session: Session, actor: Actor, at: datetime | None = None) -> tuple[datetime, dict[str, Any]]:
-    """Score the organization as it is now (or as of ``at``): (assessed_at, aisma.result/v1 dict). Writes nothing."""
+    """Score the organization as of ``at``, else its pinned ``as_of``, else now: (assessed_at, result dict).
+
+    Writes nothing.
+    """
     actor.require(Permission.RUN_ASSESSMENT)
-    assessed_at = at or utcnow()
-    if assessed_at.tzinfo is None:
-        raise Invalid("at", "must include a time zone")
     org = _org(session, actor)
-    return assessed_at, assess(build_input(session, org, assessed_at)).to_dict()
+    assessed_at, basis = _when(org, at)
+    return assessed_at, assess(build_input(session, org, assessed_at, basis)).to_dict()
 
 
 def store(session: Session, actor: Actor, assessed_at: datetime, result: dict[str, Any]) -> AssessmentSummary:
@@ -188,10 +207,8 @@ def read_inputs(session: Session, actor: Actor, at: datetime | None = None) -> t
     """The frozen inputs of an assessment of the actor's organization (reads only)."""
     actor.require(Permission.RUN_ASSESSMENT)
     org = _org(session, actor)
-    assessed_at = at or utcnow()
-    if assessed_at.tzinfo is None:
-        raise Invalid("at", "must include a time zone")
-    return assessed_at, build_input(session, org, assessed_at)
+    assessed_at, basis = _when(org, at)
+    return assessed_at, build_input(session, org, assessed_at, basis)
 
 
 def assess_and_store(database: Database, actor: Actor, at: datetime | None = None) -> AssessmentSummary:

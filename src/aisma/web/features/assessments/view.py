@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from aisma.assurance.kpis import KpiSeries, sparkline
 from aisma.reports import charts
-from aisma.reports.viewmodel import headline, level_name
+from aisma.reports.viewmodel import headline, level_name, target_notes
 from aisma.scoring.snapshot import result_from_dict
 from aisma.web.features.assessments.trend import TrendPoint, trend_chart
 
@@ -43,6 +43,7 @@ def dashboard_view(snapshot: dict[str, Any] | None, history: Sequence[TrendPoint
         "trend": Markup(trend_chart(history, max_level)),  # noqa: S704
         "history": list(history),
         "domain_title": {d.id: d.title for d in result.domains},
+        "target_notes": target_notes(result),
     }
 
 

@@ -107,7 +107,9 @@ def import_workspace(
 ) -> ImportSummary:
     """Create organization ``org_slug`` (or fill an empty one) from a workspace folder.
 
-    The collectors run as of ``at`` (default now): windows such as red-team recency count back from it.
+    The collectors run as of ``at`` (default the workspace's ``as_of``, else now): windows such as
+    red-team recency count back from it. The ``as_of`` stays in the organization's settings, so the
+    server assesses it as of the same time as ``aisma assess`` does, until someone asks for another.
     ``owner`` (an account) becomes an owner of the organization, so someone can open it.
     """
     workspace = open_workspace(directory)  # every file checked first: nothing is imported from a broken workspace
@@ -175,7 +177,8 @@ def import_workspace(
     pushed = seen = 0
     unreadable: tuple[str, ...] = ()
     if collect:
-        collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, at or utcnow())
+        when = at or workspace.config.as_of or utcnow()
+        collected = collect_workspace(root, workspace.config.collectors, workspace.inventory, when)
         items = [wire.measurement_to_dict(m) for m in collected.measurements]
         step = measurements.MAX_PER_PUSH
         for start in range(0, len(items), step):
