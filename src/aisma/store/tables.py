@@ -10,7 +10,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from aisma.store.types import UTCDateTime, utcnow
@@ -43,6 +56,8 @@ class Organization(Base):
     # The workspace's aisma.yaml content (targets, collectors, description), kept as one document.
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Migration 0008: when on, an answer's evidence counts only once an assessor accepted the answer.
+    review_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class User(Base):
@@ -149,6 +164,12 @@ class AnswerRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(320), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     review_note: Mapped[str | None] = mapped_column(Text, default=None)
+    # The answer's life cycle (migration 0008): draft -> submitted -> accepted | returned (with a reason).
+    # A save makes it a draft again; status_by/at/reason say who moved it last, when and why.
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="submitted")
+    status_by: Mapped[str | None] = mapped_column(String(320), default=None)
+    status_at: Mapped[datetime | None] = mapped_column(default=None)
+    status_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class EvidenceFile(Base):

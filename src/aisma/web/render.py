@@ -31,6 +31,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "token-revoked": ("ok", "Token revoked."),
     "evidence-accepted": ("ok", "Evidence accepted: the answer now counts as evidenced."),
     "evidence-rejected": ("ok", "Evidence rejected: the answer does not count as evidenced."),
+    "answer-submit": ("ok", "Submitted for review."),
+    "answer-accepted": ("ok", "Answer accepted."),
+    "answer-returned": ("ok", "Answer returned to its answerer with your reason."),
+    "review-setting": ("ok", "Review setting changed."),
     "schedule-added": ("ok", "Schedule added: it runs at the next firing of its cron."),
     "schedule-deleted": ("ok", "Schedule deleted."),
     "channel-deleted": ("ok", "Alert channel deleted."),
@@ -54,6 +58,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
     items = [
         ("dashboard", "Dashboard", base),
         ("questionnaire", "Questionnaire", f"{base}/questionnaire"),
+        ("reviews", "Reviews", f"{base}/reviews"),
         ("inventory", "Inventory", f"{base}/inventory"),
         ("measurements", "Measurements", f"{base}/measurements"),
         ("evidence", "Evidence", f"{base}/evidence"),

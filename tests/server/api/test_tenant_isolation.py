@@ -73,6 +73,11 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/orgs/{org}/answers/{objective_id}/evidence-review"): {
             "json": {"decision": "rejected", "version": 1, "note": "planted"}
         },
+        ("GET", "/api/v1/orgs/{org}/reviews"): {},
+        ("POST", "/api/v1/orgs/{org}/answers/{objective_id}/submit"): {"json": {"version": 1}},
+        ("POST", "/api/v1/orgs/{org}/answers/{objective_id}/decision"): {
+            "json": {"decision": "returned", "version": 1, "reason": "planted"}
+        },
         ("GET", "/api/v1/orgs/{org}/evidence"): {},
         ("POST", "/api/v1/orgs/{org}/evidence"): {"files": {"file": ("x.txt", b"planted", "text/plain")}},
         ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}"): {},

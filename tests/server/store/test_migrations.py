@@ -129,3 +129,38 @@ def test_0003_keeps_measurements_and_adds_observed_assets(empty_database_url: st
         assert _tables(empty_database_url) == set(Base.metadata.tables)
     finally:
         engine.dispose()
+
+
+def test_0008_keeps_answers_and_organizations(empty_database_url: str) -> None:
+    """0008 makes existing answers ``submitted`` and leaves review off; neither it nor its downgrade
+    loses a row (a batch rebuild of organizations on SQLite would cascade-delete their data)."""
+    from sqlalchemy import text
+
+    migrate.upgrade(empty_database_url, "0007")
+    engine = create_engine(normalize_url(empty_database_url))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
+                    "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO answers (organization_id, objective_id, answer, note, justification, evidence, "
+                    "answered_by, version) VALUES (1, 'GOV-1.1', 'fully', '', '', '[]', 'ana', 3)"
+                )
+            )
+        migrate.upgrade(empty_database_url, "0008")
+        with engine.connect() as connection:
+            answer = connection.execute(text("SELECT status, version, status_by FROM answers")).one()
+            org = connection.execute(text("SELECT review_required FROM organizations")).one()
+        assert (answer.status, answer.version, answer.status_by) == ("submitted", 3, None)
+        assert not org.review_required
+        migrate.downgrade(empty_database_url, "0007")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM answers")).scalar_one() == 1
+            assert connection.execute(text("SELECT count(*) FROM organizations")).scalar_one() == 1
+    finally:
+        engine.dispose()

@@ -22,6 +22,7 @@ PAGES = (
     "",
     "/questionnaire",
     "/questionnaire/GOV",
+    "/reviews",
     "/inventory",
     "/measurements",
     "/evidence",

@@ -42,6 +42,22 @@ def review_if_version(session: Session, org_id: int, objective_id: str, expected
     return _set_at_version(session, org_id, objective_id, expected, values)
 
 
+def set_status_if_version(
+    session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]
+) -> bool:
+    """Move the answer along its life cycle only if it is still at version ``expected`` (no version bump)."""
+    return _set_at_version(session, org_id, objective_id, expected, values)
+
+
+def with_status(session: Session, org_id: int, statuses: Sequence[str]) -> Sequence[AnswerRow]:
+    """The organization's answers in any of ``statuses``, by objective id (a review queue)."""
+    return session.scalars(
+        select(AnswerRow)
+        .where(AnswerRow.organization_id == org_id, AnswerRow.status.in_(list(statuses)))
+        .order_by(AnswerRow.objective_id)
+    ).all()
+
+
 def _set_at_version(session: Session, org_id: int, objective_id: str, expected: int, values: dict[str, Any]) -> bool:
     """One ``UPDATE ... WHERE version = :expected``: True when the row was still at that version."""
     result = session.execute(

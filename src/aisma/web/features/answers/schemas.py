@@ -18,6 +18,9 @@ class EvidenceReviewOut(Output):
     note: str = Field(description="Why (required for a rejection).")
 
 
+AnswerStatus = Literal["draft", "submitted", "accepted", "returned"]
+
+
 class AnswerOut(Output):
     objective_id: str
     answer: AnswerWord
@@ -33,6 +36,15 @@ class AnswerOut(Output):
         description="An assessor's review of the cited evidence, or null. A link or an unstored file counts "
         "as evidence only once accepted; every save of the answer clears the review.",
     )
+    status: AnswerStatus = Field(
+        default="draft",
+        description="Life cycle: draft (saved), submitted (for review), accepted or returned (by an assessor). "
+        "Every save makes the answer a draft again. Where the organization requires review only accepted "
+        "answers count as evidenced.",
+    )
+    status_by: str = Field(default="", description="Who moved the answer to its status (empty for a draft).")
+    status_at: datetime | None = Field(default=None, description="When.")
+    status_reason: str = Field(default="", description="Why it was returned (or the assessor's note).")
 
 
 class EvidenceReviewIn(Input):

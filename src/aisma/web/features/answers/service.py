@@ -54,14 +54,19 @@ def record(row: AnswerRow) -> AnswerOut:
         expires=row.expires,
         version=row.version,
         evidence_review=_review(row),
+        status=row.status if row.status in ANSWER_STATUSES else "draft",
+        status_by=row.status_by or "",
+        status_at=row.status_at,
+        status_reason=row.status_reason or "",
     )
 
 
-def _audited(answer: AnswerOut) -> dict[str, Any]:
+def audited(answer: AnswerOut) -> dict[str, Any]:
     """The answer as its audit entries record it (ISO dates)."""
     data = answer.model_dump()
     data["answered_at"] = answer.answered_at.isoformat() if answer.answered_at else None
     data["expires"] = answer.expires.isoformat() if answer.expires else None
+    data["status_at"] = answer.status_at.isoformat() if answer.status_at else None
     review = data.get("evidence_review")
     if review is not None:
         review["at"] = review["at"].isoformat() if review.get("at") else None
@@ -69,6 +74,9 @@ def _audited(answer: AnswerOut) -> dict[str, Any]:
 
 
 NO_REVIEW: dict[str, Any] = {"evidence_review": None, "reviewed_by": None, "reviewed_at": None, "review_note": None}
+# What every save sets: a changed answer is a draft until it is submitted again (aisma.web.features.reviews).
+DRAFT: dict[str, Any] = {"status": "draft", "status_by": None, "status_at": None, "status_reason": None}
+ANSWER_STATUSES = ("draft", "submitted", "accepted", "returned")
 
 
 def list_answers(session: Session, actor: Actor) -> list[AnswerOut]:
@@ -89,7 +97,7 @@ def get_answer(session: Session, actor: Actor, objective_id: str) -> AnswerOut:
     return record(row)
 
 
-def _objective(session: Session, actor: Actor, objective_id: str) -> Objective:
+def find_objective(session: Session, actor: Actor, objective_id: str) -> Objective:
     model = model_for(session, actor)
     for objective in model.objectives():
         if objective.id == objective_id:
@@ -140,7 +148,7 @@ def save_answer(
 ) -> AnswerOut:
     """Create (``expected_version`` None) or update an answer; returns the record with its new version."""
     actor.require(Permission.ANSWER)
-    objective = _objective(session, actor, objective_id)
+    objective = find_objective(session, actor, objective_id)
     if not may_answer(session, actor, objective):
         raise Forbidden(f"{actor.email or 'this user'} owns no system that {objective_id} concerns")
     _validate(answer, justification, evidence)
@@ -153,6 +161,7 @@ def save_answer(
         "answered_at": utcnow() if answered_at is None else answered_at,
         "expires": expires,
         **NO_REVIEW,  # a review was of the answer as it was
+        **DRAFT,
     }
     current = repo.get(session, actor.org_id, objective_id)
     if expected_version is None:
@@ -170,7 +179,7 @@ def save_answer(
             raise StaleWrite(_current(session, actor, objective_id))
         saved = record(repo.refresh(session, current))
     audit.append(
-        session, actor, "answer.save", "answer", objective_id, _audited(before) if before else None, _audited(saved)
+        session, actor, "answer.save", "answer", objective_id, audited(before) if before else None, audited(saved)
     )
     return saved
 
@@ -200,9 +209,7 @@ def review_evidence(
     if not repo.review_if_version(session, actor.org_id, objective_id, expected_version, values):
         raise StaleWrite(_current(session, actor, objective_id), f"{objective_id} changed since you opened it")
     saved = record(repo.refresh(session, row))
-    audit.append(
-        session, actor, f"answer.evidence_{decision}", "answer", objective_id, _audited(before), _audited(saved)
-    )
+    audit.append(session, actor, f"answer.evidence_{decision}", "answer", objective_id, audited(before), audited(saved))
     return saved
 
 

@@ -61,9 +61,18 @@ def _org(session: Session, actor: Actor) -> Organization:
 
 def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer, ...]:
     stored = resolve_refs(session, org_id)
+    org = orgs_repo.get(session, org_id)
+    review_required = bool(org is not None and org.review_required)
+    withheld: list[str] = []
     out: list[Answer] = []
     for row in answers_repo.list_for_org(session, org_id):
         refs: list[EvidenceRef] = []
+        if review_required and row.status != "accepted":
+            # Review required: an answer nobody accepted yet still counts, its evidence does not.
+            if row.evidence:
+                withheld.append(row.objective_id)
+            out.append(_answer(row, (), None))
+            continue
         for ref in row.evidence:
             if ref.startswith(("https://", "http://")):
                 refs.append(EvidenceRef(ref=ref, exists=None))
@@ -72,20 +81,27 @@ def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer
             else:
                 warnings.append(f"answers: {row.objective_id}: evidence {ref} is not stored on the server; not counted")
                 refs.append(EvidenceRef(ref=ref, exists=False))
-        out.append(
-            Answer(
-                objective_id=row.objective_id,
-                answer=row.answer,  # type: ignore[arg-type]  # checked against ANSWER_WORDS on save
-                note=row.note,
-                justification=row.justification,
-                evidence=tuple(refs),
-                by=row.answered_by,
-                at=row.answered_at.date() if row.answered_at else None,
-                expires=row.expires,
-                review=_review(row),
-            )
+        out.append(_answer(row, tuple(refs), _review(row)))
+    if withheld:
+        warnings.append(
+            f"answers: review is required and {len(withheld)} answer(s) citing evidence are not accepted yet, "
+            f"so their evidence is not counted: {', '.join(withheld)}"
         )
     return tuple(out)
+
+
+def _answer(row: AnswerRow, refs: tuple[EvidenceRef, ...], review: EvidenceReview | None) -> Answer:
+    return Answer(
+        objective_id=row.objective_id,
+        answer=row.answer,  # type: ignore[arg-type]  # checked against ANSWER_WORDS on save
+        note=row.note,
+        justification=row.justification,
+        evidence=refs,
+        by=row.answered_by,
+        at=row.answered_at.date() if row.answered_at else None,
+        expires=row.expires,
+        review=review,
+    )
 
 
 def _review(row: AnswerRow) -> EvidenceReview | None:

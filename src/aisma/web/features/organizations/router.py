@@ -64,7 +64,7 @@ def get_organization(session: DbSession, actor: CurrentActor) -> OrganizationDet
     responses=WRITE_ERRORS,
 )
 def update_organization(body: OrganizationUpdate, session: DbSession, actor: CurrentActor) -> OrganizationDetail:
-    return accounts.update_organization(session, actor, body.name, body.settings)
+    return accounts.update_organization(session, actor, body.name, body.settings, body.review_required)
 
 
 @router.get("/orgs/{org}/model", summary="The organization's maturity model (categories, objectives)")

@@ -33,11 +33,17 @@ class OrganizationOut(Output):
 
 class OrganizationDetail(OrganizationOut):
     settings: dict[str, Any] = Field(description="The aisma.yaml content: model, targets, collectors.")
+    review_required: bool = Field(
+        default=False, description="Only answers an assessor accepted count as evidenced (the answer life cycle)."
+    )
 
 
 class OrganizationUpdate(Input):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     settings: dict[str, Any] | None = Field(default=None, description="Replaces the aisma.yaml content.")
+    review_required: bool | None = Field(
+        default=None, description="Turn review on (only accepted answers count as evidenced) or off."
+    )
 
 
 class MemberOut(Output):

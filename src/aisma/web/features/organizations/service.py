@@ -261,29 +261,51 @@ def user_for_oidc(session: Session, subject: str, email: str, display_name: str 
 
 
 def update_organization(
-    session: Session, actor: Actor, name: str | None = None, settings: dict[str, Any] | None = None
+    session: Session,
+    actor: Actor,
+    name: str | None = None,
+    settings: dict[str, Any] | None = None,
+    review_required: bool | None = None,
 ) -> OrganizationDetail:
-    """Rename the organization or replace its settings (the aisma.yaml content: targets, collectors, ...)."""
+    """Rename the organization, replace its settings (the aisma.yaml content: targets, collectors, ...)
+    or turn answer review on or off (``review_required``: only accepted answers count as evidenced)."""
     from aisma.web.features.organizations.settings_check import checked_settings
 
     actor.require(Permission.MANAGE_MEMBERS)
     org = get_organization(session, actor)
-    before = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
+    before = {
+        "name": org.name,
+        "model_id": org.model_id,
+        "settings": org.settings,
+        "review_required": org.review_required,
+    }
     if name is not None:
         if not name.strip():
             raise Invalid("name", "must not be empty")
         org.name = name.strip()
     if settings is not None:
         org.settings, org.model_id = checked_settings(settings)
+    if review_required is not None:
+        org.review_required = review_required
     session.flush()
-    after = {"name": org.name, "model_id": org.model_id, "settings": org.settings}
+    after = {
+        "name": org.name,
+        "model_id": org.model_id,
+        "settings": org.settings,
+        "review_required": org.review_required,
+    }
     audit.append(session, actor, "organization.update", "organization", org.slug, before, after)
     return _detail(org, actor)
 
 
 def _detail(org: Organization, actor: Actor) -> OrganizationDetail:
     return OrganizationDetail(
-        slug=org.slug, name=org.name, model_id=org.model_id, role=actor.role.value, settings=org.settings
+        slug=org.slug,
+        name=org.name,
+        model_id=org.model_id,
+        role=actor.role.value,
+        settings=org.settings,
+        review_required=org.review_required,
     )
 
 

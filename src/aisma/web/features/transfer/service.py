@@ -152,6 +152,7 @@ def import_workspace(
             answered_at=datetime(answer.at.year, answer.at.month, answer.at.day, tzinfo=UTC) if answer.at else None,
             expires=answer.expires,
             version=1,
+            status="submitted",  # a workspace's answers are finished ones; an assessor still accepts them
         )
         if answer.review is not None:  # the workspace's acceptance travels with the answer
             reviewed = answer.review.at
