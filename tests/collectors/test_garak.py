@@ -27,6 +27,7 @@ FILE_TIME = datetime(2026, 11, 1, 12, tzinfo=UTC)  # given to copies, for the re
 ASR = "redteam.attack_success_rate"
 RECENT = "redteam.systems.recent_ratio"
 MULTITURN = "redteam.multiturn.coverage_ratio"
+MULTI_ASR = "redteam.multiturn.attack_success_rate"
 INJECTION = "redteam.injection.attack_success_rate"
 INDIRECT = "redteam.indirect_injection.attack_success_rate"
 
@@ -266,6 +267,7 @@ def test_latest_run_per_system_families_multiturn_and_old_field_names(tmp_path: 
         INDIRECT: (3 + 2, 20 + 50),
         RECENT: (2, 5),  # chat-app and agent; gateway's run is older than 90 days; scoring and pilot never
         MULTITURN: (2, 4),  # chat-app (fitd) and agent (crescendo) of chat-app, agent, gateway, copilot
+        MULTI_ASR: (1 + 0, 10 + 5),  # the fitd and crescendo probes only
     }
     b = next(m for m in result.measurements if m.metric == ASR and m.source.file.endswith("b.report.jsonl"))
     assert b.details == (

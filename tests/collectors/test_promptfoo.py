@@ -36,6 +36,7 @@ AT = datetime(2026, 11, 16, 9, tzinfo=UTC)
 ASR = "redteam.attack_success_rate"
 RECENT = "redteam.systems.recent_ratio"
 MULTITURN = "redteam.multiturn.coverage_ratio"
+MULTI_ASR = "redteam.multiturn.attack_success_rate"
 INJECTION = "redteam.injection.attack_success_rate"
 INDIRECT = "redteam.indirect_injection.attack_success_rate"
 OUTPUT = "redteam.output_handling.attack_success_rate"
@@ -191,7 +192,8 @@ def test_results_json_counts_every_family_per_the_catalog(tmp_path: Path) -> Non
     result = collect([path])
     want = expected(rows)
     assert want[ASR] == (10, 73) and want[INJECTION] == (7, 34) and want[OUTPUT] == (1, 19)
-    assert measured(result) == want | {RECENT: (3, 5), MULTITURN: (1, 3)}
+    # multi-turn: the five crescendo results against ask-bank, one of which got through
+    assert measured(result) == want | {RECENT: (3, 5), MULTITURN: (1, 3), MULTI_ASR: (1, 5)}
     for m in result.measurements:
         assert m.observed_at == datetime(2026, 11, 10, 9, 12, 44, 630000, tzinfo=UTC)
         assert m.source.tool == "promptfoo" and m.source.file == str(path) and len(m.source.sha256) == 64
@@ -270,6 +272,7 @@ def test_latest_run_per_system_across_files_and_unmatched_targets(tmp_path: Path
         OUTPUT: (1, 5),
         RECENT: (1, 5),  # ask-bank; agent's run is older than 90 days; copilot is out of scope
         MULTITURN: (1, 3),  # ask-bank (goat) of ask-bank, copilot, agent
+        MULTI_ASR: (1, 10),  # ask-bank's latest run, all goat
     }
     assert {Path(m.source.file).name for m in result.measurements if m.metric == ASR} == {"b.json", "c.json", "e.json"}
     assert result.warnings == (
@@ -392,6 +395,7 @@ def test_two_hundred_thousand_results_stream_in_flat_memory(tmp_path: Path) -> N
         RETRIEVAL: (sum(1 for i in rows if i % 4 == 3 and i % 23 == 0), count // 4),
         RECENT: (3, 5),
         MULTITURN: (1, 3),  # crescendo always lands on the first target (i % 3 == 0)
+        MULTI_ASR: (sum(1 for i in rows if i % 3 == 0 and i % 23 == 0), sum(1 for i in rows if i % 3 == 0)),
     }
     assert path.stat().st_size > 25_000_000  # half the 50 MB the peak must stay under
     assert peak < 50_000_000, f"peak {peak} bytes for {count} results"
@@ -417,6 +421,7 @@ def test_bank_demo_evidence_agrees_with_the_banks_attestations() -> None:
         RETRIEVAL: (5, 65),
         RECENT: (10, 16),
         MULTITURN: (3, 10),
+        MULTI_ASR: (4, 40),
     }
     answers = yaml.safe_load((BANK / "answers.yaml").read_text())["answers"]
     checked = []

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aisma.errors import AismaError
 from aisma.maturity.loader import available_models, load_model_file, resolve_model
 from aisma.maturity.schema import MaturityModel
 
@@ -91,20 +92,60 @@ def register_generated(app: typer.Typer) -> None:
     from aisma.maturity.docs import model_reference
 
     @app.command("coverage")
-    def coverage_cmd(model: Annotated[str, typer.Argument(help="Model id or path.")] = "aisma-core") -> None:
-        """Crosswalk coverage: EU AI Act, ISO/IEC 42001, OWASP, CSA AICM; share of measured objectives."""
+    def coverage_cmd(
+        model: Annotated[str, typer.Argument(help="Model id or path.")] = "aisma-core",
+        framework: Annotated[
+            str | None, typer.Option("--framework", help="Only this framework (nist-ai-rmf, iso-iec-42001-2023, ...).")
+        ] = None,
+        show_all: Annotated[
+            bool, typer.Option("--all", help="List every control, not only those not addressed.")
+        ] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
+    ) -> None:
+        """Crosswalk coverage per control for every catalog: addressed, missing, out of scope."""
         m = resolve_model(model)
         report = coverage(m)
-        table = Table("Framework", "Item", "Title", "Objectives")
-        for row in report.rows:
-            table.add_row(row.framework, row.item, row.title, ", ".join(row.objectives) or "[red]none[/red]")
+        rows = [r for r in report.rows if framework is None or r.framework == framework]
+        if framework is not None and not rows:
+            known = ", ".join(dict.fromkeys(r.framework for r in report.rows))
+            raise AismaError(f"no framework {framework!r} in the coverage report: expected one of {known}")
+        if as_json:
+            payload = {
+                "model": {"id": m.id, "version": m.version},
+                "frameworks": [vars(s) for s in report.summaries() if framework is None or s.framework == framework],
+                "rows": [vars(r) | {"objectives": list(r.objectives)} for r in rows],
+                "measured": report.measured,
+                "objectives": report.total,
+                "objectives_without": [list(pair) for pair in report.objectives_without],
+            }
+            typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+            return
         console = Console()
-        console.print(table)
+        summary = Table(
+            "Framework", "Controls", "Addressed", "Out of scope", "Not addressed", title=f"{m.id} {m.version}"
+        )
+        for s in report.summaries():
+            if framework is None or s.framework == framework:
+                missing = s.items - s.addressed - s.out_of_scope
+                summary.add_row(s.framework, str(s.items), str(s.addressed), str(s.out_of_scope), str(missing))
+        console.print(summary)
+        listed = rows if show_all else [r for r in rows if not r.objectives]
+        if listed:
+            table = Table("Framework", "Control", "Title", "Objectives")
+            for row in listed:
+                if row.objectives:
+                    cell = ", ".join(row.objectives)
+                elif row.out_of_scope:
+                    cell = f"out of scope: {row.out_of_scope}"
+                else:
+                    cell = "[red]none (promised)[/red]" if row.required else "none"
+                table.add_row(row.framework, row.item, row.title[:70], cell)
+            console.print(table)
         share = report.measured / report.total if report.total else 0.0
         console.print(f"{report.measured} of {report.total} objectives automated or either ({share:.0%}).")
         console.print(
-            f"{len(report.missing())} framework items not addressed; "
-            f"{len(report.objectives_without)} objective mappings missing."
+            f"{len(report.missing())} promised controls not addressed; {len(report.gaps())} controls not addressed "
+            f"in all; {len(report.objectives_without)} objectives without a NIST AI RMF or CSF 2.0 mapping."
         )
 
     @app.command("docs")

@@ -25,12 +25,15 @@ from aisma.scoring.inputs import Measurement, Source, entity_ratio, ratio
 OVERALL = "redteam.attack_success_rate"
 RECENT = "redteam.systems.recent_ratio"
 MULTITURN = "redteam.multiturn.coverage_ratio"
+MULTITURN_FAMILY = "multiturn"
 # Test families with their own attack-success metric; readers map probes and plugins onto them.
 FAMILY_METRICS: dict[str, str] = {
     "injection": "redteam.injection.attack_success_rate",
     "indirect_injection": "redteam.indirect_injection.attack_success_rate",
     "output_handling": "redteam.output_handling.attack_success_rate",
     "retrieval_exfiltration": "redteam.retrieval_exfiltration.attack_success_rate",
+    # Every attack a reader judged multi-turn (a multi-turn probe or strategy), whatever it aimed at.
+    MULTITURN_FAMILY: "redteam.multiturn.attack_success_rate",
 }
 SCOPE_TRACKS = frozenset({"build", "platform"})  # systems that should be red-teamed
 DEFAULT_WINDOW_DAYS = 90

@@ -31,6 +31,8 @@ def _applies(o: Objective) -> str:
         parts.append("agentic systems")
     if a.mcp:
         parts.append("systems using MCP")
+    if a.eu_high_risk_provider:
+        parts.append("EU AI Act high-risk systems the organization provides")
     return "; ".join(parts) or "all AI systems"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from aisma.errors import AismaError, InputError
+from aisma.maturity.releases import frozen_release
 from aisma.maturity.schema import MaturityModel
 from aisma.maturity.validation import check_model
 from aisma.yamlfile import dotted, first_error, line_of, load_yaml, plain_message
@@ -73,8 +74,17 @@ def load_model_file(path: str | Path) -> MaturityModel:
 
 
 def resolve_model(reference: str, base: Path | None = None) -> MaturityModel:
-    """A model by installed id, or by path (relative to ``base`` when given)."""
+    """A model by installed id, ``id@version`` (a frozen earlier release), or path (relative to ``base``)."""
     by_id = {source.id: source for source in available_models()}
+    model_id, at, version = reference.partition("@")
+    if at and model_id in by_id and not reference.endswith((".yaml", ".yml")):
+        current = resolve_model(model_id)
+        if version == current.version:
+            return current
+        frozen = frozen_release(model_id, version)
+        if frozen is None:
+            raise UnknownModelError(f"no release {version!r} of model {model_id!r} ships with aisma")
+        return load_model_file(frozen)
     if reference in by_id:
         source = by_id[reference]
         model = load_model_file(source.path)

@@ -99,6 +99,13 @@ class AppliesTo(Strict):
     tracks: tuple[Track, ...] = ()
     agentic: bool | None = None
     mcp: bool | None = None
+    # EU AI Act duties of a provider of a high-risk system (Art. 16-17, 72, 73) bind no one else.
+    eu_high_risk_provider: bool | None = None
+
+    @property
+    def program_wide(self) -> bool:
+        """No condition at all: the objective concerns the whole program, not particular systems."""
+        return not (self.deployment_types or self.tracks or self.agentic or self.mcp or self.eu_high_risk_provider)
 
 
 class Objective(Strict):

@@ -45,6 +45,10 @@ def applies(applies_to: AppliesTo, systems: Sequence[AISystem]) -> bool:
         and (not applies_to.tracks or s.track in applies_to.tracks)
         and (applies_to.agentic is not True or s.is_agentic)
         and (applies_to.mcp is not True or s.uses_mcp)
+        and (
+            applies_to.eu_high_risk_provider is not True
+            or (s.eu_ai_act.role == "provider" and s.eu_ai_act.risk_class == "high")
+        )
         for s in systems
     )
 

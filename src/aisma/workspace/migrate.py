@@ -4,7 +4,9 @@ An assessment keeps the model version it was made with (the result's ``model`` f
 ``model_version`` in aisma.yaml). Moving to a newer model maps answers by objective id: an answer
 whose objective still exists is kept, one whose objective is gone is dropped (and kept in the
 migration record under ``history/``, so nothing is lost), and objectives whose level, statement, KPI,
-measurement or applicability changed are listed so their answers get a second look.
+measurement or applicability changed are listed so their answers get a second look. For the built-in
+model the release notes (``aisma.maturity.releases``) go further: an objective whose meaning changed
+under the same id has its answer dropped too, and every listed objective carries the reason.
 
 The files are edited as text, line by line, so comments and layout in aisma.yaml and answers.yaml
 survive; each file is written atomically.
@@ -23,6 +25,7 @@ from aisma.errors import AismaError, InputError
 from aisma.fileio import write_atomic
 from aisma.layout import ANSWERS_FILE, CONFIG_FILE
 from aisma.maturity.loader import resolve_model
+from aisma.maturity.releases import frozen_release, release_changes
 from aisma.maturity.schema import MaturityModel, Objective
 from aisma.workspace.history import HISTORY_DIR
 from aisma.yamlfile import LineDict, load_yaml
@@ -63,6 +66,7 @@ class Migration:
     kept: list[str] = field(default_factory=list)
     dropped: dict[str, Any] = field(default_factory=dict)
     review: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # objective id -> why it changed (release notes)
     record: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +80,7 @@ class Migration:
             "answers_kept": self.kept,
             "answers_dropped": self.dropped,
             "answers_to_review": self.review,
+            "reasons": {oid: why for oid, why in self.reasons.items() if oid in self.review or oid in self.dropped},
             "record": str(self.record) if self.record else None,
         }
 
@@ -138,15 +143,23 @@ def migrate_workspace(
     config = load_yaml(config_path)
     if not isinstance(config, dict):
         raise InputError(config_path, 1, "expected a mapping with organization, model and targets")
-    old = resolve_model(from_model or str(config.get("model", "aisma-core")), base=directory)
+    reference = str(config.get("model", "aisma-core"))
+    pinned = config.get("model_version")
+    if from_model is None and pinned is not None:
+        current = resolve_model(reference, base=directory)
+        if str(pinned) != current.version and frozen_release(current.id, str(pinned)) is not None:
+            from_model = f"{current.id}@{pinned}"  # the release the answers were written for
+    old = resolve_model(from_model or reference, base=directory)
     new = resolve_model(to, base=directory)
     changes = compare_models(old, new)
+    notes = release_changes(new.id, old.version, new.version) if old.id == new.id else {}
     migration = Migration(
         workspace=directory,
         from_model=f"{old.id} {config.get('model_version') or old.version}",
         to_model=f"{new.id} {new.version}",
         to_reference=to,
         changes=changes,
+        reasons={oid: change.why for oid, change in notes.items()},
     )
     answers_path = directory / ANSWERS_FILE
     lines, entries, raw = _answer_entries(answers_path)
@@ -154,9 +167,11 @@ def migrate_workspace(
     changed_ids = {oid for oid, _ in changes.changed}
     for key, value in (entries or {}).items():
         oid = str(key)
-        if oid in new_ids:
+        if oid in notes and not notes[oid].keep:
+            migration.dropped[oid] = value  # same id, different meaning: the old answer does not answer it
+        elif oid in new_ids:
             migration.kept.append(oid)
-            if oid in changed_ids:
+            if oid in changed_ids or oid in notes:
                 migration.review.append(oid)
         else:
             migration.dropped[oid] = value
@@ -181,7 +196,11 @@ def render_migration(m: Migration) -> str:
     changed = "; ".join(f"{oid} ({', '.join(fields)})" for oid, fields in m.changes.changed)
     lines.append(f"Objectives changed ({len(m.changes.changed)}): {changed or 'none'}")
     lines.append(f"Answers kept: {len(m.kept)}; to review (objective changed): {', '.join(m.review) or 'none'}")
-    lines.append(f"Answers dropped (objective removed): {', '.join(m.dropped) or 'none'}")
+    lines.append(f"Answers dropped (objective removed or its meaning changed): {', '.join(m.dropped) or 'none'}")
+    for oid in [*m.dropped, *m.review]:
+        if oid in m.reasons:
+            action = "dropped" if oid in m.dropped else "review"
+            lines.append(f"  {oid} ({action}): {m.reasons[oid]}")
     if m.record is not None:
         lines.append(f"Record: {m.record}")
     else:

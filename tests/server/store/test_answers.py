@@ -16,7 +16,7 @@ from aisma.web.features.inventory import service as inventory
 from ..factories import OrgWithMembers
 
 ORG_WIDE = "GOV-1.1"  # applies_to is empty: the whole program's, so only assessors and owners answer it
-BUILD_ONLY = "GOV-3.3"  # applies to tracks build and platform
+BUILD_ONLY = "INV-2.3"  # applies to tracks build and platform
 
 
 def _system(system_id: str, owner: str, track: str = "build") -> dict[str, object]:

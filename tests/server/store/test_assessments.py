@@ -138,7 +138,9 @@ def test_the_imported_demo_is_assessed_as_of_its_pinned_time(
     def measured(result: dict[str, Any]) -> int:
         return sum(1 for c in result["categories"] for o in c["objectives"] if o["source"] == "measured")
 
-    assert measured(got) == measured(expected) == 72
+    assert (
+        measured(got) == measured(expected) == 69
+    )  # aisma-core 1.1.0: INV-5.1, DAT-5.1, MDL-4.3, RSK-4.1 manual; APP-5.3 measured
     assert [g["system"] for g in got["gating"] if g["verdict"] == "do_not_proceed"] == [
         "aml-investigations",
         "claude-code",

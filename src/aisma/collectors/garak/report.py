@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from aisma.collectors.base import parse_time
-from aisma.collectors.redteam import Run
+from aisma.collectors.redteam import MULTITURN_FAMILY, Run
 from aisma.formats.jsonstream import json_lines, open_json, shape_error
 
 EXPECTED = "a garak report (report.jsonl: JSON Lines with an entry_type on every line) or hit log (hitlog.jsonl)"
@@ -135,8 +135,11 @@ class _Reader:
             for family, modules in (("injection", INJECTION_MODULES), ("indirect_injection", INDIRECT_MODULES))
             if module in modules
         ]
+        turns = _is_multiturn(probe, self.multiturn)
+        if turns:
+            families.append(MULTITURN_FAMILY)
         self.run.count(probe, max(evaluated, 0), min(max(evaluated - passed, 0), max(evaluated, 0)), families)
-        self.run.multiturn = self.run.multiturn or _is_multiturn(probe, self.multiturn)
+        self.run.multiturn = self.run.multiturn or turns
 
 
 def read_report(path: Path, multiturn: frozenset[str]) -> GarakFile:

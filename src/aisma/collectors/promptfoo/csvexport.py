@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aisma.collectors.promptfoo.results import FAMILY_PLUGINS, INJECTION_STRATEGIES, PromptfooFile, is_multiturn
-from aisma.collectors.redteam import Run
+from aisma.collectors.redteam import MULTITURN_FAMILY, Run
 from aisma.formats.csvstream import rows
 from aisma.formats.jsonstream import shape_error
 
@@ -97,7 +97,8 @@ def read_csv(path: Path, multiturn: frozenset[str]) -> PromptfooFile:
                 run = runs[output.target.casefold()] = Run(
                     run_id=path.name, target=output.target, identifiers=[output.target]
                 )
-            run.count(plugin, 1, 1 if status == "FAIL" else 0, families)
-            run.multiturn = run.multiturn or is_multiturn(strategy, multiturn)
+            turns = is_multiturn(strategy, multiturn)
+            run.count(plugin, 1, 1 if status == "FAIL" else 0, [*families, MULTITURN_FAMILY] if turns else families)
+            run.multiturn = run.multiturn or turns
     out.runs = list(runs.values())
     return out

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from aisma.collectors.base import parse_time
-from aisma.collectors.redteam import Run
+from aisma.collectors.redteam import MULTITURN_FAMILY, Run
 from aisma.formats.jsonstream import items, json_lines, open_json, parse, shape_error
 
 EXPECTED_JSON = "promptfoo results JSON (promptfoo eval -o results.json: an object with results.results)"
@@ -141,7 +141,7 @@ class _Fold:
         strategy = _text(_get(raw, "metadata", "strategyId")) or _text(_case(raw, "strategyId")) or "basic"
         families, multiturn = self._kind(plugin, strategy)
         run = self._run(raw, eval_id)
-        run.count(plugin, 1, 0 if held else 1, families)
+        run.count(plugin, 1, 0 if held else 1, (*families, MULTITURN_FAMILY) if multiturn else families)
         run.multiturn = run.multiturn or multiturn
 
 

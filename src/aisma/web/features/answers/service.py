@@ -116,7 +116,7 @@ def may_answer(session: Session, actor: Actor, objective: Objective) -> bool:
     if actor.role != Role.CONTRIBUTOR:
         return True
     conditions = objective.applies_to
-    if not (conditions.deployment_types or conditions.tracks or conditions.agentic or conditions.mcp):
+    if conditions.program_wide:
         return False
     owned = [AISystem.model_validate(row.document) for row in systems_repo.owned_by(session, actor.org_id, actor.email)]
     return any(system.active and applies(conditions, [system]) for system in owned)
