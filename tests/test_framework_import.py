@@ -199,15 +199,7 @@ def test_demo_against_sp800_53(demo: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_framework_assess_golden(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = call(
-        capsys, "framework", "assess", str(demo), "-f", "eu-ai-act", "--format", "md", "--at", DEMO_ASSESSED_AT
-    )
-    assert code == 0, err
-    golden = GOLDEN / "demo-framework-eu-ai-act.md"
-    if os.environ.get("AISMA_UPDATE_GOLDEN"):
-        golden.write_text(out)
-    assert out == golden.read_text()
-    # without --at the demo's as_of decides, whatever today is: the same text
+    """Without --at the demo's as_of decides, whatever today is; the report says so in its first line."""
     from datetime import UTC, datetime
 
     from aisma.workspace import clock
@@ -216,7 +208,17 @@ def test_framework_assess_golden(demo: Path, capsys: pytest.CaptureFixture[str])
         patch.setattr(clock, "wall_clock", lambda: datetime(2028, 2, 29, tzinfo=UTC))
         code, pinned, err = call(capsys, "framework", "assess", str(demo), "-f", "eu-ai-act", "--format", "md")
     assert code == 0, err
-    assert pinned == out
+    golden = GOLDEN / "demo-framework-eu-ai-act.md"
+    if os.environ.get("AISMA_UPDATE_GOLDEN"):
+        golden.write_text(pinned)
+    assert pinned == golden.read_text()
+    assert "**As of 2026-11-16 09:00 UTC (pinned by as_of in aisma.yaml).**" in pinned
+    # the same time asked for with --at: the same posture, and the line says it was asked for
+    code, out, err = call(
+        capsys, "framework", "assess", str(demo), "-f", "eu-ai-act", "--format", "md", "--at", DEMO_ASSESSED_AT
+    )
+    assert code == 0, err
+    assert out == pinned.replace("(pinned by as_of in aisma.yaml)", "(the time asked for)")
 
 
 def test_mapping_validate_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

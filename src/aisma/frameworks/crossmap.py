@@ -184,5 +184,6 @@ def translate(source: FrameworkPosture, mapping: CrossMapping, target: Framework
         organization=source.organization,
         model_id=source.model_id,
         assessed_at=source.assessed_at,
+        time_basis=source.time_basis,
         requirements=rows,
     )

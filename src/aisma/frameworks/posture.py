@@ -77,6 +77,7 @@ class FrameworkPosture:
     model_id: str
     assessed_at: str
     requirements: tuple[RequirementPosture, ...]
+    time_basis: str = ""  # the result's: at | as_of | now ("" for a posture carried from another)
 
     def assessable(self) -> tuple[RequirementPosture, ...]:
         """The requirements judged on their own mappings, or leaves (which could be mapped)."""
@@ -200,4 +201,5 @@ def framework_posture(framework: Framework, mapping: MappingSet, result: Assessm
         model_id=result.model_id,
         assessed_at=result.assessed_at,
         requirements=tuple(rows),
+        time_basis=result.time_basis or "",
     )

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from aisma.frameworks.posture import FrameworkPosture, ObjectiveLink
+from aisma.scoring.as_of import as_of_line
 
 POSTURE_SCHEMA = "aisma.framework-posture/v1"
 
@@ -43,6 +44,7 @@ def posture_data(posture: FrameworkPosture) -> dict[str, Any]:
         "organization": posture.organization,
         "model": posture.model_id,
         "assessed_at": posture.assessed_at,
+        "time_basis": posture.time_basis or None,
         "coverage": None if coverage is None else round(coverage, 3),
         "counts": posture.counts(),
         "requirements": [
@@ -78,7 +80,8 @@ def render_md(posture: FrameworkPosture) -> str:
     lines = [
         f"# {_md(posture.framework_title)}: {_md(posture.organization)}",
         "",
-        f"Assessed {posture.assessed_at} with {posture.model_id} through mapping set `{posture.mapping_set}`.",
+        f"**{as_of_line(posture.assessed_at, posture.time_basis)}.** Assessed with {posture.model_id} through mapping "
+        f"set `{posture.mapping_set}`.",
         "",
         _summary(posture).capitalize() + ".",
         "",
@@ -96,7 +99,10 @@ def render_md(posture: FrameworkPosture) -> str:
 
 
 def render_text(posture: FrameworkPosture) -> str:
-    lines = [f"{posture.framework_title} ({posture.framework}) via {posture.mapping_set}: {_summary(posture)}"]
+    lines = [
+        f"{posture.framework_title} ({posture.framework}) via {posture.mapping_set}: {_summary(posture)}",
+        f"{as_of_line(posture.assessed_at, posture.time_basis)}.",
+    ]
     for r in posture.requirements:
         objectives = " ".join(f"{o.id}:{o.status}" for o in r.objectives)
         lines.append(f"{r.status:9} {r.id}  {r.title}" + (f"  [{objectives}]" if objectives else ""))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aisma.scoring import as_of
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult
 from aisma.scoring.targets import target_cap_note
 
@@ -81,26 +82,14 @@ def level_name(result: AssessmentResult, level: int | None) -> str:
     return dict(result.levels).get(level, "Unaware" if level == 0 else str(level))
 
 
-TIME_BASIS_TEXT = {
-    "as_of": "pinned by as_of in aisma.yaml",
-    "at": "the time asked for",
-    "now": "the time it ran",
-}
-
-
 def as_of_text(result: AssessmentResult) -> str:
     """ "2026-11-16 09:00 UTC": the time every figure of the result holds for, as reports print it."""
-    try:
-        when = datetime.fromisoformat(result.assessed_at).astimezone(UTC)
-    except ValueError:
-        return result.assessed_at
-    return when.strftime("%Y-%m-%d %H:%M UTC")
+    return as_of.as_of_text(result.assessed_at)
 
 
 def as_of_line(result: AssessmentResult) -> str:
     """ "As of 2026-11-16 09:00 UTC (pinned by as_of in aisma.yaml)": the first thing a report says."""
-    basis = TIME_BASIS_TEXT.get(result.time_basis)
-    return f"As of {as_of_text(result)}" + (f" ({basis})" if basis else "")
+    return as_of.as_of_line(result.assessed_at, result.time_basis)
 
 
 def _day(iso: str) -> str:

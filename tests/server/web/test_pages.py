@@ -392,6 +392,9 @@ def test_framework_view_and_requirement_page(client: TestClient, org_a: OrgWithM
     page = client.get(f"{base}/frameworks?framework=eu-ai-act")
     assert page.status_code == 200 and 'data-testid="framework-posture"' in page.text
     assert '<option value="eu-ai-act" selected>' in page.text
+    assert re.search(
+        r'<strong class="as-of">As of \d{4}-\d\d-\d\d \d\d:\d\d UTC \(the time it ran\)\.</strong>', page.text
+    )
     assert 'href="/orgs/org-a/frameworks/eu-ai-act/requirement?id=Art.%2014"' in page.text
     detail = client.get(f"{base}/frameworks/nist-ai-rmf/requirement?id=GOVERN%201.2")
     assert detail.status_code == 200

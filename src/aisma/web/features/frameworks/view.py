@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from aisma.frameworks.posture import FrameworkPosture, RequirementPosture
 from aisma.frameworks.render import framework_fields
+from aisma.scoring.as_of import as_of_line
 
 # posture -> the pill class the stylesheet colours (met green, gap red, partial amber, n-a grey)
 PILL = {"met": "met", "partial": "unknown", "gap": "unmet", "n-a": "na", "unmapped": "na"}
@@ -30,6 +31,7 @@ def overview(posture: FrameworkPosture, base: str) -> dict[str, Any]:
         "framework": framework_fields(posture),
         "mapping_set": posture.mapping_set,
         "assessed_at": posture.assessed_at,
+        "as_of": as_of_line(posture.assessed_at, posture.time_basis),
         "coverage": None if coverage is None else round(coverage * 100),
         "counts": list(posture.counts().items()),
         "rows": [
