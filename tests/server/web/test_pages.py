@@ -392,6 +392,7 @@ def test_framework_view_and_requirement_page(client: TestClient, org_a: OrgWithM
     page = client.get(f"{base}/frameworks?framework=eu-ai-act")
     assert page.status_code == 200 and 'data-testid="framework-posture"' in page.text
     assert '<option value="eu-ai-act" selected>' in page.text
+    assert re.search(r"% of the requirements mapped; \d+ met, ", page.text)
     assert re.search(
         r'<strong class="as-of">As of \d{4}-\d\d-\d\d \d\d:\d\d UTC \(the time it ran\)\.</strong>', page.text
     )
