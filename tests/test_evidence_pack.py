@@ -86,6 +86,9 @@ def test_every_catalog_item_appears(demo: Path, tmp_path: Path, regulation: str)
     assert [row["item"] for row in index] == [item.id for item in catalog.items]
     for item in catalog.items:
         assert f">{item.id}" in html
+    # the pack says first the time its figures hold for, in the words every report uses
+    assert "<p><strong>As of " in html.split("Evidence pack for")[0]
+    assert "UTC (the time asked for).</strong>" in html
     assert {row["status"] for row in index} <= {"met", "partially met", "not met", "not applicable", "not addressed"}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from aisma.evidence_pack.rows import EvidenceFile, PackContent
+from aisma.scoring.as_of import as_of_line
 from aisma.scoring.results import AssessmentResult
 
 STATUS_ORDER = ("met", "partially met", "not met", "not applicable", "not addressed")
@@ -126,6 +127,7 @@ def index_html(
     return env.get_template("index.html.j2").render(
         c=content,
         r=result,
+        as_of=as_of_line(result.assessed_at, result.time_basis),
         counts=[(s, counts.get(s, 0)) for s in STATUS_ORDER],
         link=link,
         not_copied=not_copied,
