@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import create_engine, inspect
 
 from aisma.store import migrate
@@ -49,6 +51,18 @@ def test_postgres_url_is_normalized() -> None:
     assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
+def insert_organization(connection: Any) -> None:
+    """Organization 1 ("acme") as a row written before the migration under test."""
+    from sqlalchemy import text
+
+    connection.execute(
+        text(
+            "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
+            "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
+        )
+    )
+
+
 def test_data_survives_each_step(empty_database_url: str) -> None:
     """Rows written at revision 0001 survive 0002 and its downgrade (SQLite rebuilds the table in batch mode)."""
     from sqlalchemy import text
@@ -57,12 +71,7 @@ def test_data_survives_each_step(empty_database_url: str) -> None:
     engine = create_engine(normalize_url(empty_database_url))
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
-                    "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
-                )
-            )
+            insert_organization(connection)
             connection.execute(
                 text(
                     "INSERT INTO assessments (organization_id, assessed_at, model_id, model_version, level, score, "
@@ -90,12 +99,7 @@ def test_0003_keeps_measurements_and_adds_observed_assets(empty_database_url: st
     engine = create_engine(normalize_url(empty_database_url))
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
-                    "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
-                )
-            )
+            insert_organization(connection)
             connection.execute(
                 text(
                     "INSERT INTO measurements (organization_id, metric, numerator, denominator, observed_at, "
@@ -140,12 +144,7 @@ def test_0008_keeps_answers_and_organizations(empty_database_url: str) -> None:
     engine = create_engine(normalize_url(empty_database_url))
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO organizations (id, slug, name, model_id, settings, created_at) "
-                    "VALUES (1, 'acme', 'Acme', 'aisma-core', '{}', '2026-11-16 09:00:00+00:00')"
-                )
-            )
+            insert_organization(connection)
             connection.execute(
                 text(
                     "INSERT INTO answers (organization_id, objective_id, answer, note, justification, evidence, "
