@@ -16,3 +16,12 @@ def skipped(collector: Collector, paths: Sequence[Path], context: CollectContext
     line = result.unreadable[0]
     assert "\n" not in line
     return line
+
+
+def each_skipped(collector: Collector, folder: Path, cases: dict[str, str], context: CollectContext) -> None:
+    """Each file of ``cases`` (name -> text), written to ``folder``, is skipped in one line naming it."""
+    for name, text in cases.items():
+        path = folder / name
+        path.write_text(text)
+        line = skipped(collector, [path], context)
+        assert line.startswith(str(path)), line

@@ -20,7 +20,7 @@ from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.run import collect_workspace, run_collector
 from aisma.errors import AismaError
 from aisma.workspace.loader import assessment_input, open_workspace
-from collectors.reading import skipped
+from collectors.reading import each_skipped
 
 DATA = Path(__file__).parent.parent / "data" / "azure-openai"
 AT = datetime(2026, 11, 20, tzinfo=UTC)
@@ -208,11 +208,7 @@ def test_other_files_are_skipped_in_one_line(tmp_path: Path) -> None:
         "truncated.json": '{"value": [{"id": "x"',
         "deep.json": '{"value":' + "[" * 100_000,
     }
-    for name, text in cases.items():
-        path = tmp_path / name
-        path.write_text(text)
-        line = skipped(collector(), [path], CollectContext(assessed_at=AT))
-        assert line.startswith(str(path)), line
+    each_skipped(collector(), tmp_path, cases, CollectContext(assessed_at=AT))
 
 
 def test_it_takes_no_settings() -> None:

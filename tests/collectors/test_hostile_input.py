@@ -76,6 +76,7 @@ JSON_COLLECTORS: dict[str, tuple[str, bytes, bytes]] = {
     "cisco-mcp-scanner": ("x.json", b'{"server_url":"https://m.example/mcp","scan_results":[', b"]}"),
     "github-copilot": ("seats.json", b'{"total_seats":1,"seats":[', b"]}"),
     "azure-openai": ("deployments.json", b'{"value":[', b"]}"),
+    "gcp-vertex-ai": ("endpoints.json", b'{"endpoints":[', b"]}"),
 }
 XML_PAYLOADS: dict[str, bytes] = {
     "billion-laughs": (

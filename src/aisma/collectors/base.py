@@ -188,3 +188,30 @@ def parse_time(text: object) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass
+class Tally:
+    """PASS/FAIL counts of one check over the resources it judged, with the failing items (for ``details``).
+
+    A cloud collector judges each resource once per check and reports the check as a ratio; one tally
+    per metric and file keeps the provenance exact.
+    """
+
+    passed: int = 0
+    total: int = 0
+    failing: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, item: str) -> None:
+        self.total += 1
+        if ok:
+            self.passed += 1
+        else:
+            self.failing.append(item)
+
+
+def no_settings(context: CollectContext, collector_id: str) -> None:
+    """Refuse any setting but ``enabled`` and ``paths`` for a collector that takes none, naming the first."""
+    unknown = sorted(set(context.settings) - {"enabled", "paths"})
+    if unknown:
+        raise AismaError(f"aisma.yaml: collectors.{collector_id}.{unknown[0]} is not a setting (it takes none)")

@@ -9,7 +9,6 @@ responses, serialized canonically, stand in for an input file: their sha256 is t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from aisma.collectors.aws.session import (
     load_botocore,
     parse_settings,
 )
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, ratio
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, Tally, ratio
 from aisma.collectors.registry import read_meta
 from aisma.inventory.schema import AISystem
 from aisma.scoring.inputs import Measurement, Source
@@ -41,6 +40,7 @@ LOGGING = "prowler.bedrock.invocation_logging_ratio"
 RETENTION = "aws.bedrock.log_retention_ratio"
 # The provider-neutral metrics the model's objectives name: the same counts, also under these ids.
 NEUTRAL = {
+    ENFORCED: "platform.guardrails.enforced_ratio",
     "prowler.bedrock.prompt_attack_filter_ratio": "platform.guardrails.prompt_attack_filter_ratio",
     "prowler.bedrock.sensitive_info_filter_ratio": "platform.guardrails.sensitive_info_filter_ratio",
     "prowler.bedrock.contextual_grounding_filter_ratio": "platform.guardrails.grounding_filter_ratio",
@@ -55,22 +55,6 @@ FILTER_METRICS = {
         contextual_grounding,
     ),
 }
-
-
-@dataclass
-class _Tally:
-    """PASS/FAIL counts of one metric in one region, with the failing items."""
-
-    passed: int = 0
-    total: int = 0
-    failing: list[str] = field(default_factory=list)
-
-    def add(self, ok: bool, item: str) -> None:
-        self.total += 1
-        if ok:
-            self.passed += 1
-        else:
-            self.failing.append(item)
 
 
 class AwsCollector:
@@ -95,10 +79,10 @@ class AwsCollector:
         trails, trail_warnings = read_trails(api, settings.regions)
         warnings.extend(trail_warnings)
 
-        tallies: dict[tuple[str, str], _Tally] = {}
+        tallies: dict[tuple[str, str], Tally] = {}
 
-        def tally(metric: str, region: str) -> _Tally:
-            return tallies.setdefault((metric, region), _Tally())
+        def tally(metric: str, region: str) -> Tally:
+            return tallies.setdefault((metric, region), Tally())
 
         for snap in snapshots:
             warnings.extend(self._enforced(snap, tally(ENFORCED, snap.region)))
@@ -126,7 +110,7 @@ class AwsCollector:
         return CollectionResult(measurements=tuple(out), warnings=tuple(warnings))
 
     @staticmethod
-    def _enforced(snap: RegionSnapshot, counts: _Tally) -> list[str]:
+    def _enforced(snap: RegionSnapshot, counts: Tally) -> list[str]:
         """A region passes with at least one enforced configuration whose guardrail version exists."""
         warnings: list[str] = []
         live = [e for e in snap.enforced if e.guardrail.detail is not None]
@@ -147,7 +131,7 @@ class AwsCollector:
         return warnings
 
     @staticmethod
-    def _logging(snap: RegionSnapshot, trails: Sequence[Trail], counts: _Tally) -> None:
+    def _logging(snap: RegionSnapshot, trails: Sequence[Trail], counts: Tally) -> None:
         """Prowler's three checks: logging on, its destinations encrypted, trails recording Bedrock calls."""
         counts.add(snap.logging_enabled, f"{snap.region}: model invocation logging is off")
         if snap.logging_enabled:
@@ -166,7 +150,7 @@ class AwsCollector:
         systems: Sequence[AISystem],
         account: str,
         snapshots: Sequence[RegionSnapshot],
-        tally: Callable[[str, str], _Tally],
+        tally: Callable[[str, str], Tally],
     ) -> list[str]:
         """Each system once: in the first configured region it runs in, passing only if every region
         it runs in with logging on keeps the records as long as its tier requires."""

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from aisma.collectors.azure_openai.resources import Resource, read_resources
@@ -30,12 +28,11 @@ from aisma.collectors.azure_openai.rules import (
     prompt_attack_blocked,
     resolve,
 )
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, FileReads, file_source
-from aisma.collectors.mcp_config.stream import name_time, observed_time, undated_note
+from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta, no_settings
 from aisma.collectors.registry import read_meta
-from aisma.errors import AismaError
+from aisma.collectors.snapshots import Checks, Seen, collect_newest
 from aisma.inventory.discovery import Sightings
-from aisma.scoring.inputs import Measurement, Source, ratio
+from aisma.scoring.inputs import Measurement
 
 TOOL = "azure-openai"
 GUARDRAILS = "platform.guardrails.checks_ratio"
@@ -46,24 +43,9 @@ NETWORK = "platform.network.isolation_ratio"
 IDENTITY = "platform.identity.pass_ratio"
 
 
-@dataclass
-class _Tally:
-    passed: int = 0
-    total: int = 0
-    failing: list[str] = field(default_factory=list)
-
-    def add(self, ok: bool, item: str) -> None:
-        self.total += 1
-        self.passed += ok
-        if not ok:
-            self.failing.append(item)
-
-
-@dataclass(frozen=True)
-class _Seen:
-    resource: Resource
-    source: Source
-    when: datetime
+def _key(resource: Resource) -> tuple[str, str, str]:
+    """ARM ids compare without case: a resource saved twice, in any spelling, counts once."""
+    return (resource.kind, resource.account, resource.name.casefold())
 
 
 class AzureOpenAiCollector:
@@ -71,41 +53,11 @@ class AzureOpenAiCollector:
         self.meta: CollectorMeta = read_meta(__name__)
 
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
-        if context.settings and set(context.settings) - {"enabled", "paths"}:
-            unknown = sorted(set(context.settings) - {"enabled", "paths"})[0]
-            raise AismaError(f"aisma.yaml: collectors.azure-openai.{unknown} is not a setting (it takes none)")
-        reads = FileReads(context)
-        latest: dict[tuple[str, str, str], _Seen] = {}
-        replaced: list[str] = []
-        undated: list[str] = []
-        for path, resources in reads.each(paths, read_resources):
-            source = file_source(path, TOOL, "ARM 2024-10-01", context)
-            when = observed_time(path)
-            if name_time(path) is None:
-                undated.append(context.display_name(path))
-            for resource in resources:
-                key = (resource.kind, resource.account, resource.name.casefold())
-                old = latest.get(key)
-                if old is None or when >= old.when:
-                    if old is not None and old.source.file != source.file:
-                        replaced.append(old.source.file)
-                    latest[key] = _Seen(resource, source, when)
-            if context.progress:
-                context.progress(path.stat().st_size)
-        warnings = list(undated_note(undated))
-        if replaced:
-            shown = ", ".join(sorted(set(replaced))[:5])
-            warnings.append(f"resources also found in newer files were counted from those: {shown}")
-        measurements, sightings, more = self._measure(list(latest.values()))
-        return CollectionResult(
-            measurements=tuple(measurements),
-            observed=sightings.assets(),
-            warnings=(*warnings, *more),
-            unreadable=tuple(reads.unreadable),
-        )
+        no_settings(context, self.meta.id)
+        return collect_newest(paths, context, read_resources, _key, (TOOL, "ARM 2024-10-01"), self._measure)
 
-    def _measure(self, seen: list[_Seen]) -> tuple[list[Measurement], Sightings, list[str]]:
-        by_kind: dict[str, list[_Seen]] = defaultdict(list)
+    def _measure(self, seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, list[str]]:
+        by_kind: dict[str, list[Seen[Resource]]] = defaultdict(list)
         for item in seen:
             by_kind[item.resource.kind].append(item)
         accounts = {s.resource.account: s for s in by_kind["account"]}
@@ -115,8 +67,8 @@ class AzureOpenAiCollector:
         diagnostics: dict[str, list[dict[str, object]]] = defaultdict(list)
         for s in by_kind["diagnostic_setting"]:
             diagnostics[s.resource.account].append(s.resource.body)
-        tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
-        sources: dict[str, _Seen] = {}
+        checks: Checks[Resource] = Checks()
+        count = checks.count
         warnings: list[str] = []
         sightings = Sightings(TOOL)
         skipped = sorted(
@@ -130,10 +82,6 @@ class AzureOpenAiCollector:
             warnings.append(
                 f"{len(skipped)} Cognitive Services account(s) of other kinds not judged: {', '.join(skipped[:5])}"
             )
-
-        def count(metric: str, item: _Seen, ok: bool, detail: str) -> None:
-            tallies[(metric, item.source.file)].add(ok, detail)
-            sources.setdefault(item.source.file, item)
 
         for item in by_kind["deployment"]:
             account = accounts.get(item.resource.account)
@@ -184,15 +132,10 @@ class AzureOpenAiCollector:
             warnings.append(
                 "no diagnostic settings read (az monitor diagnostic-settings list), so logging was not checked"
             )
-        out = []
-        for (metric, file), tally in sorted(tallies.items()):
-            if tally.total:
-                item = sources[file]
-                out.append(ratio(metric, tally.passed, tally.total, item.when, item.source, tally.failing))
-        return out, sightings, warnings
+        return checks.measurements(), sightings, warnings
 
     @staticmethod
-    def _host(resource: Resource, seen: _Seen | None) -> str:
+    def _host(resource: Resource, seen: Seen[Resource] | None) -> str:
         """The account's endpoint name: its custom subdomain when the account was read, else its name."""
         if seen is not None:
             sub = seen.resource.properties.get("customSubDomainName")

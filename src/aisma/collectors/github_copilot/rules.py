@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from aisma.collectors.base import Tally as Tally  # re-exported: the measure module takes it from here
 from aisma.collectors.base import parse_time
 from aisma.errors import AismaError
 
@@ -84,22 +85,6 @@ def _pathlike(pattern: str) -> bool:
 
 
 # --- baseline -----------------------------------------------------------------------------------------
-@dataclass
-class Tally:
-    """PASS/FAIL counts of one metric from one response, with the failing items."""
-
-    passed: int = 0
-    total: int = 0
-    failing: list[str] = field(default_factory=list)
-
-    def add(self, ok: bool, item: str) -> None:
-        self.total += 1
-        if ok:
-            self.passed += 1
-        else:
-            self.failing.append(item)
-
-
 def public_code_filter(org: str, billing: Mapping[str, Any]) -> Tally:
     """The duplication-detection filter blocks suggestions matching public code (``block``).
 
