@@ -179,8 +179,17 @@ def test_measurements_push_and_assessment_reports(client: TestClient, org_a: Org
     assert assessment["result"]["schema"] == "aisma.result/v1"
     listed = json_of(client.get("/api/v1/orgs/org-a/assessments", headers=auth))
     assert [a["id"] for a in listed] == [assessment["id"]]
-    latest = json_of(client.get("/api/v1/orgs/org-a/results/latest", headers=auth))
-    assert latest["assessed_at"] == assessment["result"]["assessed_at"]
+    latest_response = client.get("/api/v1/orgs/org-a/results/latest", headers=auth)
+    latest = json_of(latest_response)
+    # served as stored (not parsed and written again): the same document as the assessment's
+    assert latest == assessment["result"]
+    assert latest_response.headers["content-type"].startswith("application/json")
+    etag = latest_response.headers["etag"]
+    assert etag == f'W/"assessment-{assessment["id"]}"'
+    unchanged = client.get("/api/v1/orgs/org-a/results/latest", headers={**auth, "If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    other = client.get("/api/v1/orgs/org-a/results/latest", headers={**auth, "If-None-Match": 'W/"assessment-0"'})
+    assert other.status_code == 200 and json_of(other) == latest
 
     for fmt, media, marker in (
         ("json", "application/json", b'"aisma.result/v1"'),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from aisma.store.tables import AssessmentResult, AssessmentRow
@@ -23,6 +23,17 @@ def add(session: Session, row: AssessmentRow, result: dict[str, Any]) -> Assessm
 def result_of(session: Session, assessment_id: int) -> dict[str, Any]:
     stored = session.get(AssessmentResult, assessment_id)
     return stored.result if stored is not None else {}
+
+
+def result_text_of(session: Session, assessment_id: int) -> str | None:
+    """The stored result document as the JSON text the database holds, not parsed.
+
+    Serving a multi-megabyte result parsed and serialized again costs tens of milliseconds per
+    request; the stored text is already the document, and a snapshot never changes once stored.
+    """
+    return session.scalar(
+        select(cast(AssessmentResult.result, Text)).where(AssessmentResult.assessment_id == assessment_id)
+    )
 
 
 def get(session: Session, org_id: int, assessment_id: int) -> AssessmentRow | None:

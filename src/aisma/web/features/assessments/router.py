@@ -59,12 +59,24 @@ def get_assessment(assessment_id: RowId, session: DbSession, actor: CurrentActor
     return assessments.get_assessment(session, actor, assessment_id)
 
 
-@router.get("/results/latest", summary="The latest assessment's result (aisma.result/v1)")
-def latest_result(session: DbSession, actor: CurrentActor) -> dict[str, Any]:
-    stored = assessments.latest_assessment(session, actor)
+@router.get(
+    "/results/latest",
+    summary="The latest assessment's result (aisma.result/v1)",
+    response_model=dict[str, Any],
+    responses={304: {"description": "Not modified: the latest result is the one whose ETag you sent."}},
+)
+def latest_result(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    """The stored document as it is: a snapshot never changes, so its ETag is the assessment's id and
+    a dashboard polling with ``If-None-Match`` gets a 304 until a new assessment lands."""
+    stored = assessments.latest_result_text(session, actor)
     if stored is None:
         raise NotFound("no assessment yet: run one first")
-    return stored.result
+    assessment_id, text = stored
+    headers = {"ETag": f'W/"assessment-{assessment_id}"', "Cache-Control": "private, no-cache"}
+    sent = request.headers.get("if-none-match", "")
+    if headers["ETag"] in {tag.strip() for tag in sent.split(",")} or sent.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(text.encode(), media_type="application/json", headers=headers)
 
 
 @router.get(

@@ -261,6 +261,16 @@ def latest_assessment(session: Session, actor: Actor) -> AssessmentOut | None:
     return _stored(session, row) if row is not None else None
 
 
+def latest_result_text(session: Session, actor: Actor) -> tuple[int, str] | None:
+    """The latest assessment's id and its result as stored JSON text (for ``GET /results/latest``)."""
+    actor.require(Permission.READ)
+    row = repo.latest(session, actor.org_id)
+    if row is None:
+        return None
+    text = repo.result_text_of(session, row.id)
+    return (row.id, text) if text is not None else None
+
+
 def trend(session: Session, actor: Actor) -> list[TrendPoint]:
     """Overall and per-category levels of every stored assessment, oldest first (for the dashboard)."""
     actor.require(Permission.READ)
