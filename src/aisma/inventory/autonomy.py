@@ -8,6 +8,7 @@ runs several steps without approval of each. The level then depends on how much 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aisma.inventory.schema import AutonomyAnswers, AutonomyLevel
 
@@ -30,8 +31,12 @@ class AutonomyResult:
     reason: str
 
 
+@lru_cache(maxsize=1024)  # at most 3**6 distinct answer sets; gating, scoring and the roadmap ask per system
 def autonomy_result(answers: AutonomyAnswers) -> AutonomyResult:
-    """Decide agentic yes/no and the autonomy level; unanswered questions count as 'no'."""
+    """Decide agentic yes/no and the autonomy level; unanswered questions count as 'no'.
+
+    Kept per distinct set of answers (they are frozen): at 10,000 systems the question is asked
+    hundreds of thousands of times in one assessment."""
     chooses = bool(answers.chooses_actions)
     side_effects = bool(answers.side_effects)
     unapproved = bool(answers.multi_step_unapproved)

@@ -20,8 +20,9 @@ patterns, not with their product:
 - what is left (``*``, ``*ai*``, ``?*``) is tried on every identifier, in one regular expression.
 
 A candidate is then compared with the glob's compiled pattern (the very expression ``fnmatchcase``
-uses), so the index gives exactly the naive answer; ``tests/test_matching.py`` holds it against the
-naive loop on generated globs. Results are cached per identifier (bounded: the cache bounds time only).
+uses, compiled the first time the glob is a candidate), so the index gives exactly the naive answer;
+``tests/test_matching.py`` holds it against the naive loop on generated globs. Results are cached per
+identifier (bounded: the cache bounds time only).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def literal_runs(pattern: str) -> tuple[bool, list[str], bool]:
     return starts_literal and bool(runs), runs, ends_literal
 
 
-_Glob = tuple[int, "re.Pattern[str]"]  # (position of its system, compiled pattern)
+_Glob = tuple[int, str]  # (position of its system, its casefolded pattern: compiled when first compared)
 
 
 @lru_cache(maxsize=64)
@@ -118,6 +119,7 @@ class SystemIndex:
         self._grams: dict[str, list[_Glob]] = {}
         self._starts: dict[int, dict[str, list[_Glob]]] = {}
         self._ends: dict[int, dict[str, list[_Glob]]] = {}
+        self._expressions: dict[str, re.Pattern[str]] = {}
         floating: list[tuple[int, str]] = []
         globs: list[tuple[int, str, bool, list[str], bool]] = []
         for position, system in enumerate(self.systems):
@@ -142,6 +144,14 @@ class SystemIndex:
         self._end_lengths = sorted(self._ends)
         self.first_position = lru_cache(maxsize=CACHE_SIZE)(self._first_position)
 
+    def _expression(self, pattern: str) -> re.Pattern[str]:
+        """A glob's expression, compiled the first time it is a candidate and then kept by this index
+        (compiling thousands of globs up front cost seconds for inventories that nothing is matched to)."""
+        found = self._expressions.get(pattern)
+        if found is None:
+            found = self._expressions[pattern] = _compiled(pattern)
+        return found
+
     def _exact_entry(self, text: str, position: int) -> None:
         self._exact.setdefault(text, position)
         positions = self._exact_all.setdefault(text, [])
@@ -158,7 +168,7 @@ class SystemIndex:
         shared: Counter[str],
         floating: list[tuple[int, str]],
     ) -> None:
-        glob: _Glob = (position, _compiled(pattern))
+        glob: _Glob = (position, pattern)
         pieces = _pieces(max(runs, key=len, default=""))
         if pieces:
             piece = min(sorted(pieces), key=lambda p: (shared[p], len(self._grams.get(p, ()))))
@@ -205,7 +215,7 @@ class SystemIndex:
         for position, pattern in candidates:
             if best != NONE and position >= best:
                 break
-            if pattern.match(value) is not None:
+            if self._expression(pattern).match(value) is not None:
                 best = position
                 break
         if self._floating and (best == NONE or self._floating[0][0] < best):
@@ -227,7 +237,9 @@ class SystemIndex:
         """Every system ``identifier`` matches, in the sequence's order (not cached: rarely needed)."""
         value = identifier.casefold()
         positions = set(self._exact_all.get(value, ()))
-        positions.update(p for p, pattern in self._candidates(value) if pattern.match(value) is not None)
+        positions.update(
+            p for p, pattern in self._candidates(value) if self._expression(pattern).match(value) is not None
+        )
         positions.update(p for p, pattern in self._floating if pattern.match(value) is not None)
         return tuple(self.systems[p] for p in sorted(positions))
 

@@ -76,6 +76,8 @@ def unregistered(
     ``outside``: ``outside_flags(systems, observed)`` when the caller has it already. Kept lean while
     grouping (a tool or file is a string until a second one is seen): a scan may name 100,000s of assets.
     """
+    if not observed:  # nothing seen: no index to build (an inventory of 10,000 systems takes seconds)
+        return ()
     index = index_for(systems)
     retired = index.retired
     flags = outside_flags(index, observed) if outside is None else outside

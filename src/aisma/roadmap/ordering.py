@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from aisma.inventory.risk import TIER_ORDER, assess_risk
 from aisma.inventory.schema import AISystem
-from aisma.maturity.schema import OBJECTIVE_ID, Gate, MaturityModel
+from aisma.maturity.schema import OBJECTIVE_ID, AppliesTo, Gate, MaturityModel
 from aisma.roadmap.gaps import Gap
 from aisma.scoring.objectives import applies
 
@@ -43,6 +43,21 @@ def risk_of(gap: Gap, systems: Sequence[tuple[AISystem, int]]) -> str | None:
     """The highest risk tier among the active systems the objective applies to (None without systems)."""
     tiers = [tier for s, tier in systems if applies(gap.objective.applies_to, (s,))]
     return TIER_ORDER[max(tiers)] if tiers else None
+
+
+def risks_of(gaps: Sequence[Gap], systems: Sequence[tuple[AISystem, int]]) -> dict[str, str | None]:
+    """``risk_of`` for every gap, each distinct applicability tried once on every system.
+
+    A model has a hundred gap objectives but a dozen distinct ``applies_to`` conditions; at 10,000
+    systems, once per objective would be a million checks."""
+    by_condition: dict[AppliesTo, str | None] = {}
+    out: dict[str, str | None] = {}
+    for gap in gaps:
+        condition = gap.objective.applies_to
+        if condition not in by_condition:
+            by_condition[condition] = risk_of(gap, systems)
+        out[gap.objective.id] = by_condition[condition]
+    return out
 
 
 def _gate_prerequisites(
@@ -96,7 +111,7 @@ def order_gaps(
         phase[oid] = max([items[oid].objective.level, *(phase[p] for p in predecessors[oid])])
     gate_prereqs = {p for oid in items for p in via_gates[oid] if p in predecessors[oid]}
     tiered = [(s, TIER_ORDER.index(s.risk_tier or assess_risk(s).tier)) for s in systems]
-    risk = {oid: risk_of(g, tiered) for oid, g in items.items()}
+    risk = risks_of(list(items.values()), tiered)
 
     def key(oid: str) -> tuple[object, ...]:
         objective = items[oid].objective
