@@ -146,15 +146,22 @@ def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
     return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
 
 
-def start_server(database_url: str, data_dir: Path, workers: int) -> tuple[list[subprocess.Popen[bytes]], str]:
-    """``aisma serve --workers N`` on a free port (and, for a job queue on PostgreSQL, one ``aisma worker``)."""
+def start_server(
+    database_url: str, data_dir: Path, workers: int, separate_worker: bool = False
+) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """``aisma serve --workers N`` on a free port (and, for a job queue on PostgreSQL, one ``aisma worker``).
+
+    ``separate_worker`` on SQLite: jobs in an ``aisma worker`` process of their own
+    (``AISMA_INPROCESS_WORKER=false``) instead of a thread in each server process."""
     port = free_port()
     env = {**os.environ, "AISMA_DATABASE_URL": database_url, "AISMA_DATA_DIR": str(data_dir)}
+    if separate_worker:
+        env["AISMA_INPROCESS_WORKER"] = "false"
     env["AISMA_ADMIN_EMAIL"], env["AISMA_ADMIN_PASSWORD"] = OWNER
     base = [sys.executable, "-c", "from aisma.cli.main import run; run()"]
     processes = [start([*base, "serve", "--port", str(port), "--workers", str(workers)], env, data_dir / "serve.log")]
     has_worker = subprocess.run([*base, "worker", "--help"], env=env, capture_output=True).returncode == 0  # noqa: S603
-    if has_worker and not database_url.startswith("sqlite"):
+    if has_worker and (separate_worker or not database_url.startswith("sqlite")):
         processes.append(start([*base, "worker"], env, data_dir / "worker.log"))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
