@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -42,9 +43,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
+THINK_SECONDS = 0.5  # a reader's mean pause between rounds
+
+
 async def reader(
-    url: str, credential: dict[str, str], until: float, latencies: dict[str, list[float]], errors: dict[str, int]
+    url: str,
+    credential: dict[str, str],
+    until: float,
+    latencies: dict[str, list[float]],
+    errors: dict[str, int],
+    think: random.Random | None,
 ) -> None:
+    """One user: a round of requests, then a pause (exponential with mean THINK_SECONDS, or exactly
+    THINK_SECONDS with ``think`` None). Fixed pauses keep readers in step: after any stall they all
+    come back in the same instant, so the benchmark measures waves of 50 requests, not 50 users."""
     headers = {"Authorization": f"Bearer {credential['token']}"} if credential["kind"] == "token" else {}
     cookies = {"aisma_session": credential["token"]} if credential["kind"] == "session" else {}
     async with httpx.AsyncClient(base_url=url, headers=headers, cookies=cookies, timeout=120) as client:
@@ -64,16 +76,19 @@ async def reader(
                 latencies.setdefault(kind, []).append(time.perf_counter() - started)
                 if not ok:
                     errors[kind] = errors.get(kind, 0) + 1
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(think.expovariate(1 / THINK_SECONDS) if think is not None else THINK_SECONDS)
 
 
 async def run_readers(
-    url: str, credentials: list[dict[str, str]], seconds: float
+    url: str, credentials: list[dict[str, str]], seconds: float, fixed_think: bool
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
     latencies: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     until = time.monotonic() + seconds
-    await asyncio.gather(*(reader(url, c, until, latencies, errors) for c in credentials))
+    pauses = [None if fixed_think else random.Random(n) for n in range(len(credentials))]  # noqa: S311
+    await asyncio.gather(
+        *(reader(url, c, until, latencies, errors, p) for c, p in zip(credentials, pauses, strict=True))
+    )
     return latencies, errors
 
 
@@ -89,7 +104,9 @@ def scheduled_jobs(url: str, token: str) -> list[dict[str, Any]]:
     return found
 
 
-def bench(backend: str, systems: int, users: int, minutes: float, separate_worker: bool = False) -> int:
+def bench(
+    backend: str, systems: int, users: int, minutes: float, separate_worker: bool = False, fixed_think: bool = False
+) -> int:
     work = Path(tempfile.mkdtemp(prefix="aisma-assurance-bench-"))
     database_url, drop = database_for(backend, work)
     processes: list[Any] = []
@@ -104,13 +121,16 @@ def bench(backend: str, systems: int, users: int, minutes: float, separate_worke
             assert made.status_code == 201, made.text
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.monotonic()
-        latencies, errors = asyncio.run(run_readers(url, seeded["credentials"], minutes * 60))
+        latencies, errors = asyncio.run(run_readers(url, seeded["credentials"], minutes * 60, fixed_think))
         elapsed = time.monotonic() - started
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         time.sleep(90)  # let the last fired job finish before reading the jobs back
         jobs = scheduled_jobs(url, token)
         jobs_where = "an aisma worker process" if separate_worker or backend != "sqlite" else "each server process"
-        print(f"\n{backend}, {systems} systems, {users} readers, {minutes:g} min, jobs in {jobs_where}")
+        pauses = f"fixed {THINK_SECONDS} s" if fixed_think else f"exponential, mean {THINK_SECONDS} s"
+        print(
+            f"\n{backend}, {systems} systems, {users} readers, {minutes:g} min, jobs in {jobs_where}, pauses {pauses}"
+        )
         print(f"load average {os.getloadavg()}")
         print(f"{'kind':<24}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'errors':>8}")
         for kind, values in sorted(latencies.items()):
@@ -156,8 +176,15 @@ def main() -> None:
         action="store_true",
         help="SQLite: run jobs in an aisma worker process instead of a thread of each server process",
     )
+    parser.add_argument(
+        "--fixed-think",
+        action="store_true",
+        help=f"every reader pauses exactly {THINK_SECONDS} s between rounds (the first runs of this benchmark)",
+    )
     args = parser.parse_args()
-    raise SystemExit(bench(args.backend, args.systems, args.users, args.minutes, args.separate_worker))
+    raise SystemExit(
+        bench(args.backend, args.systems, args.users, args.minutes, args.separate_worker, args.fixed_think)
+    )
 
 
 if __name__ == "__main__":
