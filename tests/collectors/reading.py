@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from aisma.collectors.base import CollectContext, Collector
+from aisma.collectors.base import CollectContext, CollectionResult, Collector
 from aisma.collectors.run import run_collector
+from aisma.scoring.inputs import Measurement
 
 
 def skipped(collector: Collector, paths: Sequence[Path], context: CollectContext) -> str:
@@ -25,3 +27,14 @@ def each_skipped(collector: Collector, folder: Path, cases: dict[str, str], cont
         path.write_text(text)
         line = skipped(collector, [path], context)
         assert line.startswith(str(path)), line
+
+
+def measured(result: CollectionResult, metric: str) -> list[Measurement]:
+    return [m for m in result.measurements if m.metric == metric]
+
+
+def one(result: CollectionResult, metric: str) -> Any:
+    """The one measurement of ``metric`` (a collection of one file, or one tenant, has one per metric)."""
+    found = measured(result, metric)
+    assert len(found) == 1, (metric, found)
+    return found[0]

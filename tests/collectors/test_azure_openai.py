@@ -20,7 +20,7 @@ from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.run import collect_workspace, run_collector
 from aisma.errors import AismaError
 from aisma.workspace.loader import assessment_input, open_workspace
-from collectors.reading import each_skipped
+from collectors.reading import each_skipped, one
 
 DATA = Path(__file__).parent.parent / "data" / "azure-openai"
 AT = datetime(2026, 11, 20, tzinfo=UTC)
@@ -53,12 +53,6 @@ def evidence(root: Path, **overrides: Any) -> list[Path]:
 
 def collect(paths: list[Path], **settings: Any) -> CollectionResult:
     return run_collector(collector(), paths, CollectContext(assessed_at=AT, settings=settings))
-
-
-def one(result: CollectionResult, metric: str) -> Any:
-    found = [m for m in result.measurements if m.metric == metric]
-    assert len(found) == 1, (metric, found)
-    return found[0]
 
 
 def test_documented_account_and_deployments(tmp_path: Path) -> None:

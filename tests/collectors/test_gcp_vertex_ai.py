@@ -21,7 +21,7 @@ from aisma.collectors.gcp_vertex_ai import collector
 from aisma.collectors.run import collect_workspace, run_collector
 from aisma.errors import AismaError
 from aisma.workspace.loader import assessment_input, open_workspace
-from collectors.reading import each_skipped, skipped
+from collectors.reading import each_skipped, measured, one, skipped
 
 DATA = Path(__file__).parent.parent / "data" / "gcp-vertex-ai"
 AT = datetime(2026, 11, 20, tzinfo=UTC)
@@ -53,16 +53,6 @@ def evidence(root: Path, **overrides: Any) -> list[Path]:
 
 def collect(paths: list[Path], **settings: Any) -> CollectionResult:
     return run_collector(collector(), paths, CollectContext(assessed_at=AT, settings=settings))
-
-
-def measured(result: CollectionResult, metric: str) -> list[Any]:
-    return [m for m in result.measurements if m.metric == metric]
-
-
-def one(result: CollectionResult, metric: str) -> Any:
-    found = measured(result, metric)
-    assert len(found) == 1, (metric, found)
-    return found[0]
 
 
 def test_documented_project(tmp_path: Path) -> None:

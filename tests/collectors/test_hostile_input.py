@@ -77,6 +77,7 @@ JSON_COLLECTORS: dict[str, tuple[str, bytes, bytes]] = {
     "github-copilot": ("seats.json", b'{"total_seats":1,"seats":[', b"]}"),
     "azure-openai": ("deployments.json", b'{"value":[', b"]}"),
     "gcp-vertex-ai": ("endpoints.json", b'{"endpoints":[', b"]}"),
+    "m365-copilot": ("groups.json", b'{"value":[', b"]}"),
 }
 XML_PAYLOADS: dict[str, bytes] = {
     "billion-laughs": (

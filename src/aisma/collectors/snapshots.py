@@ -7,18 +7,48 @@ the newer file, so a changed setting is judged as it is now; which file was newe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aisma.collectors.base import CollectContext, CollectionResult, FileReads, Tally, file_source
 from aisma.collectors.mcp_config.stream import name_time, observed_time, undated_note
+from aisma.errors import AismaError
+from aisma.formats.jsonstream import open_json, values
 from aisma.inventory.discovery import Sightings
 from aisma.scoring.inputs import Measurement, Source, ratio
 
 R = TypeVar("R")
+
+
+def read_classified(
+    path: Path,
+    expected: str,
+    items: Callable[[Any], Iterable[Any]],
+    classify: Callable[[Any], R | None],
+    nothing: str,
+) -> list[R]:
+    """Every item of every JSON document in ``path`` (``items`` unwraps a list page) that ``classify``
+    recognises. A file holding only items of other kinds is another tool's: one line, ``nothing`` saying
+    what was missing. ``classify`` may refuse an item with an AismaError, which names the item."""
+    found: list[R] = []
+    other = 0
+    with open_json(path, expected) as (handle, _first):
+        for document in values(handle):
+            for index, item in enumerate(items(document)):
+                try:
+                    resource = classify(item)
+                except AismaError as exc:
+                    raise AismaError(f"{path}: item {index}: {exc.message}") from None
+                if resource is None:
+                    other += 1
+                else:
+                    found.append(resource)
+    if other and not found:
+        raise AismaError(f"{path}: no {nothing}; expected {expected}")
+    return found  # an empty list (an account, project or tenant with none): read, nothing in it
 
 
 @dataclass(frozen=True)

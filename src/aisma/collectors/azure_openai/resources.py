@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from aisma.errors import AismaError
-from aisma.formats.jsonstream import open_json, values
+from aisma.collectors.snapshots import read_classified
 
 Kind = Literal["account", "deployment", "rai_policy", "diagnostic_setting", "private_endpoint_connection"]
 EXPECTED = (
@@ -86,16 +85,4 @@ def _items(document: Any) -> Iterator[Any]:
 
 def read_resources(path: Path) -> list[Resource]:
     """Every resource in the file; one AismaError line when it holds JSON of something else."""
-    found: list[Resource] = []
-    other = 0
-    with open_json(path, EXPECTED) as (handle, _first):
-        for document in values(handle):
-            for item in _items(document):
-                resource = classify(item)
-                if resource is None:
-                    other += 1
-                else:
-                    found.append(resource)
-    if other and not found:
-        raise AismaError(f"{path}: no Cognitive Services resource or diagnostic setting; expected {EXPECTED}")
-    return found  # an empty list is a subscription or account without any: read, nothing in it
+    return read_classified(path, EXPECTED, _items, classify, "Cognitive Services resource or diagnostic setting")

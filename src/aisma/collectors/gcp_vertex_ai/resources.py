@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from aisma.collectors.snapshots import read_classified
 from aisma.errors import AismaError
-from aisma.formats.jsonstream import open_json, values
 
 Kind = Literal["endpoint", "template", "floor_setting", "iam_policy", "perimeter", "project"]
 EXPECTED = (
@@ -99,21 +100,5 @@ def read_resources(path: Path, evidence_dir: str = "gcp-vertex-ai") -> list[Reso
     """Every resource in the file; one AismaError line naming the file when it holds something else."""
     folder = path.parent.name
     folder_project = folder if folder and folder != evidence_dir else None
-    found: list[Resource] = []
-    other = 0
-    with open_json(path, EXPECTED) as (handle, _first):
-        for document in values(handle):
-            for index, item in enumerate(_items(document)):
-                try:
-                    resource = classify(item, folder_project)
-                except AismaError as exc:
-                    raise AismaError(f"{path}: item {index}: {exc.message}") from None
-                if resource is None:
-                    other += 1
-                else:
-                    found.append(resource)
-    if other and not found:
-        raise AismaError(
-            f"{path}: no Vertex AI, Model Armor, IAM policy, perimeter or project resource; expected {EXPECTED}"
-        )
-    return found  # an empty list (a project without endpoints): read, nothing in it
+    what = "Vertex AI, Model Armor, IAM policy, perimeter or project resource"
+    return read_classified(path, EXPECTED, _items, partial(classify, folder_project=folder_project), what)
