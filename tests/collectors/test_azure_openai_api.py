@@ -9,12 +9,10 @@ credential is a stand-in, since nothing here can sign in to Microsoft Entra ID.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from aisma.collectors.azure_openai_api.client import EXTRA, load_sdk
 from aisma.collectors.base import CollectContext, CollectionResult
 from aisma.collectors.run import run_collector
 from aisma.errors import AismaError
+from collectors.fakes import JsonHandler, serving
 
 DATA = Path(__file__).parent.parent / "data" / "azure-openai"
 SUB = "00000000-0000-0000-0000-000000000000"
@@ -43,40 +42,27 @@ class FakeArm:
         self.pages: dict[str, list[list[Any]]] = {}
         self.fail: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.url = ""
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 fake.requests.append((self.path, self.headers.get("Authorization", "")))
                 path, _, query = self.path.partition("?")
                 key = path.casefold()
                 if fake.fail.get(key):
                     status, body, headers = fake.fail[key].pop(0)
-                    return self._send(status, body, headers)
+                    return self.send_json(status, body, headers)
                 pages = fake.pages.get(key)
                 if pages is None:
-                    return self._send(404, {"error": {"code": "ResourceNotFound", "message": f"{path} not found"}})
+                    return self.send_json(404, {"error": {"code": "ResourceNotFound", "message": f"{path} not found"}})
                 page = int(dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("page", "0"))
                 body: dict[str, Any] = {"value": pages[page]}
                 if page + 1 < len(pages):
                     body["nextLink"] = f"{fake.url}{path}?api-version=2025-09-01&page={page + 1}"
-                self._send(200, body)
+                self.send_json(200, body)
 
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.handler = Handler
 
     def documented_account(self) -> None:
         account = documented("accounts.json")[0]
@@ -101,11 +87,8 @@ class Token:
 @pytest.fixture
 def arm() -> Iterator[FakeArm]:
     fake = FakeArm()
-    thread = threading.Thread(target=fake.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with serving(fake.handler) as fake.url:
+        yield fake
 
 
 def collect(arm: FakeArm, **settings: Any) -> CollectionResult:

@@ -9,35 +9,29 @@ only when configured, because an assessment must work offline; nothing is writte
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from aisma.collectors.azure_openai import measure
 from aisma.collectors.azure_openai.resources import classify
 from aisma.collectors.azure_openai.rules import OPENAI_KINDS
-from aisma.collectors.azure_openai_api.client import ArmReader, Sdk, canonical_sha256, load_sdk, parse_settings
-from aisma.collectors.base import CollectContext, CollectionResult, CollectorMeta
-from aisma.collectors.registry import read_meta
+from aisma.collectors.azure_openai_api.client import ArmReader, Sdk, load_sdk, parse_settings
+from aisma.collectors.base import CollectContext, CollectionResult
+from aisma.collectors.live import LiveCollector, canonical_sha256
 from aisma.collectors.snapshots import Seen
 from aisma.scoring.inputs import Source
 
 TOOL = "azure-openai"  # the same measurements as the file collector's: run one of them per subscription
 
 
-class AzureOpenAiApiCollector:
+class AzureOpenAiApiCollector(LiveCollector[Sdk]):
     def __init__(self, sdk: Callable[[], Sdk] | None = None, clock: Callable[[], datetime] | None = None) -> None:
-        self.meta: CollectorMeta = read_meta(__name__)
-        self._sdk = sdk or load_sdk
-        self._clock = clock or (lambda: datetime.now(UTC).replace(microsecond=0))
+        super().__init__(__name__, load_sdk, sdk, clock)
 
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
         settings = parse_settings(context.settings)
-        sdk = self._sdk()
-        warnings: list[str] = []
-        if paths:
-            warnings.append("the azure-openai-api collector reads Azure itself; the files given were not read")
+        sdk, observed_at, warnings = self.start(paths, "Azure")
         reader = ArmReader(sdk, settings, sdk.credential())
-        observed_at = self._clock()
         seen = []
         for subscription in settings.subscriptions:
             bodies = reader.read(subscription, OPENAI_KINDS)

@@ -10,20 +10,17 @@ second implementation. Paging and retries (429 and 5xx, honouring ``Retry-After`
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import import_module, metadata
 from typing import Any
 from urllib.parse import urlsplit
 
+from aisma.collectors.live import checked_url, first_line, names, only_settings
 from aisma.errors import AismaError
 
 EXTRA = "the azure-openai-api collector needs the optional extra: pip install 'aisma[azure]'"
 DEFAULT_ARM = "https://management.azure.com"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-SETTINGS = {"enabled", "paths", "subscriptions", "arm_url"}
 READER = (
     "the Reader role on the subscription "
     "(Microsoft.CognitiveServices/accounts/*/read, Microsoft.Insights/diagnosticSettings/read)"
@@ -41,28 +38,11 @@ class Settings:
 
 
 def parse_settings(raw: Mapping[str, Any]) -> Settings:
-    unknown = sorted(set(raw) - SETTINGS)
-    if unknown:
-        raise AismaError(
-            f"aisma.yaml: collectors.azure-openai-api.{unknown[0]} is not a setting (it takes subscriptions, arm_url)"
-        )
-    subs = raw.get("subscriptions")
-    if not isinstance(subs, list) or not subs or not all(isinstance(s, str) and s.strip() for s in subs):
-        raise AismaError(
-            "aisma.yaml: collectors.azure-openai-api.subscriptions must list the subscription ids to read "
-            "(for example [00000000-0000-0000-0000-000000000000])"
-        )
-    url = str(raw.get("arm_url") or DEFAULT_ARM).rstrip("/")
-    parts = urlsplit(url)
-    if (
-        parts.scheme not in ("https", "http")
-        or not parts.hostname
-        or (parts.scheme == "http" and parts.hostname not in LOOPBACK)
-    ):
-        raise AismaError(
-            f"aisma.yaml: collectors.azure-openai-api.arm_url must be an https URL such as {DEFAULT_ARM} (got {url})"
-        )
-    return Settings(tuple(s.strip() for s in subs), url)
+    only_settings(raw, "azure-openai-api", ("subscriptions", "arm_url"))
+    example = "the subscription ids to read (for example [00000000-0000-0000-0000-000000000000])"
+    subscriptions = names(raw, "azure-openai-api", "subscriptions", example)
+    url = checked_url(raw.get("arm_url") or DEFAULT_ARM, "collectors.azure-openai-api.arm_url", DEFAULT_ARM)
+    return Settings(subscriptions, url)
 
 
 @dataclass(frozen=True)
@@ -94,15 +74,6 @@ def load_sdk() -> Sdk:
         errors,
         version,
     )
-
-
-def canonical_sha256(bodies: Iterable[Any]) -> str:
-    """The digest of what was read, as canonical JSON (sorted keys): an unchanged subscription hashes the same."""
-    digest = hashlib.sha256()
-    for body in bodies:
-        digest.update(json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
 
 
 class ArmReader:
@@ -145,7 +116,7 @@ class ArmReader:
             return [item.serialize(keep_readonly=True) for item in operation(*args, **options)]
         except errors.ClientAuthenticationError as exc:
             raise AismaError(
-                f"{where}: no usable Azure credential ({_first_line(exc)}); sign in with az login, or set "
+                f"{where}: no usable Azure credential ({first_line(exc)}); sign in with az login, or set "
                 "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or use a managed identity)"
             ) from None
         except errors.HttpResponseError as exc:
@@ -157,11 +128,6 @@ class ArmReader:
                 raise AismaError(
                     f"{where}: 404 {code}; check the subscription id and that the account still exists"
                 ) from None
-            raise AismaError(f"{where}: {status} {code} ({_first_line(exc)})") from None
+            raise AismaError(f"{where}: {status} {code} ({first_line(exc)})") from None
         except errors.ServiceRequestError as exc:
-            raise AismaError(f"{where}: cannot reach {self.settings.arm_url} ({_first_line(exc)})") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "message", None) or exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+            raise AismaError(f"{where}: cannot reach {self.settings.arm_url} ({first_line(exc)})") from None

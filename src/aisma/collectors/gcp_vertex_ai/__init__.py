@@ -73,10 +73,11 @@ class GcpVertexAiCollector:
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
         no_settings(context, self.meta.id)
         read = partial(read_resources, evidence_dir=self.meta.evidence_dir)
-        return collect_newest(paths, context, read, lambda r: (r.kind, r.name), (TOOL, VERSION), _measure)
+        return collect_newest(paths, context, read, lambda r: (r.kind, r.name), (TOOL, VERSION), measure)
 
 
-def _measure(seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, list[str]]:
+def measure(seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, list[str]]:
+    """The checks over the newest copy of each resource; also what the live gcp-vertex-ai-api collector runs."""
     by_kind: dict[str, list[Seen[Resource]]] = defaultdict(list)
     for item in sorted(seen, key=lambda s: s.resource.name):
         by_kind[item.resource.kind].append(item)
