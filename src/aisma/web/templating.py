@@ -29,10 +29,27 @@ def fmt_when(value: object) -> str:
     return text[:16].replace("T", " ")
 
 
+class _PageEnvironment(Environment):
+    """Jinja with ``row.key`` read from a dict's key first.
+
+    Jinja tries an attribute first and the key second, so every ``g.verdict`` on a result row (a plain
+    dict) raised and caught an AttributeError: a quarter of the dashboard's rendering time with 2,000
+    gated systems. A dict's own methods stay reachable when it has no key of that name
+    (``phase.get("items")``)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def build_environment(auto_reload: bool = False) -> Environment:
     """``auto_reload`` re-checks each template file on disk at every render: for development only
     (``AISMA_DEVELOPMENT``); in production the templates are read once per process."""
-    env = Environment(
+    env = _PageEnvironment(
         loader=PackageLoader("aisma.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,

@@ -64,7 +64,7 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         if job.status == "succeeded":
             return redirect(org_base(actor.org_slug), "assessed")
         running = job
-    points = assessments.trend(session, actor)
+    points, kpi_series = assessments.dashboard_series(session, actor)
     history = _trend(points)
     if points:
         # snapshots are frozen: the view of the newest one is reused until a newer one exists
@@ -76,7 +76,7 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
     else:
         context = dashboard_view(None, history)
     base = org_base(actor.org_slug)
-    kpis = kpi_rows(assessments.kpi_trend(session, actor)) if points else []
+    kpis = kpi_rows(kpi_series) if points else []
     urls = {
         "questionnaire": f"{base}/questionnaire",
         "inventory": f"{base}/inventory",

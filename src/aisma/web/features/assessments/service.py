@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -274,8 +275,27 @@ def latest_result_text(session: Session, actor: Actor) -> tuple[int, str] | None
 def trend(session: Session, actor: Actor) -> list[TrendPoint]:
     """Overall and per-category levels of every stored assessment, oldest first (for the dashboard)."""
     actor.require(Permission.READ)
+    return _trend_points(repo.list_for_org(session, actor.org_id))
+
+
+def kpi_trend(session: Session, actor: Actor, last: int = 50, metric: str | None = None) -> list[KpiSeries]:
+    """Every KPI's values over the last ``last`` assessments, oldest first, from the summary rows (never the
+    result blobs, except once for an assessment stored before KPI points were kept)."""
+    actor.require(Permission.READ)
+    return _kpi_series(session, repo.list_for_org(session, actor.org_id), last, metric)
+
+
+def dashboard_series(session: Session, actor: Actor) -> tuple[list[TrendPoint], list[KpiSeries]]:
+    """``trend`` and ``kpi_trend`` from one read of the assessment rows (the dashboard shows both;
+    each read decodes every row's summary)."""
+    actor.require(Permission.READ)
+    rows = repo.list_for_org(session, actor.org_id)
+    return _trend_points(rows), _kpi_series(session, rows, 50, None)
+
+
+def _trend_points(newest_first: Sequence[AssessmentRow]) -> list[TrendPoint]:
     points: list[TrendPoint] = []
-    for row in reversed(repo.list_for_org(session, actor.org_id)):
+    for row in reversed(newest_first):
         summary = row.summary or {}
         points.append(
             TrendPoint(
@@ -291,13 +311,11 @@ def trend(session: Session, actor: Actor) -> list[TrendPoint]:
     return points
 
 
-def kpi_trend(session: Session, actor: Actor, last: int = 50, metric: str | None = None) -> list[KpiSeries]:
-    """Every KPI's values over the last ``last`` assessments, oldest first, from the summary rows (never the
-    result blobs, except once for an assessment stored before KPI points were kept)."""
-    actor.require(Permission.READ)
-    rows = list(reversed(repo.list_for_org(session, actor.org_id)[:last]))
+def _kpi_series(
+    session: Session, newest_first: Sequence[AssessmentRow], last: int, metric: str | None
+) -> list[KpiSeries]:
     points = []
-    for row in rows:
+    for row in reversed(newest_first[:last]):
         summary = row.summary or {}
         kpis = summary["kpis"] if "kpis" in summary else kpi_points(repo.result_of(session, row.id))
         if metric is not None:
