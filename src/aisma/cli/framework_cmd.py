@@ -27,7 +27,7 @@ FrameworkId = Annotated[
 ]
 
 
-FORMATS = (*RENDERERS, "oscal")
+FORMATS = (*RENDERERS, "oscal", "oscal-xml")
 
 
 def _check_format(value: str) -> str:
@@ -36,14 +36,16 @@ def _check_format(value: str) -> str:
     return value
 
 
-def _oscal(result: AssessmentResult, posture: FrameworkPosture) -> str:
-    """OSCAL assessment results against the framework, checked with trestle (the oscal extra) like --format oscal."""
+def _oscal(result: AssessmentResult, posture: FrameworkPosture, xml: bool) -> str:
+    """OSCAL assessment results against the framework, checked with trestle (the oscal extra) like --format
+    oscal; as XML, converted from that checked JSON."""
     from aisma.reports.oscal import check_with_trestle
     from aisma.reports.oscal.framework import framework_documents
+    from aisma.reports.oscal.xml import results_xml
 
     results_text, plan_text = framework_documents(result, posture)
     check_with_trestle(results_text, plan_text)
-    return results_text
+    return results_xml(results_text, plan_text)[0] if xml else results_text
 
 
 def _then(posture: FrameworkPosture, path: Path, target_file: str | None) -> FrameworkPosture:
@@ -98,7 +100,7 @@ def build_framework() -> typer.Typer:
             typer.Option(
                 "--format",
                 callback=_check_format,
-                help="text, json, md or oscal (OSCAL assessment results; aisma[oscal]).",
+                help="text, json, md, oscal or oscal-xml (OSCAL assessment results, JSON or XML; aisma[oscal]).",
             ),
         ] = "text",
         out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
@@ -112,7 +114,10 @@ def build_framework() -> typer.Typer:
         posture = framework_posture(fw, mapping_set, result)
         if then is not None:
             posture = _then(posture, then, then_framework)
-        text = _oscal(result, posture) if output_format == "oscal" else RENDERERS[output_format](posture)
+        if output_format in ("oscal", "oscal-xml"):
+            text = _oscal(result, posture, xml=output_format == "oscal-xml")
+        else:
+            text = RENDERERS[output_format](posture)
         if out is None:
             typer.echo(text, nl=False)
         else:

@@ -1,7 +1,8 @@
 """OSCAL output: assessment results (with the assessment plan they import) from an aisma result.
 
-Two formats of the ``aisma.reporters`` group: ``oscal`` (the assessment results, with the plan
-embedded in their back matter) and ``oscal-plan`` (that plan on its own). Both need the optional
+Three formats of the ``aisma.reporters`` group: ``oscal`` (the assessment results, with the plan
+embedded in their back matter), ``oscal-xml`` (the same results in OSCAL's XML notation, the XML plan
+embedded) and ``oscal-plan`` (the plan on its own, JSON). All need the optional
 ``oscal`` extra (compliance-trestle): every document is loaded through trestle's OSCAL models before
 it is handed out, so what aisma writes is what GRC tools built on trestle can read.
 """
@@ -9,13 +10,15 @@ it is handed out, so what aisma writes is what GRC tools built on trestle can re
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from aisma.errors import AismaError
 from aisma.reports.oscal.results import oscal_documents
+from aisma.reports.oscal.xml import MEDIA_AR_XML, results_xml
 from aisma.reports.registry import Need, ReportContext, Reporter
 from aisma.scoring.results import AssessmentResult
 
-__all__ = ["check_with_trestle", "oscal_documents", "plan_reporter", "reporter"]
+__all__ = ["check_with_trestle", "oscal_documents", "plan_reporter", "reporter", "xml_reporter"]
 
 EXTRA_HINT = "the oscal formats need the optional oscal extra: pip install 'aisma[oscal]'"
 TRESTLE = Need("trestle", "compliance-trestle: pip install 'aisma[oscal]'")
@@ -42,39 +45,61 @@ def _documents(result: AssessmentResult, context: ReportContext) -> tuple[str, s
     return results_text, plan_text
 
 
-def reporter() -> Reporter:
-    """The ``oscal`` entry point of ``aisma.reporters``."""
+def _reporter(
+    fmt: str, media_type: str, suffix: str, description: str, label: str, order: int, pick: Callable[[str, str], str]
+) -> Reporter:
+    """One OSCAL format: ``pick`` chooses the text from the checked (results, plan) JSON documents."""
 
     def render(result: AssessmentResult, context: ReportContext) -> str:
-        return _documents(result, context)[0]
+        return pick(*_documents(result, context))
 
     return Reporter(
-        format="oscal",
-        media_type="application/oscal.ar+json",
-        suffix=".json",
+        format=fmt,
+        media_type=media_type,
+        suffix=suffix,
         binary=False,
-        description="OSCAL assessment results (plan embedded); needs aisma[oscal]",
+        description=description,
         render=render,
-        label="OSCAL",
+        label=label,
         needs=(TRESTLE,),
-        order=60,
+        order=order,
+    )
+
+
+def reporter() -> Reporter:
+    """The ``oscal`` entry point of ``aisma.reporters``."""
+    return _reporter(
+        "oscal",
+        "application/oscal.ar+json",
+        ".json",
+        "OSCAL assessment results (plan embedded); needs aisma[oscal]",
+        "OSCAL",
+        60,
+        lambda results, _plan: results,
+    )
+
+
+def xml_reporter() -> Reporter:
+    """The ``oscal-xml`` entry point: the results of ``oscal`` in OSCAL's XML notation."""
+    return _reporter(
+        "oscal-xml",
+        MEDIA_AR_XML,
+        ".xml",
+        "OSCAL assessment results as XML (plan embedded); needs aisma[oscal]",
+        "OSCAL XML",
+        65,
+        lambda results, plan: results_xml(results, plan)[0],
     )
 
 
 def plan_reporter() -> Reporter:
     """The ``oscal-plan`` entry point: the assessment plan the OSCAL results import."""
-
-    def render(result: AssessmentResult, context: ReportContext) -> str:
-        return _documents(result, context)[1]
-
-    return Reporter(
-        format="oscal-plan",
-        media_type="application/oscal.ap+json",
-        suffix=".json",
-        binary=False,
-        description="the OSCAL assessment plan that the oscal results import; needs aisma[oscal]",
-        render=render,
-        label="oscal-plan",
-        needs=(TRESTLE,),
-        order=70,
+    return _reporter(
+        "oscal-plan",
+        "application/oscal.ap+json",
+        ".json",
+        "the OSCAL assessment plan that the oscal results import; needs aisma[oscal]",
+        "oscal-plan",
+        70,
+        lambda _results, plan: plan,
     )

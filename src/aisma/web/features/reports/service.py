@@ -82,7 +82,7 @@ def render_report(session: Session, actor: Actor, assessment_id: int, fmt: str) 
     if not chosen.available:
         raise Invalid("format", f"{fmt} is unavailable: {chosen.reason}")
     day = stored.assessed_at.date().isoformat()
-    kind = "-plan" if fmt == "oscal-plan" else "-oscal" if fmt == "oscal" else ""
+    kind = "-plan" if fmt == "oscal-plan" else "-oscal" if fmt in ("oscal", "oscal-xml") else ""
     filename = f"aisma-{actor.org_slug}-{day}-{assessment_id}{kind}{chosen.suffix}"
     if fmt == "json":
         content = json.dumps(stored.result, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
