@@ -113,9 +113,9 @@ def check_mapping_set(
     return mapping
 
 
-def dump_mapping_set(mapping: MappingSet) -> str:
-    """The file form of a mapping set; ``parse_mapping_set`` reads it back to the same set."""
-    data: dict[str, Any] = {
+def mapping_set_data(mapping: MappingSet) -> dict[str, Any]:
+    """The file form of a mapping set as data (what the server keeps of an uploaded, checked set)."""
+    return {
         "schema": MAPPING_SCHEMA,
         "id": mapping.id,
         "title": mapping.title,
@@ -125,4 +125,22 @@ def dump_mapping_set(mapping: MappingSet) -> str:
         "license": mapping.license,
         "mappings": [{k: v for k, v in m.model_dump().items() if k != "rationale" or v} for m in mapping.mappings],
     }
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+
+
+def mapping_set_from_data(data: dict[str, Any], origin: str) -> MappingSet:
+    """The set ``mapping_set_data`` gave, read back (it was checked when it was first read)."""
+    return MappingSet(
+        id=data["id"],
+        title=data["title"],
+        model=data["model"],
+        framework=data["framework"],
+        source=data["source"],
+        license=data["license"],
+        mappings=tuple(MappingEntry(**m) for m in data["mappings"]),
+        origin=origin,
+    )
+
+
+def dump_mapping_set(mapping: MappingSet) -> str:
+    """The file form of a mapping set; ``parse_mapping_set`` reads it back to the same set."""
+    return yaml.safe_dump(mapping_set_data(mapping), sort_keys=False, allow_unicode=True, width=120)

@@ -286,8 +286,13 @@ def _xml_imports(root: Element) -> tuple[list[_Import], dict[str, str]]:
 # --- entry ------------------------------------------------------------------------------------------
 
 
-def load_oscal(path: Path, framework_id: str | None = None, _depth: int = 0) -> Framework:
-    """A catalog or a profile (resolved against its catalog) as a framework named after the file."""
+def load_oscal(
+    path: Path, framework_id: str | None = None, _depth: int = 0, *, catalog: Path | None = None
+) -> Framework:
+    """A catalog or a profile (resolved against its catalog) as a framework named after the file.
+
+    ``catalog``: the file every import of a profile resolves to, whatever its href says (the server
+    receives a profile and its catalog as two uploads, not as files side by side)."""
     if _depth > 3:
         raise InputError(path, None, "profiles import profiles more than 3 deep; not followed")
     kind, title, version = "", "", ""
@@ -320,7 +325,7 @@ def load_oscal(path: Path, framework_id: str | None = None, _depth: int = 0) -> 
     if kind == "profile":
         if not imports:
             raise InputError(path, None, "the profile imports nothing")
-        sources = {_catalog_file(path, imp.href, resources) for imp in imports}
+        sources = {catalog or _catalog_file(path, imp.href, resources) for imp in imports}
         base: list[Requirement] = []
         for source in sorted(sources):
             base.extend(load_oscal(source, _depth=_depth + 1).requirements)

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_TOKENS = "manage_tokens"
     IMPORT_EXPORT = "import_export"
+    MANAGE_FRAMEWORKS = "manage_frameworks"  # import and delete frameworks and their mapping sets (owners)
 
 
 _ALL = frozenset(Permission)
@@ -66,7 +67,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         }
     ),
     "push": frozenset({Permission.PUSH_MEASUREMENTS, Permission.UPLOAD_EVIDENCE}),
-    "admin": frozenset({Permission.MANAGE_MEMBERS, Permission.MANAGE_TOKENS, Permission.IMPORT_EXPORT}),
+    "admin": frozenset(
+        {Permission.MANAGE_MEMBERS, Permission.MANAGE_TOKENS, Permission.IMPORT_EXPORT, Permission.MANAGE_FRAMEWORKS}
+    ),
 }
 SCOPES: tuple[str, ...] = tuple(SCOPE_PERMISSIONS)
 

@@ -393,3 +393,33 @@ class AlertDeliveryRow(Base):
     log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # one entry per attempt
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class FrameworkRow(Base):
+    """A framework an organization imported (an OSCAL catalog or profile, a CISO Assistant library), kept
+    as what aisma read from the file: its requirements with ids, titles, text and hierarchy, its source
+    and license, and the uploaded file's name and sha256 (not the file: the reader's bounds and checks
+    ran once, at upload, so a page never parses hostile input again). ``mapping`` is the mapping set
+    uploaded for it (``aisma.mapping/v1``, checked against the model and the requirements), without
+    which there is no posture to show."""
+
+    __tablename__ = "frameworks"
+    __table_args__ = (UniqueConstraint("organization_id", "framework_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    framework_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(40))  # oscal-catalog oscal-profile ciso-library
+    version: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    license: Mapped[str] = mapped_column(Text, default="")
+    filename: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    requirements: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    mapping_filename: Mapped[str] = mapped_column(String(500), default="")
+    mapping_sha256: Mapped[str] = mapped_column(String(64), default="")
+    uploaded_by: Mapped[str] = mapped_column(String(320), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

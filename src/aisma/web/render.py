@@ -38,6 +38,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schedule-added": ("ok", "Schedule added: it runs at the next firing of its cron."),
     "schedule-deleted": ("ok", "Schedule deleted."),
     "channel-deleted": ("ok", "Alert channel deleted."),
+    "framework-imported": ("ok", "Framework imported."),
+    "framework-mapping": ("ok", "Mapping set saved: the posture now goes through it."),
+    "framework-deleted": ("ok", "Imported framework deleted."),
 }
 
 

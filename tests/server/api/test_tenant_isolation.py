@@ -37,6 +37,26 @@ MEASUREMENT = {
     "provenance": {"tool": "aisma"},
 }
 OBSERVED = {"kind": "model", "identifier": "b-secret-model", "tool": "otel", "file": "evidence/otel/b.json"}
+# A two-node CISO Assistant library and a mapping set to it: B's imported framework (small enough for
+# the 64 KiB test upload limit).
+LIBRARY = b"""urn: urn:b:library
+ref_id: b-lib
+objects:
+  framework:
+    urn: urn:b:framework
+    ref_id: b-framework
+    name: B's own framework
+    requirement_nodes:
+      - {urn: "urn:b:req:one", ref_id: B-1, name: One, assessable: true}
+      - {urn: "urn:b:req:two", ref_id: B-2, name: Two, assessable: true}
+"""
+LIBRARY_MAPPING = b"""schema: aisma.mapping/v1
+id: aisma-core--b-framework
+model: aisma-core
+framework: b-framework
+mappings:
+  - {objective: GOV-1.1, requirement: B-1, relationship: subset}
+"""
 
 
 @dataclass
@@ -52,6 +72,7 @@ class Seeded:
     objective_id: str = "GOV-1.1"
     schedule_id: int = 0
     channel_id: int = 0
+    framework_id: str = "b-framework"
 
 
 def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
@@ -106,6 +127,16 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/freshness"): {},
         ("POST", "/api/v1/orgs/{org}/evidence/collect"): {"json": {}},
         ("POST", "/api/v1/orgs/{org}/assessments/{assessment_id}/reports"): {"json": {"format": "json"}},
+        ("GET", "/api/v1/orgs/{org}/frameworks"): {},
+        ("POST", "/api/v1/orgs/{org}/frameworks"): {
+            "files": {"file": ("planted.yaml", LIBRARY.replace(b"b-framework", b"planted"))}
+        },
+        ("GET", "/api/v1/orgs/{org}/frameworks/{framework_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/frameworks/{framework_id}/posture"): {},
+        ("PUT", "/api/v1/orgs/{org}/frameworks/{framework_id}/mapping"): {
+            "files": {"file": ("planted.yaml", LIBRARY_MAPPING)}
+        },
+        ("DELETE", "/api/v1/orgs/{org}/frameworks/{framework_id}"): {},
         ("GET", "/api/v1/orgs/{org}/members"): {},
         ("POST", "/api/v1/orgs/{org}/members"): {"json": {"email": "owner@org-a.example", "role": "owner"}},
         ("PUT", "/api/v1/orgs/{org}/members/{user_id}"): {"json": {"role": "owner"}},
@@ -170,6 +201,13 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     rendered = client.post(f"{base}/assessments/{assessment_id}/reports", headers=b_auth, json={"format": "json"})
     job_id = rendered.json()["id"]
     finished_job(client, rendered, b_auth)
+    ok(
+        client.post(
+            f"{base}/frameworks",
+            headers=b_auth,
+            files={"file": ("b.yaml", LIBRARY), "mapping": ("b-mapping.yaml", LIBRARY_MAPPING)},
+        )
+    )
     token = ok(client.post(f"{base}/tokens", headers=b_auth, json={"name": "victim", "scopes": ["read"]}))
     schedule = ok(client.post(f"{base}/schedules", headers=b_auth, json={"kind": "assess", "cron": "0 6 * * *"}))
     channel = ok(
@@ -204,6 +242,7 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/schedules",
         "/alerts/channels",
         "/alerts/deliveries",
+        "/frameworks",
     )
     for part in parts:
         response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)

@@ -409,6 +409,61 @@ def test_framework_view_and_requirement_page(client: TestClient, org_a: OrgWithM
     assert client.get(f"/orgs/{org_b.slug}/frameworks/nist-ai-rmf/requirement?id=GOVERN%201.2").status_code == 404
 
 
+CATALOG_XML = Path(__file__).parents[2] / "data" / "oscal-catalog" / "NIST_SP-800-53_rev5_LOW-catalog_ac-ir.xml"
+MAPPING_53 = CATALOG_XML.with_name("aisma-core--sp800-53-low-ac-ir.yaml")
+
+
+def test_importing_a_framework_from_the_page(client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers) -> None:
+    """Owners import through the page (CSRF checked); a refused file is one line on the page and nothing
+    is kept; other roles see no form and are refused; other organizations never see the import."""
+    base = f"/orgs/{org_a.slug}"
+    viewer_csrf = sign_in(client, org_a.emails[Role.VIEWER])
+    assert 'data-testid="import-framework"' not in client.get(f"{base}/frameworks").text
+    refused = client.post(
+        f"{base}/frameworks/import",
+        data={"csrf_token": viewer_csrf},
+        files={"file": ("low.xml", CATALOG_XML.read_bytes())},
+    )
+    assert refused.status_code == 403
+
+    csrf = sign_in(client, org_a.emails[Role.OWNER])
+    upload = {"file": ("low.xml", CATALOG_XML.read_bytes()), "mapping": ("m.yaml", MAPPING_53.read_bytes())}
+    assert (
+        client.post(f"{base}/frameworks/import", files=upload, data={"framework_id": "sp800-53-low"}).status_code == 403
+    )
+    bad = client.post(
+        f"{base}/frameworks/import",
+        data={"csrf_token": csrf},
+        files={"file": ("notes.txt", b"hello")},
+    )
+    assert bad.status_code == 422
+    assert "Not imported: notes.txt: expected an OSCAL catalog or profile (.json, .xml)" in bad.text
+    assert 'data-testid="imported-frameworks"' not in bad.text
+    done = client.post(
+        f"{base}/frameworks/import",
+        data={"csrf_token": csrf, "framework_id": "sp800-53-low"},
+        files=upload,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"{base}/frameworks?framework=sp800-53-low&msg=framework-imported"
+    page = client.get(done.headers["location"])
+    assert "Framework imported." in page.text and 'data-testid="imported-frameworks"' in page.text
+    assert '<option value="sp800-53-low" selected>' in page.text
+    assert "No assessment yet" in page.text
+    assert client.get(f"/orgs/{org_b.slug}/frameworks?framework=sp800-53-low").status_code == 404
+    wrong = client.post(
+        f"{base}/frameworks/sp800-53-low/mapping",
+        data={"csrf_token": csrf},
+        files={"file": ("m.yaml", MAPPING_53.read_bytes().replace(b"ir-6,", b"ir-99,"))},
+    )
+    assert wrong.status_code == 422
+    assert "Mapping set not saved: m.yaml:16: mappings[6].requirement: ir-99 is not a requirement" in wrong.text
+    gone = client.post(f"{base}/frameworks/sp800-53-low/delete", data={"csrf_token": csrf}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].endswith("msg=framework-deleted")
+    assert client.get(f"{base}/frameworks?framework=sp800-53-low").status_code == 404
+
+
 def test_dashboard_says_as_of_and_warns_when_evidence_went_stale_since(
     client: TestClient, database: Database, org_a: OrgWithMembers, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,6 +28,7 @@ API_FEATURES = (
     "measurements",
     "assessments",
     "reports",
+    "frameworks",
     "jobs",
     "monitoring",
     "admin",

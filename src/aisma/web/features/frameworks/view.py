@@ -91,3 +91,27 @@ def requirement_detail(posture: FrameworkPosture, requirement: RequirementPostur
         ],
         "overview_url": f"{base}/frameworks?framework={quote(posture.framework, safe='')}",
     }
+
+
+def imported_rows(imported: list[Any], base: str) -> list[dict[str, Any]]:
+    """The organization's imported frameworks as the management table lists them."""
+    return [
+        {
+            "id": f.id,
+            "title": f.title,
+            "kind": KINDS.get(f.kind, f.kind),
+            "filename": f.filename,
+            "requirements": f.requirements,
+            "mapping_set": f.mapping_set,
+            "mappings": f.mappings,
+            "mapping_filename": f.mapping_filename,
+            "uploaded_by": f.uploaded_by,
+            "url": f"{base}/frameworks?framework={quote(f.id, safe='')}",
+            "mapping_url": f"{base}/frameworks/{quote(f.id, safe='')}/mapping",
+            "delete_url": f"{base}/frameworks/{quote(f.id, safe='')}/delete",
+        }
+        for f in imported
+    ]
+
+
+KINDS = {"oscal-catalog": "OSCAL catalog", "oscal-profile": "OSCAL profile", "ciso-library": "CISO Assistant library"}
