@@ -18,6 +18,7 @@ from aisma.reports import registry, render
 from aisma.reports.viewmodel import lapsed_line
 from aisma.scoring.results import AssessmentResult
 from aisma.workspace import clock
+from aisma.workspace.frameworks import chosen_frameworks, report_postures
 from aisma.workspace.history import save_snapshot
 from aisma.workspace.init import init_workspace
 from aisma.workspace.loader import open_workspace
@@ -120,6 +121,15 @@ def register(app: typer.Typer) -> None:
                 "--strict", help="Exit 1 when an evidence file could not be read (the result is still written)."
             ),
         ] = False,
+        framework: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--framework",
+                help="Add a section on the posture against this framework to the html and pdf reports "
+                "(repeatable; a built-in id, or an entry of report.frameworks in aisma.yaml; 'none' for none). "
+                "Default: report.frameworks.",
+            ),
+        ] = None,
     ) -> None:
         """Assess a workspace and print or write the result (text formats go to stdout without --out).
 
@@ -135,8 +145,13 @@ def register(app: typer.Typer) -> None:
         if save:
             saved, new = save_snapshot(directory, result, inputs)
             typer.echo(f"{'Saved' if new else 'Already saved'} {saved}", err=True)
+        postures = report_postures(workspace, result, chosen_frameworks(workspace, framework))
         context = registry.ReportContext(
-            model=workspace.model, inventory=workspace.inventory, answers=workspace.answers, root=workspace.root
+            model=workspace.model,
+            inventory=workspace.inventory,
+            answers=workspace.answers,
+            root=workspace.root,
+            frameworks=postures,
         )
         output = reporter.render(result, context)
         if out is None:

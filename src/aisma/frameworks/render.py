@@ -9,6 +9,24 @@ from aisma.frameworks.posture import FrameworkPosture, ObjectiveLink
 from aisma.scoring.as_of import as_of_line
 
 POSTURE_SCHEMA = "aisma.framework-posture/v1"
+# posture -> the pill class every stylesheet colours (met green, gap red, partial amber, n-a grey)
+POSTURE_PILL = {"met": "met", "partial": "unknown", "gap": "unmet", "n-a": "na", "unmapped": "na"}
+
+
+def depths(posture: FrameworkPosture) -> dict[str, int]:
+    """How deep each requirement sits in the framework's hierarchy (0 for the top), for indenting."""
+    depth: dict[str, int] = {}
+    for r in posture.requirements:
+        depth[r.id] = depth.get(r.parent, -1) + 1 if r.parent is not None else 0
+    return depth
+
+
+def summary_line(posture: FrameworkPosture) -> str:
+    """``coverage 90% of 21 requirements mapped; 6 met, 12 partial, ...``: every rendering's one summary."""
+    coverage = posture.coverage()
+    counts = ", ".join(f"{n} {s}" for s, n in posture.counts().items())
+    shown = "n/a" if coverage is None else f"{coverage:.0%}"
+    return f"coverage {shown} of {len(posture.assessable())} requirements mapped; {counts}"
 
 
 def _objective(link: ObjectiveLink) -> dict[str, Any]:
@@ -65,13 +83,6 @@ def render_json(posture: FrameworkPosture) -> str:
     return json.dumps(posture_data(posture), indent=2, ensure_ascii=False) + "\n"
 
 
-def _summary(posture: FrameworkPosture) -> str:
-    coverage = posture.coverage()
-    counts = ", ".join(f"{n} {s}" for s, n in posture.counts().items())
-    shown = "n/a" if coverage is None else f"{coverage:.0%}"
-    return f"coverage {shown} of {len(posture.assessable())} requirements mapped; {counts}"
-
-
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -83,7 +94,7 @@ def render_md(posture: FrameworkPosture) -> str:
         f"**{as_of_line(posture.assessed_at, posture.time_basis)}.** Assessed with {posture.model_id} through mapping "
         f"set `{posture.mapping_set}`.",
         "",
-        _summary(posture).capitalize() + ".",
+        summary_line(posture).capitalize() + ".",
         "",
         f"- Source: {_md(posture.source)}",
         f"- License: {_md(posture.license)}",
@@ -100,7 +111,7 @@ def render_md(posture: FrameworkPosture) -> str:
 
 def render_text(posture: FrameworkPosture) -> str:
     lines = [
-        f"{posture.framework_title} ({posture.framework}) via {posture.mapping_set}: {_summary(posture)}",
+        f"{posture.framework_title} ({posture.framework}) via {posture.mapping_set}: {summary_line(posture)}",
         f"{as_of_line(posture.assessed_at, posture.time_basis)}.",
     ]
     for r in posture.requirements:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from aisma.frameworks.posture import FrameworkPosture
 from aisma.reports import charts
+from aisma.reports.frameworks import framework_sections
 from aisma.reports.registry import ReportContext, Reporter
 from aisma.reports.viewmodel import (
     SOURCE_LABELS,
@@ -39,8 +42,9 @@ def environment() -> Environment:
     return env
 
 
-def template_context(result: AssessmentResult) -> dict[str, Any]:
-    """The variables every report template reads: the result, its headline, labels and the SVG charts."""
+def template_context(result: AssessmentResult, frameworks: Iterable[FrameworkPosture] = ()) -> dict[str, Any]:
+    """The variables every report template reads: the result, its headline, labels, the SVG charts and
+    a section per chosen framework posture."""
     levels = [n for n, _ in result.levels if n >= 1]
     max_level = max(levels) if levels else 5
     return dict(
@@ -58,18 +62,19 @@ def template_context(result: AssessmentResult) -> dict[str, Any]:
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
         domain_title={d.id: d.title for d in result.domains},
         roadmap=html_view(result),
+        frameworks=framework_sections(frameworks),
     )
 
 
-def render_html(result: AssessmentResult) -> str:
-    return environment().get_template("report.html.j2").render(template_context(result))
+def render_html(result: AssessmentResult, frameworks: Iterable[FrameworkPosture] = ()) -> str:
+    return environment().get_template("report.html.j2").render(template_context(result, frameworks))
 
 
 def reporter() -> Reporter:
     """The ``html`` entry point of ``aisma.reporters``."""
 
     def render(result: AssessmentResult, context: ReportContext) -> str:
-        return render_html(result)
+        return render_html(result, context.frameworks or ())
 
     return Reporter(
         format="html",

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from aisma.errors import AismaError
+from aisma.frameworks.posture import FrameworkPosture
 from aisma.reports.html import environment, template_context
 from aisma.reports.registry import Need, ReportContext, Reporter
 from aisma.reports.viewmodel import first_roadmap_phase, gating_counts, weakest_categories
@@ -47,11 +49,11 @@ def _names(items: Any) -> str:
     return ", ".join(x for x in out if x)
 
 
-def pdf_html(result: AssessmentResult) -> str:
+def pdf_html(result: AssessmentResult, frameworks: Iterable[FrameworkPosture] = ()) -> str:
     """The HTML that becomes the PDF (exposed for tests and for anyone who wants to restyle it)."""
     env = environment()
     env.filters["names"] = _names
-    variables = template_context(result) | {
+    variables = template_context(result, frameworks) | {
         "pdf": True,
         "weakest": weakest_categories(result),
         "gating_counts": gating_counts(result),
@@ -101,8 +103,8 @@ def html_to_pdf(html: str, identifier: str, refused: list[str] | None = None) ->
     return data
 
 
-def render_pdf(result: AssessmentResult) -> bytes:
-    html = pdf_html(result)
+def render_pdf(result: AssessmentResult, frameworks: Iterable[FrameworkPosture] = ()) -> bytes:
+    html = pdf_html(result, frameworks)
     return html_to_pdf(html, identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32])
 
 
@@ -110,7 +112,7 @@ def reporter() -> Reporter:
     """The ``pdf`` entry point of ``aisma.reporters``."""
 
     def render(result: AssessmentResult, context: ReportContext) -> bytes:
-        return render_pdf(result)
+        return render_pdf(result, context.frameworks or ())
 
     return Reporter(
         format="pdf",

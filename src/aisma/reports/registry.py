@@ -27,7 +27,9 @@ class ReportContext:
 
     ``model`` (a ``MaturityModel``) gives objective texts and criteria, ``inventory`` (an
     ``Inventory``) the AI systems, ``answers`` (a tuple of ``aisma.scoring.inputs.Answer``) the
-    manual answers as given, ``root`` the workspace folder (for evidence files). A reporter
+    manual answers as given, ``root`` the workspace folder (for evidence files), ``frameworks`` the
+    postures (``aisma.frameworks.posture.FrameworkPosture``) the HTML and PDF reports add a section
+    for, in order (aisma.workspace.frameworks chooses them). A reporter
     must still render something sensible when a field is None (e.g. a result read back from JSON).
     Typed ``Any`` here so this module imports nothing heavy.
     """
@@ -36,6 +38,7 @@ class ReportContext:
     inventory: Any = None
     answers: Any = None
     root: Path | None = None
+    frameworks: Any = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -38,6 +38,35 @@ class CrosswalkUse(BaseModel):
     model: str | None = None  # the other model (installed id or path); default the id the crosswalk names
 
 
+class ReportFramework(BaseModel):
+    """A framework whose posture the HTML and PDF reports show (aisma.workspace.frameworks)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # A built-in framework id, or an OSCAL catalog/profile or CISO Assistant library relative to the workspace.
+    framework: str = Field(min_length=1)
+    # A mapping set file relative to the workspace; default the one shipped from the model to a built-in.
+    mapping: str | None = None
+    # The id to give an imported framework (what its mapping set's ``framework:`` names).
+    id: str | None = None
+
+
+class ReportConfig(BaseModel):
+    """What the reports add to the assessment: the posture against chosen frameworks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    frameworks: tuple[ReportFramework, ...] = ()
+
+    @field_validator("frameworks", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        """``- eu-ai-act`` is short for ``- {framework: eu-ai-act}``."""
+        if isinstance(value, list | tuple):
+            return [{"framework": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
 CheckRule = Literal[
     "do_not_proceed", "below_target", "regression", "unregistered_ai", "stale_evidence", "new_conflicts"
 ]
@@ -86,6 +115,7 @@ class WorkspaceConfig(BaseModel):
     collectors: dict[str, Any] = Field(default_factory=dict)
     crosswalks: tuple[CrosswalkUse, ...] = ()
     check: CheckPolicy = CheckPolicy()
+    report: ReportConfig = ReportConfig()
     # Pins the assessment time (ISO date or date-time; a date is its midnight UTC), so the same
     # workspace gives the same result on any day; see aisma.workspace.clock.
     as_of: datetime | None = None

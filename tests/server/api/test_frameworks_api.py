@@ -267,3 +267,36 @@ def test_another_organizations_frameworks_are_not_found(
     )
     assert client.delete(f"{API}/{org_a.slug}/frameworks/b-only", headers=a_auth).status_code == 204
     assert ok(client.get(f"{API}/{org_b.slug}/frameworks/b-only", headers=b_auth))["id"] == "b-only"
+
+
+def test_the_settings_choose_the_frameworks_of_the_html_report(
+    client: TestClient, org_a: OrgWithMembers, token_for
+) -> None:
+    """``report.frameworks`` in the organization's settings: built-in and imported ids, in that order."""
+    auth = token_for(org_a)
+    base = f"{API}/{org_a.slug}"
+    ok(
+        client.post(
+            f"{base}/frameworks",
+            headers=auth,
+            files={
+                "file": ("sp800-53-low.xml", CATALOG_XML.read_bytes()),
+                "mapping": ("m.yaml", MAPPING_53.read_bytes()),
+            },
+        )
+    )
+    assess(client, auth, org_a.slug)
+    run = ok(client.get(f"{base}/assessments", headers=auth))[0]["id"]
+    plain = client.get(f"{base}/assessments/{run}/report", headers=auth, params={"format": "html"})
+    assert plain.status_code == 200 and 'class="framework-posture"' not in plain.text
+    settings = {"organization": "Org A", "report": {"frameworks": ["eu-ai-act", "sp800-53-low"]}}
+    ok(client.put(base, headers=auth, json={"settings": settings}))
+    html = client.get(f"{base}/assessments/{run}/report", headers=auth, params={"format": "html"}).text
+    assert html.index('data-framework="eu-ai-act"') < html.index('data-framework="sp800-53-low"')
+    assert "AC-02 Account Management" in html and "aisma-core--sp800-53-low-ac-ir" in html
+    ok(client.put(base, headers=auth, json={"settings": {**settings, "report": {"frameworks": ["gone"]}}}))
+    refused = client.get(f"{base}/assessments/{run}/report", headers=auth, params={"format": "html"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == (
+        "settings.report.frameworks[0]: gone is neither a built-in framework nor one imported by this organization"
+    )

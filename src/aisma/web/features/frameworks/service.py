@@ -37,11 +37,13 @@ from aisma.frameworks.model import Framework, Requirement
 from aisma.frameworks.oscal import MAX_OSCAL_BYTES, load_oscal
 from aisma.frameworks.posture import FrameworkPosture, framework_posture
 from aisma.maturity.schema import MaturityModel
+from aisma.scoring.results import AssessmentResult
 from aisma.scoring.snapshot import result_from_dict
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Conflict, Invalid, NotFound, TooLarge
 from aisma.server.models import model_by_id, model_for
 from aisma.store.repositories import frameworks as repo
+from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.tables import FrameworkRow
 from aisma.store.types import utcnow
 from aisma.web.features.assessments.service import latest_assessment
@@ -357,3 +359,29 @@ def posture_and_reason(session: Session, actor: Actor, framework_id: str) -> tup
 def latest_posture(session: Session, actor: Actor, framework_id: str) -> FrameworkPosture | None:
     """None when there is no posture to show (``posture_and_reason`` says why)."""
     return posture_and_reason(session, actor, framework_id)[0]
+
+
+def report_postures(session: Session, actor: Actor, result: AssessmentResult) -> tuple[FrameworkPosture, ...]:
+    """The postures the organization's settings choose for its HTML and PDF reports (``report.frameworks``
+    of its aisma.yaml content): built-in ids or ids of frameworks it imported; files are a workspace's."""
+    org = orgs_repo.get(session, actor.org_id)
+    report = (org.settings if org is not None else {}).get("report") or {}
+    entries = report.get("frameworks") or [] if isinstance(report, dict) else []
+    model = model_by_id(result.model_id)
+    postures = []
+    for index, entry in enumerate(entries):
+        where = f"settings.report.frameworks[{index}]"
+        name = entry if isinstance(entry, str) else str(entry.get("id") or entry.get("framework") or "")
+        builtin = builtin_frameworks().get(name)
+        if builtin is not None:
+            mapping = shipped_mapping(model, builtin)
+            chosen = builtin
+        else:
+            row = repo.get(session, actor.org_id, name)
+            if row is None:
+                raise Invalid(where, f"{name} is neither a built-in framework nor one imported by this organization")
+            chosen, mapping = _framework_of(row), _mapping_of(row)
+        if mapping is None or mapping.model != model.id:
+            raise Invalid(where, f"no mapping set from {model.id} to {name}")
+        postures.append(framework_posture(chosen, mapping, result))
+    return tuple(postures)

@@ -6,27 +6,18 @@ from typing import Any
 from urllib.parse import quote
 
 from aisma.frameworks.posture import FrameworkPosture, RequirementPosture
-from aisma.frameworks.render import framework_fields
+from aisma.frameworks.render import POSTURE_PILL as PILL
+from aisma.frameworks.render import depths, framework_fields
 from aisma.scoring.as_of import as_of_line
-
-# posture -> the pill class the stylesheet colours (met green, gap red, partial amber, n-a grey)
-PILL = {"met": "met", "partial": "unknown", "gap": "unmet", "n-a": "na", "unmapped": "na"}
 
 
 def requirement_url(base: str, framework_id: str, requirement_id: str) -> str:
     return f"{base}/frameworks/{quote(framework_id, safe='')}/requirement?id={quote(requirement_id, safe='')}"
 
 
-def _depths(posture: FrameworkPosture) -> dict[str, int]:
-    depth: dict[str, int] = {}
-    for r in posture.requirements:
-        depth[r.id] = depth.get(r.parent, -1) + 1 if r.parent is not None else 0
-    return depth
-
-
 def overview(posture: FrameworkPosture, base: str) -> dict[str, Any]:
     coverage = posture.coverage()
-    depth = _depths(posture)
+    depth = depths(posture)
     return {
         "framework": framework_fields(posture),
         "mapping_set": posture.mapping_set,

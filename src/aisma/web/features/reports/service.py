@@ -23,6 +23,7 @@ from aisma.server.errors import Invalid, NotFound
 from aisma.server.models import model_by_id
 from aisma.web.features.answers.service import answer_versions
 from aisma.web.features.assessments.service import get_assessment, stored_answers
+from aisma.web.features.frameworks import service as frameworks
 from aisma.web.features.inventory.service import inventory_of
 
 TEXT_TYPES = {"text/markdown", "text/html"}
@@ -94,13 +95,14 @@ def render_report(session: Session, actor: Actor, assessment_id: int, fmt: str) 
     weights = {c.id: c.weight for c in model.categories()} if model is not None else {}
     if model is not None and model.version != stored.model_version:
         model = None  # another version now: its objective texts would not match the snapshot
+    result = result_from_dict(stored.result, weights)
     context = ReportContext(
         model=model,
         inventory=inventory_of(session, actor.org_id),
         answers=stored_answers(session, actor.org_id),
+        frameworks=frameworks.report_postures(session, actor, result),
         extra={"answer_versions": answer_versions(session, actor.org_id)},  # the workbook records them
     )
-    result = result_from_dict(stored.result, weights)
     try:
         rendered = installed()[fmt].render(result, context)
     except AismaError as exc:
