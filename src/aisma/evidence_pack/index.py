@@ -18,8 +18,6 @@ from aisma.evidence_pack.rows import EvidenceFile, PackContent
 from aisma.scoring.as_of import as_of_line
 from aisma.scoring.results import AssessmentResult
 
-STATUS_ORDER = ("met", "partially met", "not met", "not applicable", "not addressed")
-
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
@@ -74,6 +72,7 @@ def objectives_csv(content: PackContent, copied: dict[str, str]) -> str:
         "value",
         "observed_at",
         "evidence",
+        "relationship",
     )
     rows = []
     for row in content.rows:
@@ -94,6 +93,7 @@ def objectives_csv(content: PackContent, copied: dict[str, str]) -> str:
                     f"{m.value:.3f}" if m else "",
                     m.observed_at if m else "",
                     "; ".join(copied.get(f.ref, f.ref) for f in r.files),
+                    r.relationship,
                 )
             )
     return _csv(header, rows)
@@ -128,7 +128,7 @@ def index_html(
         c=content,
         r=result,
         as_of=as_of_line(result.assessed_at, result.time_basis),
-        counts=[(s, counts.get(s, 0)) for s in STATUS_ORDER],
+        counts=[(s, counts.get(s, 0)) for s in content.statuses],
         link=link,
         not_copied=not_copied,
     )

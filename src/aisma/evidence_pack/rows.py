@@ -3,6 +3,11 @@
 A row per item of the regulation's catalog, in catalog order, so the auditor sees every article,
 including those the model does not address. An item's objectives are those whose ``references``
 cite it, plus (for functions, categories and ISO areas) those citing any item beneath it.
+
+A pack can also follow a framework's requirements through a mapping set (``framework_pack_content``):
+then a row per requirement of the framework (built-in or imported), its status the posture of
+aisma.frameworks (met, partial, gap, n-a, unmapped), its objectives the mapped ones with their
+relationship, so the pack says exactly what ``aisma framework assess`` says and shows the files.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aisma.errors import AismaError
+from aisma.frameworks.posture import STATUSES, FrameworkPosture
 from aisma.maturity.catalogs import ReferenceCatalog, reference_catalogs
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.results import AssessmentResult, ObjectiveResult
@@ -43,6 +49,7 @@ class ObjectiveRow:
     objective: ObjectiveResult
     category: str
     files: tuple[EvidenceFile, ...]
+    relationship: str = ""  # how a mapping set relates it to the requirement (framework packs)
 
 
 @dataclass(frozen=True)
@@ -63,11 +70,18 @@ class ItemRow:
     gaps: tuple[Gap, ...]
 
 
+REGULATION_STATUSES = ("met", "partially met", "not met", "not applicable", "not addressed")
+
+
 @dataclass(frozen=True)
 class PackContent:
-    regulation: str
-    catalog: ReferenceCatalog
+    regulation: str  # the --regulation name, or the framework id
+    title: str
+    source: str
+    license: str
     rows: tuple[ItemRow, ...]
+    statuses: tuple[str, ...] = REGULATION_STATUSES  # every status a row can have, in the order counted
+    mapping_set: str = ""  # framework packs: the mapping set the rows follow
 
     def files(self) -> list[EvidenceFile]:
         seen: dict[str, EvidenceFile] = {}
@@ -116,7 +130,48 @@ def pack_content(
         )
         status, gaps = _judge(item.id, objectives, frozenset(direct.get(item.id, ())))
         rows.append(ItemRow(item.id, item.title, item.kind, item.parent, status, objectives, gaps))
-    return PackContent(regulation=regulation, catalog=catalog, rows=tuple(rows))
+    return PackContent(regulation, catalog.title, catalog.source, catalog.license, tuple(rows))
+
+
+def framework_pack_content(
+    posture: FrameworkPosture, result: AssessmentResult, root: Path | None = None
+) -> PackContent:
+    """A row per requirement of the framework, with the posture's status and mapped objectives."""
+    by_id = {o.id: (c.id, o) for c in result.categories for o in c.objectives}
+    rows: list[ItemRow] = []
+    for requirement in posture.requirements:
+        objectives = tuple(
+            ObjectiveRow(
+                objective=by_id[link.id][1],
+                category=by_id[link.id][0],
+                files=_files(by_id[link.id][1], root),
+                relationship=link.relationship,
+            )
+            for link in requirement.objectives
+            if link.id in by_id
+        )
+        gaps: tuple[Gap, ...] = ()
+        if requirement.derived:
+            kind = "from parts"
+        elif not requirement.assessable:
+            kind = "heading"
+        elif requirement.status == "unmapped":
+            kind, gaps = "item", (Gap(requirement.id, "", "no objective is mapped to it"),)
+        else:
+            kind = "item"
+            gaps = _objective_gaps(requirement.id, [r.objective for r in objectives if r.objective.status != "na"])
+        rows.append(
+            ItemRow(requirement.id, requirement.title, kind, requirement.parent, requirement.status, objectives, gaps)
+        )
+    return PackContent(
+        posture.framework,
+        posture.framework_title,
+        posture.source,
+        posture.license,
+        tuple(rows),
+        statuses=STATUSES,
+        mapping_set=posture.mapping_set,
+    )
 
 
 def _natural(text: str) -> tuple[object, ...]:
@@ -160,16 +215,20 @@ def _judge(item_id: str, objectives: tuple[ObjectiveRow, ...], direct: frozenset
     applicable = [r.objective for r in objectives if r.objective.status != "na"]
     if not applicable:
         return "not applicable", ()
+    gaps = _objective_gaps(item_id, [o for o in applicable if o.id in direct])
+    met = sum(1 for o in applicable if o.status == "met")
+    status = "met" if met == len(applicable) else ("partially met" if met else "not met")
+    return status, gaps
+
+
+def _objective_gaps(item_id: str, objectives: list[ObjectiveResult]) -> tuple[Gap, ...]:
+    """Per applicable objective: not met, unknown, or met by attestation only (nothing to show for it)."""
     gaps: list[Gap] = []
-    for o in applicable:
-        if o.id not in direct:
-            continue
+    for o in objectives:
         if o.status == "unmet":
             gaps.append(Gap(item_id, o.id, f"not met (answer {o.answer or 'none'})"))
         elif o.status == "unknown":
             gaps.append(Gap(item_id, o.id, "unknown: no answer and no measurement"))
         elif o.evidenced_status != "met":
             gaps.append(Gap(item_id, o.id, "met by attestation only: no evidence file or measurement"))
-    met = sum(1 for o in applicable if o.status == "met")
-    status = "met" if met == len(applicable) else ("partially met" if met else "not met")
-    return status, tuple(gaps)
+    return tuple(gaps)
