@@ -300,3 +300,17 @@ def test_the_settings_choose_the_frameworks_of_the_html_report(
     assert refused.json()["detail"] == (
         "settings.report.frameworks[0]: gone is neither a built-in framework nor one imported by this organization"
     )
+
+
+def test_a_very_long_file_name_is_shortened_not_a_500(client: TestClient, org_a: OrgWithMembers, token_for) -> None:
+    auth = token_for(org_a)
+    name = "ü" * 300 + ".xml"  # 600 bytes: more than a file system takes for one name
+    created = client.post(
+        f"{API}/{org_a.slug}/frameworks",
+        headers=auth,
+        files={"file": (name, CATALOG_XML.read_bytes())},
+        data={"framework_id": "long"},
+    )
+    assert created.status_code == 201, created.text
+    kept = created.json()["filename"]
+    assert kept.endswith(".xml") and len(kept.encode("utf-8")) <= 200 and kept.startswith("üü")

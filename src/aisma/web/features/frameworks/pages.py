@@ -35,7 +35,7 @@ def _page(
     organization = accounts.get_organization(session, actor)
     posture, reason = service.posture_and_reason(session, actor, framework)
     base = org_base(actor.org_slug)
-    imported = [f for f in service.list_frameworks(session, actor) if f.origin == "imported"]
+    imported = service.imported_frameworks(session, actor)
     return render_page(
         request,
         actor,

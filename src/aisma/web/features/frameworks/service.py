@@ -75,7 +75,10 @@ class FrameworkChoice:
 def _display_name(filename: str) -> str:
     """The uploaded file's own name (no folders, no control characters), as errors and records show it."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    name = "".join(ch for ch in name if ord(ch) >= 32)[:MAX_NAME]
+    name = "".join(ch for ch in name if ord(ch) >= 32)
+    while len(name.encode("utf-8")) > MAX_NAME:  # a file system takes 255 bytes per name, not characters
+        stem, dot, suffix = name.rpartition(".")
+        name = f"{stem[:-1]}{dot}{suffix}" if dot and len(suffix) < 16 and stem else name[:-1]
     return name if name not in ("", ".", "..") else "upload"
 
 
@@ -185,7 +188,13 @@ def list_frameworks(session: Session, actor: Actor) -> list[FrameworkOut]:
     organization's imported ones by id."""
     model = model_for(session, actor)
     built = [_builtin_out(f, model) for f in builtin_frameworks().values()]
-    return built + [_out(row) for row in repo.list_for_org(session, actor.org_id)]
+    return built + imported_frameworks(session, actor)
+
+
+def imported_frameworks(session: Session, actor: Actor) -> list[FrameworkOut]:
+    """The organization's imported frameworks, by id."""
+    actor.require(Permission.READ)
+    return [_out(row) for row in repo.list_for_org(session, actor.org_id)]
 
 
 def get_framework(session: Session, actor: Actor, framework_id: str) -> FrameworkOut:
