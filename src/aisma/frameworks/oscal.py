@@ -287,12 +287,19 @@ def _xml_imports(root: Element) -> tuple[list[_Import], dict[str, str]]:
 
 
 def load_oscal(
-    path: Path, framework_id: str | None = None, _depth: int = 0, *, catalog: Path | None = None
+    path: Path,
+    framework_id: str | None = None,
+    _depth: int = 0,
+    *,
+    catalog: Path | None = None,
+    follow_imports: bool = True,
 ) -> Framework:
     """A catalog or a profile (resolved against its catalog) as a framework named after the file.
 
     ``catalog``: the file every import of a profile resolves to, whatever its href says (the server
-    receives a profile and its catalog as two uploads, not as files side by side)."""
+    receives a profile and its catalog as two uploads, not as files side by side). ``follow_imports``
+    False: a profile without ``catalog`` is refused rather than resolved through its hrefs, so an
+    upload can never make the server read a file of its own (an href may name any path)."""
     if _depth > 3:
         raise InputError(path, None, "profiles import profiles more than 3 deep; not followed")
     kind, title, version = "", "", ""
@@ -325,6 +332,8 @@ def load_oscal(
     if kind == "profile":
         if not imports:
             raise InputError(path, None, "the profile imports nothing")
+        if catalog is None and not follow_imports:
+            raise InputError(path, None, "a profile needs the catalog it imports: give it as the catalog file too")
         sources = {catalog or _catalog_file(path, imp.href, resources) for imp in imports}
         base: list[Requirement] = []
         for source in sorted(sources):

@@ -129,7 +129,12 @@ def test_a_profile_with_its_catalog(client: TestClient, org_a: OrgWithMembers, t
     alone = client.post(base, headers=auth, files={"file": ("low.json", PROFILE_JSON.read_bytes())})
     assert alone.status_code == 422
     detail = alone.json()["detail"]
-    assert detail.startswith("file: low.json: import href ") and "/tmp" not in detail and "\n" not in detail
+    assert detail == "file: low.json: a profile needs the catalog it imports: give it as the catalog file too"
+    # an href naming a catalog that is on the server's disk is never followed
+    hostile = PROFILE_JSON.read_text().replace("NIST_SP-800-53_rev5_LOW-catalog_ac-ir.json", str(CATALOG_JSON))
+    assert str(CATALOG_JSON) in hostile
+    refused = client.post(base, headers=auth, files={"file": ("evil.json", hostile.encode())})
+    assert refused.status_code == 422 and "a profile needs the catalog it imports" in refused.json()["detail"]
     created = ok(
         client.post(
             base,

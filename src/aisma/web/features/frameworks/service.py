@@ -233,7 +233,7 @@ def _read_framework(upload: Upload, catalog: Upload | None, framework_id: str | 
         assert path is not None
         if suffix in CISO_SUFFIXES:
             return load_ciso_library(path, framework_id), "ciso-library"
-        framework = load_oscal(path, framework_id, catalog=catalog_path)
+        framework = load_oscal(path, framework_id, catalog=catalog_path, follow_imports=False)
     kind = "oscal-profile" if framework.source.startswith("OSCAL profile") else "oscal-catalog"
     if catalog is not None and kind != "oscal-profile":
         raise Invalid("catalog", f"{_display_name(upload.filename)} is a catalog itself; upload no second catalog")
