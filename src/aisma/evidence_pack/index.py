@@ -6,8 +6,6 @@ quote, because objective notes and titles come from user-edited YAML.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -15,22 +13,14 @@ from collections.abc import Iterable, Sequence
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from aisma.evidence_pack.rows import EvidenceFile, PackContent
+from aisma.formats.tabular import csv_text, safe_text
 from aisma.scoring.as_of import as_of_line
 from aisma.scoring.results import AssessmentResult
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue()
+    """Every cell as guarded text (``aisma.formats.tabular``), as the pack always wrote it."""
+    return csv_text(header, ([safe_text(v) for v in row] for row in rows))
 
 
 def index_csv(content: PackContent) -> str:

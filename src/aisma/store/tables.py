@@ -190,7 +190,10 @@ class EvidenceFile(Base):
 
 class MeasurementRow(Base):
     __tablename__ = "measurements"
-    __table_args__ = (Index("ix_measurements_org_metric", "organization_id", "metric"),)
+    __table_args__ = (
+        Index("ix_measurements_org_metric", "organization_id", "metric"),
+        Index("ix_measurements_org_observed", "organization_id", "observed_at"),  # the list, newest first
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = _org_fk()
@@ -275,7 +278,10 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (UniqueConstraint("chain", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("chain", "seq"),
+        Index("ix_audit_log_org_action", "organization_id", "action"),  # the trail filtered by action
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chain: Mapped[int] = mapped_column(Integer)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -92,7 +93,17 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(api_router(), prefix=API_PREFIX)
     app.include_router(pages_router(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
+    app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     return app
+
+
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; served from the package, never a CDN."""
+    return FileResponse(
+        WEB_DIR / "static" / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 def _oidc_client(settings: ServerSettings) -> OidcClient | None:

@@ -6,7 +6,9 @@ workbook list each one under ``conflicts``), Invalid and any
 other user error -> 422, too large -> 413, not signed in -> 401 for the API and a redirect to the
 login form for pages; a busy or unreachable database -> 503 with ``Retry-After`` (never a 500); a
 request that fails validation -> 422 whose body always renders (NaN, Infinity, lone surrogates in
-the rejected input are escaped). API answers are JSON ``{"detail": ...}``; pages get a small HTML page.
+the rejected input are escaped); an unexpected error -> 500 without a traceback. API answers are JSON
+``{"detail": ...}``; pages (any other path) get an error page in the site's layout that says what
+happened and where to go next (``error.html``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aisma.errors import AismaError
 from aisma.server.errors import Conflict, EditConflicts, Forbidden, Invalid, NotFound, StaleWrite, TooLarge
@@ -36,11 +40,72 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PATH)
 
 
+# What a person reading an error page is told, per status: a heading and what to do next.
+FRIENDLY: dict[int, tuple[str, str]] = {
+    400: ("Bad request", "The browser sent something this server could not read. Go back and try again."),
+    403: (
+        "Not allowed",
+        "Your role in this organization does not allow this. An owner of the organization can change your role.",
+    ),
+    404: (
+        "Page not found",
+        "There is nothing at this address, or it belongs to an organization you are not a member of.",
+    ),
+    405: ("Not possible here", "This address does not accept that kind of request."),
+    409: ("Changed meanwhile", "Someone changed this since you opened the page. Open it again and redo your change."),
+    413: ("Too large", "What you sent is larger than this server accepts."),
+    422: (
+        "That was not accepted",
+        "Something in what you sent was not accepted. Go back, correct it and send it again.",
+    ),
+    500: (
+        "Something went wrong",
+        "The server met an unexpected error and logged it. Try again; if it happens again, tell your administrator.",
+    ),
+    503: ("Busy", "The server is busy. Try again in a moment."),
+}
+INTERNAL_ERROR = "internal server error"
+
+
+def _back_url(request: Request) -> str:
+    """The page the person came from, when it is one of ours (never another site, never this page)."""
+    referer = request.headers.get("referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}/"
+    if not referer.startswith(origin) or len(referer) > 2000:
+        return ""
+    path = "/" + referer[len(origin) :]
+    return "" if path.split("?")[0] == request.url.path else path
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """A page in the site's layout that says what happened and where to go; the tiny page if even that fails."""
+    heading, explanation = FRIENDLY.get(status, ("Error", "The request could not be completed."))
+    try:
+        from aisma.web.render import page_environment
+        from aisma.web.templating import render_template
+
+        body = render_template(
+            page_environment(request),
+            "error.html",
+            {
+                "title": heading,
+                "status": status,
+                "heading": heading,
+                "explanation": explanation,
+                "detail": detail,
+                "back_url": _back_url(request),
+            },
+        )
+    except Exception:  # the error page must never fail: fall back to plain HTML
+        log.exception("the error page did not render")
+        body = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{html.escape(detail)}</p>"
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
 def error_response(request: Request, status: int, detail: str, **extra: Any) -> Response:
     if is_api(request):
         return JSONResponse({"detail": detail, **jsonable_encoder(extra)}, status_code=status)
-    body = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{html.escape(detail)}</p>"
-    return HTMLResponse(body, status_code=status)
+    return error_page(request, status, detail)
 
 
 RETRY_AFTER_SECONDS = 2
@@ -128,6 +193,20 @@ def install_error_handlers(app: FastAPI) -> None:
     async def user_error(request: Request, exc: Exception) -> Response:
         return error_response(request, 422, str(exc))
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """Starlette's own errors (no such route 404, wrong method 405, a body cut off 413)."""
+        assert isinstance(exc, StarletteHTTPException)
+        if is_api(request) or exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        response = error_page(request, exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        """A bug: Starlette re-raises it after this answer, so the server logs its traceback; the person
+        sees no traceback, only what to do."""
+        return error_response(request, 500, INTERNAL_ERROR)
+
     # Most specific first: Starlette looks handlers up along the exception's MRO anyway.
     app.add_exception_handler(NotAuthenticated, not_authenticated)
     app.add_exception_handler(CsrfRejected, csrf_rejected)
@@ -142,3 +221,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_failed)
     for busy in (OperationalError, SqlTimeoutError, InterfaceError):
         app.add_exception_handler(busy, database_busy)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)  # Starlette answers with it, then re-raises for the log

@@ -3,7 +3,8 @@
 A list answers at most ``limit`` items (default ``DEFAULT_LIMIT``) as a JSON array. When more follow,
 ``Link: <...?cursor=...>; rel="next"`` names the next page; the cursor is opaque to clients (the sort
 key of the last item, or an offset for the short lists, as URL-safe base64 JSON) and a damaged one
-is a 422. Every list carries a weak ``ETag`` of its body: a client that sends it back in
+is a 422. ``X-Total-Count`` says how many items the whole list (with its filters) has. Every list
+carries a weak ``ETag`` of its body: a client that sends it back in
 ``If-None-Match`` gets ``304 Not Modified`` and no body. The big lists (inventory, measurements,
 observed assets, evidence, audit) page in the database by keyset; the short ones (answers, members,
 tokens, assessments, trend, models, organizations) are sliced after the query.
@@ -27,10 +28,19 @@ from aisma.server.errors import Invalid
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+TOTAL_HEADER = "X-Total-Count"  # how many items the whole list has, with the request's filters
 T = TypeVar("T")
 
 LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the list is the one whose ETag you sent in If-None-Match."},
+    200: {
+        "description": f'A JSON array of at most `limit` (at most {MAX_LIMIT}) items; `Link: <...>; rel="next"` '
+        f"names the next page; `{TOTAL_HEADER}` says how many items the whole list has.",
+        "headers": {
+            TOTAL_HEADER: {"description": "Items in the whole list, with the filters.", "schema": {"type": "integer"}},
+            "Link": {"description": "The next page, when there is one.", "schema": {"type": "string"}},
+        },
+    },
 }
 
 
@@ -44,6 +54,7 @@ class PageRequest:
 class Page(Generic[T]):
     items: list[T]
     next_key: tuple[Any, ...] | None  # where the next page starts; None on the last page
+    total: int | None = None  # how many items the whole list (with its filters) has, when counted
 
 
 def encode_cursor(key: Sequence[Any]) -> str:
@@ -86,7 +97,7 @@ def slice_page(items: Sequence[T], page: PageRequest) -> Page[T]:
     if not isinstance(start, int) or start < 0:
         raise Invalid("cursor", "not a cursor this server handed out; start again without it")
     end = start + page.limit
-    return Page(list(items[start:end]), (end,) if end < len(items) else None)
+    return Page(list(items[start:end]), (end,) if end < len(items) else None, len(items))
 
 
 def checked_key(page: PageRequest, *types: type) -> tuple[Any, ...] | None:
@@ -105,6 +116,8 @@ def list_response(request: Request, page: Page[Any], item_type: type[BaseModel])
     body = TypeAdapter(list[item_type]).dump_json(page.items)  # type: ignore[valid-type]
     etag = f'W/"{hashlib.sha256(body).hexdigest()[:40]}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if page.total is not None:
+        headers[TOTAL_HEADER] = str(page.total)
     if page.next_key is not None:
         url = request.url.include_query_params(cursor=encode_cursor(page.next_key))
         headers["Link"] = f'<{url}>; rel="next"'

@@ -69,6 +69,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
         ("frameworks", "Frameworks", f"{base}/frameworks"),
         ("reports", "Reports", f"{base}/reports"),
         ("monitoring", "Monitoring", f"{base}/monitoring"),
+        ("audit", "Audit", f"{base}/audit"),
     ]
     if actor.can(Permission.MANAGE_MEMBERS):
         items.append(("admin", "Administration", f"{base}/admin"))
@@ -129,5 +130,5 @@ def render_page(
 
 
 def redirect(url: str, message: str | None = None) -> RedirectResponse:
-    target = f"{url}?msg={message}" if message else url
+    target = f"{url}{'&' if '?' in url else '?'}msg={message}" if message else url
     return RedirectResponse(target, status_code=303)

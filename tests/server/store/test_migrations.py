@@ -163,3 +163,21 @@ def test_0008_keeps_answers_and_organizations(empty_database_url: str) -> None:
             assert connection.execute(text("SELECT count(*) FROM organizations")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def _indexes(url: str, table: str) -> set[str]:
+    engine = create_engine(normalize_url(url))
+    try:
+        return {str(index["name"]) for index in inspect(engine).get_indexes(table)}
+    finally:
+        engine.dispose()
+
+
+def test_0009_list_indexes_come_and_go(empty_database_url: str) -> None:
+    """The list pages' indexes: measurements newest first and the audit trail by action, per organization."""
+    migrate.upgrade(empty_database_url, "0009")
+    assert "ix_measurements_org_observed" in _indexes(empty_database_url, "measurements")
+    assert "ix_audit_log_org_action" in _indexes(empty_database_url, "audit_log")
+    migrate.downgrade(empty_database_url, "0008")
+    assert "ix_measurements_org_observed" not in _indexes(empty_database_url, "measurements")
+    assert "ix_audit_log_org_action" not in _indexes(empty_database_url, "audit_log")

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
-from aisma.web.app import create_app
 from aisma.web.features.reports import service as reports
 
 from ..factories import PASSWORD, OrgWithMembers
+from .page_helpers import page_client
+from .page_helpers import sign_in_form as sign_in
 
 PAGES = (
     "",
@@ -30,29 +30,21 @@ PAGES = (
     "/frameworks",
     "/reports",
     "/monitoring",
+    "/audit",
+    # Every list's filters and exports answer for the member's organization only.
+    "/reviews?status=submitted&format=csv",
+    "/questionnaire?show=unanswered&format=xlsx",
+    "/measurements?format=csv",
+    "/evidence?cited=cited&format=csv",
+    "/audit?format=xlsx",
+    "/inventory?track=build&format=csv",
 )
 
 
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
-    settings = ServerSettings(data_dir=tmp_path / "data", database_url=database_url, secret_key="k" * 32)
-    with TestClient(create_app(settings)) as test_client:
+    with page_client(tmp_path, database_url) as test_client:
         yield test_client
-
-
-def sign_in(client: TestClient, email: str) -> str:
-    """Through the login form; returns the CSRF token the pages embed."""
-    client.get("/login")
-    answer = client.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": client.cookies.get("aisma_login_csrf"), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    page = client.get("/")
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
-    assert token, page.text[:500]
-    return token.group(1)
 
 
 def csrf_of(html: str) -> str:
@@ -71,10 +63,13 @@ def test_every_page_renders_and_other_organizations_are_not_found(
     client: TestClient, org_a: OrgWithMembers, org_b: OrgWithMembers
 ) -> None:
     sign_in(client, org_a.emails[Role.OWNER])
-    for path in (*PAGES, "/admin"):
+    for path in (*PAGES, "/admin", "/admin?format=csv"):
         mine = client.get(f"/orgs/{org_a.slug}{path}")
         assert mine.status_code == 200, (path, mine.text[:300])
-        assert 'href="#main"' in mine.text and 'lang="en"' in mine.text
+        if "format=" in path:
+            assert mine.headers["content-disposition"].startswith("attachment"), path
+        else:
+            assert 'href="#main"' in mine.text and 'lang="en"' in mine.text
         theirs = client.get(f"/orgs/{org_b.slug}{path}")
         assert theirs.status_code == 404, path
         assert org_b.slug.title() not in theirs.text

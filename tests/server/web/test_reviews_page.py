@@ -4,7 +4,6 @@ showing each answer's status."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,33 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisma.server.auth import Role
-from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
-from aisma.web.app import create_app
 from aisma.web.features.answers import service as answers
 
-from ..factories import PASSWORD, OrgWithMembers
+from ..factories import OrgWithMembers
+from .page_helpers import page_client
+from .page_helpers import sign_in_form as sign_in
 
 
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
-    settings = ServerSettings(data_dir=tmp_path / "data", database_url=database_url, secret_key="k" * 32)
-    with TestClient(create_app(settings)) as test_client:
+    with page_client(tmp_path, database_url) as test_client:
         yield test_client
-
-
-def sign_in(client: TestClient, email: str) -> str:
-    client.cookies.clear()
-    client.get("/login")
-    answer = client.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": client.cookies.get("aisma_login_csrf"), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/").text)
-    assert token
-    return token.group(1)
 
 
 def answered_by_assessor(database: Database, org: OrgWithMembers) -> None:

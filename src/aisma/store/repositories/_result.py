@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, literal, true, tuple_
+from sqlalchemy import ColumnElement, CursorResult, Result, Select, func, literal, select, true, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,3 +41,8 @@ def after(columns: Sequence[Any], key: Sequence[Any] | None, *, descending: bool
     left = tuple_(*columns)
     right = tuple_(*(literal(value, type_=column.type) for column, value in zip(columns, key, strict=True)))
     return left < right if descending else left > right
+
+
+def count_of(session: Session, query: Select[Any]) -> int:
+    """How many rows ``query`` selects (its ORDER BY dropped): the total a list page shows."""
+    return int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)

@@ -8,12 +8,14 @@ database lock (``BEGIN IMMEDIATE``). The head row also carries the chain's signe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from sqlalchemy import select, union
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from aisma.store.repositories._result import count_of
 from aisma.store.tables import AuditEntry, AuditHead
 from aisma.store.types import utcnow
 
@@ -76,9 +78,49 @@ def newest(session: Session) -> AuditEntry | None:
     return session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
 
 
-def for_org(session: Session, org_id: int, limit: int = 100, before_id: int | None = None) -> list[AuditEntry]:
-    """The organization's entries (legacy ones too), newest first, older than row ``before_id`` when given."""
+@dataclass(frozen=True)
+class AuditFilter:
+    """What a list of the trail keeps: one action, one kind of entity, actors whose label contains ``actor``."""
+
+    action: str = ""
+    entity: str = ""
+    actor: str = ""
+
+
+def _matching(org_id: int, where: AuditFilter) -> Select[AuditEntry]:
     query = select(AuditEntry).where(AuditEntry.organization_id == org_id)
+    if where.action:
+        query = query.where(AuditEntry.action == where.action)
+    if where.entity:
+        query = query.where(AuditEntry.entity == where.entity)
+    if where.actor:
+        pattern = "%" + where.actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(func.lower(AuditEntry.actor).like(pattern, escape="\\"))
+    return query
+
+
+def for_org(
+    session: Session,
+    org_id: int,
+    limit: int | None = 100,
+    before_id: int | None = None,
+    where: AuditFilter | None = None,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """The organization's entries (legacy ones too), newest first, older than row ``before_id`` when given."""
+    query = _matching(org_id, where or AuditFilter())
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
-    return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all())
+    return list(session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).all())
+
+
+def count(session: Session, org_id: int, where: AuditFilter | None = None) -> int:
+    return count_of(session, _matching(org_id, where or AuditFilter()))
+
+
+def kinds(session: Session, org_id: int) -> tuple[list[str], list[str]]:
+    """The actions and the entity kinds in the organization's trail, by name (the list's filters)."""
+    mine = AuditEntry.organization_id == org_id
+    actions = session.scalars(select(AuditEntry.action).where(mine).distinct().order_by(AuditEntry.action)).all()
+    entities = session.scalars(select(AuditEntry.entity).where(mine).distinct().order_by(AuditEntry.entity)).all()
+    return list(actions), list(entities)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aisma.store.repositories._result import add_unless_taken, after
+from aisma.store.repositories._result import add_unless_taken, after, count_of
 from aisma.store.tables import EvidenceFile
 
 
@@ -26,6 +26,10 @@ def page(session: Session, org_id: int, key: Sequence[Any] | None, limit: int) -
         .order_by(EvidenceFile.filename)
         .limit(limit + 1)
     ).all()
+
+
+def count(session: Session, org_id: int) -> int:
+    return count_of(session, select(EvidenceFile).where(EvidenceFile.organization_id == org_id))
 
 
 def get(session: Session, org_id: int, evidence_id: int) -> EvidenceFile | None:

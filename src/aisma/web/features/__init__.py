@@ -47,6 +47,7 @@ PAGE_FEATURES = (
     "reports",
     "frameworks",
     "monitoring",
+    "audit",
 )
 
 

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from aisma.server.auth import SCOPES, Permission, Role
-from aisma.server.errors import Invalid
+from aisma.server.errors import Conflict, Invalid, NotFound
+from aisma.web import listing
 from aisma.web.features.admin import service as tokens
 from aisma.web.features.organizations import service as accounts
+from aisma.web.features.organizations.schemas import MemberOut
 from aisma.web.render import form_int, org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, require_csrf
 
@@ -40,6 +42,18 @@ router = APIRouter()
 
 def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: Any) -> Response:
     actor.require(Permission.MANAGE_MEMBERS)
+    base = f"{org_base(actor.org_slug)}/admin"
+    filters = {
+        "role": listing.choice(request, "role", [r.value for r in Role]),
+        "who": listing.text(request, "who", 320),
+    }
+    who = filters["who"].casefold()
+    members = [
+        {"user_id": m.user_id, "email": m.email, "role": m.role}
+        for m in accounts.list_members(session, actor)
+        if filters["role"] in ("", Role(m.role).value) and (not who or who in m.email.casefold())
+    ]
+    pages = listing.pager(request, base, filters, len(members), param="members_page")
     return render_page(
         request,
         actor,
@@ -47,10 +61,10 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
         active="admin",
         title="Administration",
         org_name=accounts.get_organization(session, actor).name,
-        base=f"{org_base(actor.org_slug)}/admin",
-        members=[
-            {"user_id": m.user_id, "email": m.email, "role": m.role} for m in accounts.list_members(session, actor)
-        ],
+        base=base,
+        members=listing.slice_rows(members, pages),
+        pager=pages,
+        filters=filters,
         roles=[r.value for r in Role],
         tokens=tokens.list_tokens(session, actor),
         scopes=SCOPES,
@@ -58,15 +72,36 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
     )
 
 
+def _member_row(member: MemberOut) -> list[object]:
+    return [member.email, member.display_name, Role(member.role).value]
+
+
 @router.get("/orgs/{org}/admin")
 def admin(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    fmt = listing.export_format(request)
+    if fmt:  # the members list (owners only, as the page)
+        actor.require(Permission.MANAGE_MEMBERS)
+        members = accounts.list_members(session, actor)
+        header = ("email", "name", "role")
+        return listing.export(fmt, f"{actor.org_slug}-members", header, members, _member_row)
     return _page(request, session, actor)
+
+
+def _rejected(request: Request, session: DbSession, actor: CurrentActor, message: str, **typed: Any) -> Response:
+    """The page again, with the one-line message and what was typed (nothing was stored)."""
+    page = _page(request, session, actor, flashes=[("error", message)], **typed)
+    page.status_code = 422
+    return page
 
 
 @router.post("/orgs/{org}/admin/members", dependencies=[Depends(require_csrf)])
 async def add_member(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     form = await request.form()
-    accounts.add_member(session, actor, str(form.get("email", "")), form_role(form.get("role")))
+    typed = {"email": str(form.get("email", "")).strip()[:320], "role": str(form.get("role", ""))[:20]}
+    try:
+        accounts.add_member(session, actor, typed["email"], form_role(typed["role"]))
+    except (Invalid, NotFound, Conflict) as exc:
+        return _rejected(request, session, actor, f"Not added: {exc.message}", member_form=typed)
     return redirect(f"{org_base(actor.org_slug)}/admin", "member-added")
 
 
@@ -89,7 +124,12 @@ async def create_token(request: Request, session: DbSession, actor: CurrentActor
     form = await request.form()
     name = str(form.get("name", ""))
     scopes = [str(s) for s in form.getlist("scopes")]
-    _token, plaintext = tokens.create_token(session, actor, name, scopes, parse_expiry(str(form.get("expires", ""))))
+    expires = str(form.get("expires", ""))
+    try:
+        _token, plaintext = tokens.create_token(session, actor, name, scopes, parse_expiry(expires))
+    except Invalid as exc:
+        typed = {"name": name[:100], "expires": expires[:20], "scopes": scopes}
+        return _rejected(request, session, actor, f"No token created: {exc.message}", token_form=typed)
     # Shown once, in this response only; never put in a redirect URL or a log.
     return _page(request, session, actor, new_token={"name": name.strip(), "plaintext": plaintext})
 

@@ -7,11 +7,13 @@ and can merge and retry. An update is never lost silently.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from aisma.web.features.answers import service as answers
-from aisma.web.features.answers.schemas import AnswerIn, AnswerOut, EvidenceReviewIn, StaleAnswer
+from aisma.web.features.answers.schemas import AnswerIn, AnswerOut, AnswerStatus, EvidenceReviewIn, StaleAnswer
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import WRITE_ERRORS, ObjectId, stale_as
 from aisma.web.security import CurrentActor, DbSession
@@ -20,8 +22,22 @@ router = APIRouter(prefix="/orgs/{org}/answers", tags=["answers"], responses=WRI
 
 
 @router.get("", response_model=list[AnswerOut], summary="The answers, a page at a time", responses=LIST_RESPONSES)
-def list_answers(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
-    return list_response(request, slice_page(answers.list_answers(session, actor), page), AnswerOut)
+def list_answers(
+    request: Request,
+    page: PageParams,
+    session: DbSession,
+    actor: CurrentActor,
+    status: Annotated[AnswerStatus | None, Query(description="Only answers in this life-cycle status.")] = None,
+    category: Annotated[
+        str | None, Query(max_length=20, pattern=r"^[A-Za-z0-9_]+$", description="Only this category's answers.")
+    ] = None,
+) -> Response:
+    listed = [
+        a
+        for a in answers.list_answers(session, actor)
+        if (status is None or a.status == status) and (category is None or a.objective_id.split("-")[0] == category)
+    ]
+    return list_response(request, slice_page(listed, page), AnswerOut)
 
 
 @router.get("/{objective_id}", response_model=AnswerOut, summary="The answer to one objective")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from aisma.web.features.audit import service as audit
@@ -20,5 +22,14 @@ router = APIRouter(tags=["organizations"], responses=ERRORS)
     summary="The organization's audit trail, newest first",
     responses=LIST_RESPONSES,
 )
-def audit_trail(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
-    return list_response(request, audit.audit_page(session, actor, page), AuditOut)
+def audit_trail(
+    request: Request,
+    page: PageParams,
+    session: DbSession,
+    actor: CurrentActor,
+    action: Annotated[str, Query(max_length=100, description="Only this action, e.g. answer.accept.")] = "",
+    entity: Annotated[str, Query(max_length=100, description="Only this kind of entity, e.g. answer.")] = "",
+    who: Annotated[str, Query(max_length=400, description="Only actors whose label contains this.")] = "",
+) -> Response:
+    where = audit.AuditFilter(action=action, entity=entity, actor=who)
+    return list_response(request, audit.audit_page(session, actor, page, where), AuditOut)

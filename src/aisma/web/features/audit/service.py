@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from aisma.server.auth import Actor, Permission
 from aisma.store.repositories import audit as repo
-from aisma.store.repositories.audit import GENESIS, LEGACY_CHAIN, SYSTEM_CHAIN
+from aisma.store.repositories.audit import GENESIS, LEGACY_CHAIN, SYSTEM_CHAIN, AuditFilter
 from aisma.store.tables import AuditEntry
 from aisma.store.types import utcnow
 from aisma.web.features.audit.schemas import AuditOut
 from aisma.web.pagination import Page, PageRequest, checked_key, from_rows
 
-__all__ = ["GENESIS", "LEGACY_CHAIN", "SYSTEM_CHAIN"]
+__all__ = ["GENESIS", "LEGACY_CHAIN", "SYSTEM_CHAIN", "AuditFilter"]
 SIGNING_KEY = "aisma_signing_key"  # where a Database puts its key in each session's info
 
 
@@ -208,13 +208,31 @@ def verify(
     return VerifyReport(True, total, head=head_hash, chains=len(all_chains), heads=heads)
 
 
-def audit_page(session: Session, actor: Actor, page: PageRequest) -> Page[AuditOut]:
-    """One page of the organization's trail, newest first (keyset on seq)."""
+def audit_page(session: Session, actor: Actor, page: PageRequest, where: AuditFilter | None = None) -> Page[AuditOut]:
+    """One page of the organization's trail (filtered), newest first (keyset on the row id), with its total."""
     actor.require(Permission.READ)
     key = checked_key(page, int)
-    rows = repo.for_org(session, actor.org_id, page.limit + 1, key[0] if key else None)
+    rows = repo.for_org(session, actor.org_id, page.limit + 1, key[0] if key else None, where)
     found = from_rows(rows, page.limit, lambda entry: (entry.id,))
-    return Page([AuditOut.model_validate(entry) for entry in found.items], found.next_key)
+    items = [AuditOut.model_validate(entry) for entry in found.items]
+    return Page(items, found.next_key, repo.count(session, actor.org_id, where))
+
+
+def audit_window(session: Session, actor: Actor, where: AuditFilter, offset: int, limit: int | None) -> list[AuditOut]:
+    """The entries that match from ``offset`` on, newest first (the audit page and its export)."""
+    actor.require(Permission.READ)
+    rows = repo.for_org(session, actor.org_id, limit, None, where, offset)
+    return [AuditOut.model_validate(entry) for entry in rows]
+
+
+def audit_count(session: Session, actor: Actor, where: AuditFilter) -> int:
+    actor.require(Permission.READ)
+    return repo.count(session, actor.org_id, where)
+
+
+def audit_kinds(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
+    actor.require(Permission.READ)
+    return repo.kinds(session, actor.org_id)
 
 
 def recent(session: Session, actor: Actor, limit: int = 100) -> list[AuditOut]:

@@ -127,7 +127,7 @@ def evidence_page(session: Session, actor: Actor, page: PageRequest) -> Page[Evi
     actor.require(Permission.READ)
     rows = repo.page(session, actor.org_id, checked_key(page, str), page.limit)
     found = from_rows(rows, page.limit, lambda row: (row.filename,))
-    return Page([_record(row) for row in found.items], found.next_key)
+    return Page([_record(row) for row in found.items], found.next_key, repo.count(session, actor.org_id))
 
 
 def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOut:

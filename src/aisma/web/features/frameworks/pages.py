@@ -139,7 +139,7 @@ def requirement(request: Request, session: DbSession, actor: CurrentActor, frame
         actor,
         "framework_requirement.html",
         active="frameworks",
-        title=f"{found.id} · {posture.framework_title}",
+        title=f"{found.id} · {posture.framework_title} · Frameworks",
         org_name=organization.name,
         **detail,
     )

@@ -9,15 +9,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from aisma.maturity.schema import DEPLOYMENT_TYPES, TRACKS
 from aisma.server.auth import Permission
 from aisma.server.errors import Conflict, Invalid, StaleWrite
+from aisma.web import listing
 from aisma.web.features.inventory import service as systems
 from aisma.web.features.inventory.view import (
+    ENVIRONMENTS,
+    EXPORT_HEADER,
     PAGE_SIZE,
+    export_row,
+    filtered,
     inventory_list_view,
     new_system_document,
     parse_wizard_form,
-    search,
     system_view,
     with_autonomy,
     wizard_view,
@@ -29,28 +34,48 @@ from aisma.web.security import CurrentActor, DbSession, require_csrf
 from aisma.yamlfile import dotted, first_error, plain_message
 
 router = APIRouter()
+NEW_SYSTEM_FIELDS = ("id", "name", "owner", "track", "deployment_type", "environment")  # echoed back on a mistake
 
 
 def _list_page(
-    request: Request, session: DbSession, actor: CurrentActor, flashes: list[tuple[str, str]], status: int = 200
+    request: Request,
+    session: DbSession,
+    actor: CurrentActor,
+    flashes: list[tuple[str, str]],
+    status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     query = request.query_params.get("q", "")[:200]
+    filters = {
+        "track": listing.choice(request, "track", TRACKS),
+        "deployment_type": listing.choice(request, "deployment_type", DEPLOYMENT_TYPES),
+        "environment": listing.choice(request, "environment", ENVIRONMENTS),
+        "agentic": listing.choice(request, "agentic", ("yes", "no", "by test")),
+        "owner": listing.text(request, "owner", 320),
+    }
     cursor = request.query_params.get("cursor", "")[:1000]
     wanted = PageRequest(decode_cursor(cursor) if cursor else None, PAGE_SIZE)
     base = f"{org_base(actor.org_slug)}/inventory"
-    if query:  # a search reads every document (the fields it matches live in them); pages by offset
+    fmt = listing.export_format(request)
+    if query or fmt or any(filters.values()):
+        # A search or filter reads every document (the fields it matches live in them); pages by offset.
         every = [r.document for r in systems.list_systems(session, actor)]
-        matching = search(every, query)
+        matching = filtered(every, {"q": query, **filters})
+        if fmt:
+            return listing.export(fmt, f"{actor.org_slug}-inventory", EXPORT_HEADER, matching, export_row)
         page: Page[Any] = slice_page(matching, wanted)
         documents, total, found = page.items, len(every), len(matching)
     else:  # browsing pages in the database: a page costs the same at 100 systems and at 10,000
         listed = systems.systems_page(session, actor, wanted)
         page, documents = listed, [r.document for r in listed.items]
         total = found = systems.count_systems(session, actor)
-    params = {"q": query} if query else {}
+    params = {k: v for k, v in {"q": query, **filters}.items() if v}
     next_url = f"{base}?{urlencode({**params, 'cursor': encode_cursor(page.next_key)})}" if page.next_key else ""
     first_url = f"{base}?{urlencode(params)}" if cursor else ""
-    view = inventory_list_view(documents, query, total=total, found=found, next_url=next_url, first_url=first_url)
+    view = inventory_list_view(
+        documents, query, total=total, found=found, next_url=next_url, first_url=first_url, filters=filters
+    )
+    export_base = listing.Pager(base, {"q": query, **filters}, 1, found)
     return render_page(
         request,
         actor,
@@ -62,6 +87,8 @@ def _list_page(
         flashes=flashes,
         base=base,
         can_edit=actor.can(Permission.EDIT_INVENTORY),
+        typed=typed or {},
+        pager=export_base,
         **view,
     )
 
@@ -74,16 +101,17 @@ def inventory(request: Request, session: DbSession, actor: CurrentActor) -> Resp
 @router.post("/orgs/{org}/inventory", dependencies=[Depends(require_csrf)])
 async def add_system(request: Request, session: DbSession, actor: CurrentActor) -> Response:
     form = await request.form()
+    typed = {k: str(form.get(k, ""))[:500] for k in NEW_SYSTEM_FIELDS}
     try:
         document = new_system_document({k: form.get(k) for k in form})
     except ValidationError as exc:
         error = first_error(exc)
         message = f"Not added: {dotted(tuple(error['loc'])) or 'system'}: {plain_message(error)}"
-        return _list_page(request, session, actor, [("error", message)], status=422)
+        return _list_page(request, session, actor, [("error", message)], status=422, typed=typed)
     try:
         record = systems.create_system(session, actor, document)
     except (Invalid, Conflict) as exc:
-        return _list_page(request, session, actor, [("error", f"Not added: {exc.message}")], status=422)
+        return _list_page(request, session, actor, [("error", f"Not added: {exc.message}")], status=422, typed=typed)
     return redirect(f"{org_base(actor.org_slug)}/inventory/{record.system_id}", "system-added")
 
 
@@ -95,7 +123,7 @@ def system_page(system_id: str, request: Request, session: DbSession, actor: Cur
         actor,
         "system.html",
         active="inventory",
-        title=record.system_id,
+        title=f"{record.system_id} · Inventory",
         org_name=accounts.get_organization(session, actor).name,
         base=f"{org_base(actor.org_slug)}/inventory",
         version=record.version,
@@ -113,7 +141,7 @@ def _wizard_page(
         actor,
         "autonomy.html",
         active="inventory",
-        title=f"Autonomy Test: {record.system_id}",
+        title=f"Autonomy Test: {record.system_id} · Inventory",
         org_name=accounts.get_organization(session, actor).name,
         status_code=409 if flashes else 200,
         flashes=flashes,

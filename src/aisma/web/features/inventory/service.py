@@ -49,7 +49,7 @@ def systems_page(session: Session, actor: Actor, page: PageRequest) -> Page[Syst
     actor.require(Permission.READ)
     rows = repo.page(session, actor.org_id, checked_key(page, int, str), page.limit)
     found = from_rows(rows, page.limit, lambda row: (row.position, row.system_id))
-    return Page([_record(row) for row in found.items], found.next_key)
+    return Page([_record(row) for row in found.items], found.next_key, repo.count(session, actor.org_id))
 
 
 def count_systems(session: Session, actor: Actor) -> int:

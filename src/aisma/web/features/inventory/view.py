@@ -73,6 +73,43 @@ def search(documents: Sequence[Mapping[str, Any]], query: str) -> list[Mapping[s
     return [d for d in documents if matches(d, query)]
 
 
+ENVIRONMENTS = ("production", "pilot", "development")
+FILTERS = ("track", "deployment_type", "environment", "owner", "agentic")
+
+
+def filtered(documents: Sequence[Mapping[str, Any]], filters: Mapping[str, str]) -> list[Mapping[str, Any]]:
+    """The systems that the list's filters keep: search text, track, deployment, environment, owner, agentic."""
+    owner = filters.get("owner", "").casefold()
+
+    def keep(document: Mapping[str, Any]) -> bool:
+        row = system_row(document)
+        agentic = "" if row.agentic is None else ("yes" if row.agentic else "no")
+        return (
+            matches(document, filters.get("q", ""))
+            and filters.get("track", "") in ("", row.track)
+            and filters.get("deployment_type", "") in ("", row.deployment_type)
+            and filters.get("environment", "") in ("", row.environment)
+            and filters.get("agentic", "") in ("", agentic or "by test")
+            and (not owner or owner in row.owner.casefold())
+        )
+
+    return [d for d in documents if keep(d)]
+
+
+EXPORT_HEADER = (
+    "id", "name", "owner", "track", "deployment_type", "environment", "agentic", "autonomy_level", "risk_tier",
+)  # fmt: skip
+
+
+def export_row(document: Mapping[str, Any]) -> list[object]:
+    row = system_row(document)
+    agentic = "" if row.agentic is None else ("yes" if row.agentic else "no")
+    return [
+        row.system_id, row.name, row.owner, row.track, row.deployment_type, row.environment, agentic,
+        row.autonomy_level or "", row.risk_tier or "",
+    ]  # fmt: skip
+
+
 def inventory_list_view(
     documents: Sequence[Mapping[str, Any]],
     query: str = "",
@@ -81,9 +118,12 @@ def inventory_list_view(
     found: int | None = None,
     next_url: str = "",
     first_url: str = "",
+    filters: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """One page of systems (``documents``, already cut to a page) with the links around it."""
     return {
+        "filters": {"q": query, **{key: "" for key in FILTERS}, **(filters or {})},
+        "environments": ENVIRONMENTS,
         "rows": [system_row(d) for d in documents],
         "total": len(documents) if total is None else total,
         "found": len(documents) if found is None else found,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from aisma.web.features.measurements import observed
@@ -27,8 +29,14 @@ router = APIRouter(prefix="/orgs/{org}", tags=["measurements"], responses=WRITE_
     summary="Stored measurements, newest first",
     responses=LIST_RESPONSES,
 )
-def list_measurements(request: Request, page: PageParams, session: DbSession, actor: CurrentActor) -> Response:
-    return list_response(request, measurements.measurements_page(session, actor, page), MeasurementOut)
+def list_measurements(
+    request: Request,
+    page: PageParams,
+    session: DbSession,
+    actor: CurrentActor,
+    metric: Annotated[str | None, Query(max_length=200, description="Only this metric's measurements.")] = None,
+) -> Response:
+    return list_response(request, measurements.measurements_page(session, actor, page, metric or None), MeasurementOut)
 
 
 @router.post("/measurements", response_model=PushAccepted, summary="Push measurements with their provenance")

@@ -74,8 +74,11 @@ def list_measurements(session: Session, actor: Actor, limit: int | None = 1000) 
     return [MeasurementOut.model_validate(row) for row in repo.list_for_org(session, actor.org_id, limit)]
 
 
-def measurements_page(session: Session, actor: Actor, page: PageRequest) -> Page[MeasurementOut]:
-    """One page of the stored measurements, newest first (keyset on observed_at and id)."""
+def measurements_page(
+    session: Session, actor: Actor, page: PageRequest, metric: str | None = None
+) -> Page[MeasurementOut]:
+    """One page of the stored measurements (of one metric, when given), newest first (keyset on
+    observed_at and id), with how many there are in all."""
     actor.require(Permission.READ)
     key = checked_key(page, str, int)
     if key is not None:
@@ -83,9 +86,28 @@ def measurements_page(session: Session, actor: Actor, page: PageRequest) -> Page
             key = (datetime.fromisoformat(key[0]), key[1])
         except ValueError:
             raise Invalid("cursor", "not a cursor this server handed out; start again without it") from None
-    rows = repo.page(session, actor.org_id, key, page.limit)
+    rows = repo.page(session, actor.org_id, key, page.limit, metric)
     found = from_rows(rows, page.limit, lambda row: (row.observed_at.isoformat(), row.id))
-    return Page([MeasurementOut.model_validate(row) for row in found.items], found.next_key)
+    items = [MeasurementOut.model_validate(row) for row in found.items]
+    return Page(items, found.next_key, repo.count(session, actor.org_id, metric))
+
+
+def measurements_window(
+    session: Session, actor: Actor, offset: int, limit: int | None, metric: str | None = None
+) -> list[MeasurementOut]:
+    """The measurements (of ``metric``) from ``offset`` on, newest first: a list page, or an export."""
+    actor.require(Permission.READ)
+    return [MeasurementOut.model_validate(row) for row in repo.window(session, actor.org_id, offset, limit, metric)]
+
+
+def count_measurements(session: Session, actor: Actor, metric: str | None = None) -> int:
+    actor.require(Permission.READ)
+    return repo.count(session, actor.org_id, metric)
+
+
+def metric_names(session: Session, actor: Actor) -> list[str]:
+    actor.require(Permission.READ)
+    return repo.metrics(session, actor.org_id)
 
 
 def current_measurements(session: Session, org_id: int) -> tuple[Measurement, ...]:

@@ -25,3 +25,4 @@ class ReviewQueueOut(Output):
     submitted: list[AnswerOut] = Field(description="Waiting for an assessor.")
     returned: list[AnswerOut] = Field(description="Sent back with a reason; the answerer changes and resubmits.")
     drafts: list[AnswerOut] = Field(description="Saved but not submitted.")
+    accepted: list[AnswerOut] = Field(default_factory=list, description="Accepted by an assessor (they count).")

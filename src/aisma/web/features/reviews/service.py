@@ -96,11 +96,18 @@ def decide_answer(
     return _move(session, actor, row, expected_version, decision, reason, action)
 
 
+STATUSES = ("submitted", "returned", "draft", "accepted")
+
+
 def review_queue(session: Session, actor: Actor) -> ReviewQueueOut:
-    """The answers waiting for a step of the life cycle, for the reviews page and the API."""
+    """Every answer by where it is in the life cycle, for the reviews page and the API.
+
+    An organization has at most one answer per objective of its model, so the lists stay as short
+    as the model; the page filters and pages them in memory.
+    """
     actor.require(Permission.READ)
-    rows = repo.with_status(session, actor.org_id, ("submitted", "returned", "draft"))
-    by_status: dict[str, list[AnswerOut]] = {"submitted": [], "returned": [], "draft": []}
+    rows = repo.with_status(session, actor.org_id, STATUSES)
+    by_status: dict[str, list[AnswerOut]] = {status: [] for status in STATUSES}
     for row in rows:
         by_status[row.status].append(answers.record(row))
     return ReviewQueueOut(
@@ -108,4 +115,5 @@ def review_queue(session: Session, actor: Actor) -> ReviewQueueOut:
         submitted=by_status["submitted"],
         returned=by_status["returned"],
         drafts=by_status["draft"],
+        accepted=by_status["accepted"],
     )
