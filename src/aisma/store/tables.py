@@ -429,3 +429,33 @@ class FrameworkRow(Base):
     mapping_sha256: Mapped[str] = mapped_column(String(64), default="")
     uploaded_by: Mapped[str] = mapped_column(String(320), default="")
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FindingRow(Base):
+    """Something that blocks an objective, tracked to done: a gap, a conflict or a failed measurement the
+    latest assessment showed (``key`` ``gap:GOV-1.1`` and so on, so deriving again never duplicates one),
+    or an auditor's remark. People own its owner, severity, status and due date; ``version`` makes
+    every change a conditional update, as for answers."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "key"),
+        Index("ix_findings_org_status", "organization_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))  # gap conflict failed_measurement remark
+    title: Mapped[str] = mapped_column(String(500))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    objective_id: Mapped[str] = mapped_column(String(100), default="")  # the objective it blocks
+    severity: Mapped[str] = mapped_column(String(20))  # critical high medium low
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open in_progress resolved accepted
+    owner: Mapped[str] = mapped_column(String(320), default="")
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    assessment_id: Mapped[int | None] = mapped_column(Integer, default=None)  # the assessment it came from
+    created_by: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment
+from pydantic import ValidationError
 
 from aisma.maturity.loader import resolve_model
 from aisma.maturity.schema import MaturityModel
@@ -41,7 +42,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "framework-imported": ("ok", "Framework imported."),
     "framework-mapping": ("ok", "Mapping set saved: the posture now goes through it."),
     "framework-deleted": ("ok", "Imported framework deleted."),
+    "finding-added": ("ok", "Remark recorded as a finding."),
+    "finding-changed": ("ok", "Finding changed."),
 }
+
+
+def form_error(exc: ValidationError) -> str:
+    """A form's first validation error in one line naming the field, as every other form error does."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error.get("loc", ())) or "form"
+    return f"{where}: {error.get('msg', 'invalid input')}"
 
 
 def form_int(value: object, field: str) -> int:
@@ -65,6 +75,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
         ("inventory", "Inventory", f"{base}/inventory"),
         ("measurements", "Measurements", f"{base}/measurements"),
         ("evidence", "Evidence", f"{base}/evidence"),
+        ("findings", "Findings", f"{base}/findings"),
         ("roadmap", "Roadmap", f"{base}/roadmap"),
         ("frameworks", "Frameworks", f"{base}/frameworks"),
         ("reports", "Reports", f"{base}/reports"),

@@ -73,6 +73,7 @@ class Seeded:
     schedule_id: int = 0
     channel_id: int = 0
     framework_id: str = "b-framework"
+    finding_id: int = 0
 
 
 def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
@@ -144,6 +145,12 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/tokens"): {},
         ("POST", "/api/v1/orgs/{org}/tokens"): {"json": {"name": "planted", "scopes": ["admin"]}},
         ("DELETE", "/api/v1/orgs/{org}/tokens/{token_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/findings"): {"params": {"status": "open", "kind": "remark"}},
+        ("POST", "/api/v1/orgs/{org}/findings"): {"json": {"title": "planted by A"}},
+        ("POST", "/api/v1/orgs/{org}/findings/derive"): {},
+        ("GET", "/api/v1/orgs/{org}/findings/export"): {"params": {"format": "jira"}},
+        ("GET", "/api/v1/orgs/{org}/findings/{finding_id}"): {},
+        ("PUT", "/api/v1/orgs/{org}/findings/{finding_id}"): {"json": {"version": 1, "status": "resolved"}},
     }
 
 
@@ -213,7 +220,9 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     channel = ok(
         client.post(f"{base}/alerts/channels", headers=b_auth, json={"kind": "email", "target": "b@b.example"})
     )
+    finding = ok(client.post(f"{base}/findings", headers=b_auth, json={"title": "B's remark", "detail": "secret"}))
     return Seeded(
+        finding_id=finding["id"],
         schedule_id=schedule["id"],
         channel_id=channel["id"],
         evidence_id=evidence["id"],
@@ -243,6 +252,7 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/alerts/channels",
         "/alerts/deliveries",
         "/frameworks",
+        "/findings",
     )
     for part in parts:
         response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)
@@ -282,6 +292,7 @@ def test_member_of_a_gets_404_for_everything_of_b(
         "{job_id}",
         "{schedule_id}",
         "{channel_id}",
+        "{finding_id}",
     )
     failures = []
     for (method, path), kwargs in sorted(table.items()):

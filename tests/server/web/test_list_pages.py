@@ -200,7 +200,7 @@ def test_measurements_evidence_audit_and_members_page_filter_and_export(
     members = csv_rows(client.get(f"{base}/admin", params={"format": "csv"}).text)
     assert members[0] == ["email", "name", "role"] and len(members) == 5
     assessors = client.get(f"{base}/admin", params={"role": "assessor"}).text
-    assert "1 member match" in assessors and "viewer@org-a.example" not in assessors
+    assert "1 member matches" in assessors and "viewer@org-a.example" not in assessors
     answers_api = client.get(f"/api/v1/orgs/{org_a.slug}/answers", params={"status": "draft", "category": "GOV"})
     assert answers_api.headers["x-total-count"] == "1" and answers_api.json()[0]["objective_id"] == "GOV-1.1"
 

@@ -38,6 +38,9 @@ PAGES = (
     "/evidence?cited=cited&format=csv",
     "/audit?format=xlsx",
     "/inventory?track=build&format=csv",
+    "/findings",
+    "/findings?status=open&format=jira",
+    "/findings?format=github",
 )
 
 

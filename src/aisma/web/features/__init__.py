@@ -31,6 +31,7 @@ API_FEATURES = (
     "frameworks",
     "jobs",
     "monitoring",
+    "findings",
     "admin",
 )
 PAGE_FEATURES = (
@@ -47,6 +48,7 @@ PAGE_FEATURES = (
     "reports",
     "frameworks",
     "monitoring",
+    "findings",
     "audit",
 )
 

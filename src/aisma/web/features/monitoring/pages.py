@@ -21,7 +21,7 @@ from aisma.server.errors import Invalid
 from aisma.web.features.monitoring import service as monitoring
 from aisma.web.features.monitoring.schemas import ChannelIn, ScheduleIn
 from aisma.web.features.organizations import service as accounts
-from aisma.web.render import form_int, org_base, redirect, render_page
+from aisma.web.render import form_error, form_int, org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_settings, require_csrf
 
 SCHEDULE_KINDS = (
@@ -39,13 +39,6 @@ router = APIRouter()
 
 def base_url(actor: Actor) -> str:
     return f"{org_base(actor.org_slug)}/monitoring"
-
-
-def first_error(exc: ValidationError) -> str:
-    """One line naming the field, as every other form error does."""
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error.get("loc", ())) or "form"
-    return f"{where}: {error.get('msg', 'invalid input')}"
 
 
 def _page(request: Request, session: DbSession, actor: Actor, **extra: Any) -> Response:
@@ -93,7 +86,7 @@ async def add_schedule(request: Request, session: DbSession, actor: CurrentActor
         body = ScheduleIn(kind=typed["kind"], cron=typed["cron"], collectors=collectors or None)
         monitoring.create_schedule(session, actor, body)
     except ValidationError as exc:
-        return _rejected(request, session, actor, first_error(exc), typed)
+        return _rejected(request, session, actor, form_error(exc), typed)
     except Invalid as exc:
         return _rejected(request, session, actor, str(exc), typed)
     return redirect(base_url(actor), "schedule-added")
@@ -116,7 +109,7 @@ async def add_channel(request: Request, session: DbSession, actor: CurrentActor)
         body = ChannelIn(kind=typed["kind"], target=typed["target"], events=events)
         created = monitoring.create_channel(session, actor, body)
     except ValidationError as exc:
-        return _rejected(request, session, actor, first_error(exc), typed)
+        return _rejected(request, session, actor, form_error(exc), typed)
     except Invalid as exc:
         return _rejected(request, session, actor, str(exc), typed)
     # A webhook's signing secret is shown once, in this response only; never in a redirect URL or a log.

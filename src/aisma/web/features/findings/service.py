@@ -1,0 +1,206 @@
+"""Findings: what blocks an objective, tracked to done, each with an owner, a severity, a status and a
+due date.
+
+Three kinds come from the organization's latest assessment (``derive``), one per objective:
+- ``gap``: an applicable objective not met at or below its category's target level;
+- ``conflict``: a measurement contradicts the answer;
+- ``failed_measurement``: the objective's measurement scores it ``not`` or ``partially``.
+The fourth, ``remark``, is an auditor's, written by hand. Deriving again adds only what is new (the
+key ``<kind>:<objective>`` is unique per organization) and never touches a finding people already
+own, whatever its status; a finding whose cause is gone is resolved by a person, not silently.
+
+Severity of a derived finding, by rule: a conflict is high; a gap or failed measurement is high at
+level 1, medium at level 2 and low above. Assessors and owners create, derive and change findings;
+the member a finding is assigned to may move its status (to in progress, resolved) too. Every
+change is audited and names the version it saw (a newer one is a ``StaleWrite``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy.orm import Session
+
+from aisma.server.auth import Actor, Permission
+from aisma.server.errors import Forbidden, Invalid, NotFound, StaleWrite
+from aisma.store.repositories import findings as repo
+from aisma.store.tables import FindingRow
+from aisma.store.types import utcnow
+from aisma.web.features.assessments.service import latest_assessment
+from aisma.web.features.audit import service as audit
+from aisma.web.features.findings.schemas import DeriveOut, FindingChange, FindingOut, RemarkIn
+from aisma.web.features.organizations import service as accounts
+
+FAILED_ANSWERS = ("not", "partially")
+
+
+def record(row: FindingRow) -> FindingOut:
+    return FindingOut.model_validate(row)
+
+
+def _audited(finding: FindingOut) -> dict[str, Any]:
+    return finding.model_dump(mode="json", exclude={"created_at", "updated_at"})
+
+
+def list_findings(session: Session, actor: Actor) -> list[FindingOut]:
+    """Every finding of the organization, newest first (the page and the API filter and page them)."""
+    actor.require(Permission.READ)
+    return [record(row) for row in repo.list_for_org(session, actor.org_id)]
+
+
+def get_finding(session: Session, actor: Actor, finding_id: int) -> FindingOut:
+    actor.require(Permission.READ)
+    row = repo.get(session, actor.org_id, finding_id)
+    if row is None:
+        raise NotFound(f"finding {finding_id} not found")
+    return record(row)
+
+
+def _check_owner(session: Session, actor: Actor, owner: str) -> str:
+    """An owner is a member of the organization (by email), or nobody."""
+    owner = owner.strip()
+    if owner and owner.casefold() not in {m.email.casefold() for m in accounts.list_members(session, actor)}:
+        raise Invalid("owner", f"{owner} is not a member of this organization")
+    return owner
+
+
+def create_remark(session: Session, actor: Actor, body: RemarkIn) -> FindingOut:
+    """An auditor's remark as a finding (assessors and owners)."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    now = utcnow()
+    row = FindingRow(
+        organization_id=actor.org_id,
+        key=f"remark:{uuid4().hex}",
+        kind="remark",
+        title=body.title,
+        detail=body.detail,
+        objective_id=body.objective_id,
+        severity=body.severity,
+        status="open",
+        owner=_check_owner(session, actor, body.owner),
+        due=body.due,
+        assessment_id=None,
+        created_by=actor.label,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    repo.insert(session, row)
+    saved = record(row)
+    audit.append(session, actor, "finding.create", "finding", row.id, None, _audited(saved))
+    return saved
+
+
+def _severity(kind: str, level: int) -> str:
+    if kind == "conflict":
+        return "high"
+    return "high" if level <= 1 else ("medium" if level == 2 else "low")
+
+
+def derived(result: Mapping[str, Any]) -> Iterable[tuple[str, str, str, str, int]]:
+    """(kind, objective id, title, detail, level) for every gap, conflict and failed measurement."""
+    for category in result.get("categories", ()):
+        target = category.get("target_level")
+        for o in category.get("objectives", ()):
+            if not o.get("applicable", True):
+                continue
+            level, oid, title = int(o.get("level", 0)), str(o.get("id", "")), str(o.get("title", ""))
+            if o.get("status") == "unmet" and (target is None or level <= int(target)):
+                yield "gap", oid, f"{oid} not met: {title}", f"Answer: {o.get('answer') or 'none'}.", level
+            conflict = o.get("conflict")
+            if conflict:
+                text = conflict.get("message", "") if isinstance(conflict, Mapping) else str(conflict)
+                yield "conflict", oid, f"{oid}: the measurement contradicts the answer", str(text), level
+            m = o.get("measurement")
+            if isinstance(m, Mapping) and m.get("fresh", True) and m.get("answer") in FAILED_ANSWERS:
+                detail = (
+                    f"{m.get('metric')} = {m.get('value')} (scores {m.get('answer')}), observed {m.get('observed_at')}"
+                )
+                yield "failed_measurement", oid, f"{oid}: measurement failed: {title}", detail, level
+
+
+def derive(session: Session, actor: Actor) -> DeriveOut:
+    """Record a finding for every gap, conflict and failed measurement of the latest assessment not
+    recorded yet (assessors and owners); what exists is left as people set it."""
+    actor.require(Permission.RUN_ASSESSMENT)
+    latest = latest_assessment(session, actor)
+    if latest is None:
+        raise Invalid("assessment", "run an assessment first: findings come from the latest one")
+    known = repo.keys(session, actor.org_id)
+    created = existing = 0
+    now = utcnow()
+    for kind, objective_id, title, detail, level in derived(latest.result):
+        key = f"{kind}:{objective_id}"
+        if key in known:
+            existing += 1
+            continue
+        row = FindingRow(
+            organization_id=actor.org_id, key=key, kind=kind, title=title[:500], detail=detail,
+            objective_id=objective_id, severity=_severity(kind, level), status="open", owner="", due=None,
+            assessment_id=latest.id, created_by=actor.label, created_at=now, updated_at=now, version=1,
+        )  # fmt: skip
+        if repo.insert(session, row):
+            known.add(key)
+            created += 1
+            audit.append(session, actor, "finding.create", "finding", row.id, None, _audited(record(row)))
+        else:
+            existing += 1
+    return DeriveOut(assessment_id=latest.id, created=created, existing=existing)
+
+
+def change_finding(session: Session, actor: Actor, finding_id: int, change: FindingChange) -> FindingOut:
+    """Change severity, status, owner or due date (assessors and owners; the assignee its status)."""
+    actor.require(Permission.READ)
+    row = repo.get(session, actor.org_id, finding_id)
+    if row is None:
+        raise NotFound(f"finding {finding_id} not found")
+    values: dict[str, Any] = {}
+    if change.severity is not None:
+        values["severity"] = change.severity
+    if change.status is not None:
+        values["status"] = change.status
+    if change.owner is not None:
+        values["owner"] = _check_owner(session, actor, change.owner)
+    if change.clear_due:
+        values["due"] = None
+    elif change.due is not None:
+        values["due"] = change.due
+    assignee = bool(row.owner) and row.owner.casefold() == (actor.email or "").casefold()
+    if not actor.can(Permission.RUN_ASSESSMENT) and not (
+        assignee and actor.can(Permission.ANSWER) and set(values) <= {"status"}
+    ):
+        raise Forbidden(f"{actor.email or 'this user'} may not change finding {finding_id}")
+    before = record(row)
+    if not repo.update_if_version(
+        session, actor.org_id, finding_id, change.version, {**values, "updated_at": utcnow()}
+    ):
+        session.expire_all()
+        current = repo.get(session, actor.org_id, finding_id)
+        raise StaleWrite(
+            record(current) if current is not None else None,
+            f"finding {finding_id} changed since you opened it (now version {current.version if current else '-'})",
+        )
+    saved = record(repo.refresh(session, row))
+    audit.append(session, actor, "finding.update", "finding", finding_id, _audited(before), _audited(saved))
+    return saved
+
+
+def overdue(finding: FindingOut, today: date) -> bool:
+    return finding.due is not None and finding.status in ("open", "in_progress") and finding.due < today
+
+
+def filtered(items: list[FindingOut], filters: Mapping[str, str | None]) -> list[FindingOut]:
+    """What a list of findings keeps: one status, kind and severity each, an owner (any case), overdue only."""
+    owner = (filters.get("owner") or "").casefold()
+    today = utcnow().date()
+    return [
+        f
+        for f in items
+        if all(not filters.get(key) or getattr(f, key) == filters.get(key) for key in ("status", "kind", "severity"))
+        and (not owner or f.owner.casefold() == owner)
+        and (not filters.get("overdue") or overdue(f, today))
+        and (not filters.get("objective") or f.objective_id == filters.get("objective"))
+    ]
