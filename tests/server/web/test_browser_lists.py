@@ -85,6 +85,12 @@ def test_lists_page_filter_and_export_in_the_browser(page: Any, live_server: Liv
     assert table.locator("tbody tr").count() > 0
     page.screenshot(path=str(tmp_path / "questionnaire-list.png"), full_page=True)
 
+    page.get_by_role("search", name="Search this organization").get_by_label("Search").fill("board")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/search\?q=board"))
+    assert "match" in page.get_by_test_id("search-summary").inner_text()
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+
     page.goto(f"{dashboard}/audit?action=answer.submit")
     assert "60 entries match" in page.locator("#s-audit").inner_text()
     page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)

@@ -41,6 +41,7 @@ PAGES = (
     "/findings",
     "/findings?status=open&format=jira",
     "/findings?format=github",
+    "/search?q=GOV",
 )
 
 

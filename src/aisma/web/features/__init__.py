@@ -50,6 +50,7 @@ PAGE_FEATURES = (
     "monitoring",
     "findings",
     "audit",
+    "search",
 )
 
 
