@@ -173,11 +173,11 @@ def _indexes(url: str, table: str) -> set[str]:
         engine.dispose()
 
 
-def test_0009_list_indexes_come_and_go(empty_database_url: str) -> None:
+def test_0010_list_indexes_come_and_go(empty_database_url: str) -> None:
     """The list pages' indexes: measurements newest first and the audit trail by action, per organization."""
-    migrate.upgrade(empty_database_url, "0009")
+    migrate.upgrade(empty_database_url, "0010")
     assert "ix_measurements_org_observed" in _indexes(empty_database_url, "measurements")
     assert "ix_audit_log_org_action" in _indexes(empty_database_url, "audit_log")
-    migrate.downgrade(empty_database_url, "0008")
+    migrate.downgrade(empty_database_url, "0009")
     assert "ix_measurements_org_observed" not in _indexes(empty_database_url, "measurements")
     assert "ix_audit_log_org_action" not in _indexes(empty_database_url, "audit_log")

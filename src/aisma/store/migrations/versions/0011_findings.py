@@ -1,8 +1,8 @@
 """Findings: a gap, a conflict, a failed measurement or an auditor's remark, with owner, severity,
 status, due date and the objective it blocks (issue 18 item 5).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ audit trail filtered by action per organization.
 Without them a page of the measurements list sorts every measurement the organization has, and an
 audit filter reads the organization's whole trail; with them both read only the rows they show.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 12:20:00
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
