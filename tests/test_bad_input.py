@@ -73,7 +73,7 @@ CASES = {
         "model.yaml",
         "nist-csf-2.0: [PR.PS-06]",
         "nist-csf-2.0: [PR.PS-06], cobit: [X]",
-        "model.yaml:78: objective APP-2.1: references.cobit is not a known framework (expected one of csa-aicm, eu-ai-act, iso-iec-42001-2023, mitre-atlas, nist-ai-rmf, nist-csf-2.0, owasp-agentic-top10-2026, owasp-llm-top10-2025)",
+        "model.yaml:78: objective APP-2.1: references.cobit is not a known framework (expected one of csa-aicm, eu-ai-act, iso-iec-42001-2023, maso, mitre-atlas, nist-ai-rmf, nist-csf-2.0, owasp-agentic-top10-2026, owasp-llm-top10-2025)",
     ),
     "bad_metric": (
         "model.yaml",
@@ -134,6 +134,19 @@ CASES = {
         "track: build\n    deployment_type: paas",
         "track: robots\n    deployment_type: paas",
         "ws/inventory.yaml:10: system summarizer: track must be one of build, platform, copilot or coding_tool",
+    ),
+    "inv_autonomy_tier": (
+        "ws/inventory.yaml",
+        "    name: Support chatbot\n",
+        "    name: Support chatbot\n    agentic: true\n    autonomy_tier: tier2\n",
+        "ws/inventory.yaml:5: system chat: autonomy_tier must be one of supervised, managed or autonomous",
+    ),
+    "inv_autonomy_tier_not_agentic": (
+        "ws/inventory.yaml",
+        "    name: Support chatbot\n",
+        "    name: Support chatbot\n    autonomy_tier: managed\n",
+        "ws/inventory.yaml:4: system chat: autonomy_tier applies only to agentic systems; this one is not agentic "
+        "(set agentic: true, or answer its Autonomy Test)",
     ),
     "inv_missing": (
         "ws/inventory.yaml",

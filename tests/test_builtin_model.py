@@ -64,9 +64,13 @@ def test_gates_written_in_the_model() -> None:
 
 def test_deployment_classes_follow_airs() -> None:
     minimum = {d.id: d.minimum_level for d in model().deployment_classes}
-    assert minimum == {"copilot": 3, "platform-hosted": 3, "custom-model": 3, "agentic": 4, "multi-agent": 5}
-    agentic = next(d for d in model().deployment_classes if d.id == "agentic")
-    assert set(agentic.categories) == {"AGT", "MCP", "MON", "IRR"}
+    assert minimum == {"copilot": 3, "platform-hosted": 3, "custom-model": 3, "agentic": 3, "multi-agent": 3}
+    classes = {d.id: d for d in model().deployment_classes}
+    assert set(classes["agentic"].categories) == {"AGT", "MCP", "MON", "IRR"}
+    # MASO tiers on the AIRS maturity scale: Tier 1 supervised 3, Tier 2 managed 4, Tier 3 autonomous 5.
+    for class_id in ("agentic", "multi-agent"):
+        assert classes[class_id].autonomy_tiers == {"supervised": 3, "managed": 4, "autonomous": 5}
+    assert all(not classes[c].autonomy_tiers for c in ("copilot", "platform-hosted", "custom-model"))
 
 
 def test_crosswalk_coverage_is_complete() -> None:

@@ -92,7 +92,7 @@ def test_demo_is_not_uniform(demo_dir: Path) -> None:
     assert any(o["conflict"] for o in objectives), "an attestation contradicted by a measurement"
     assert result["overall"]["evidenced_score"] < result["overall"]["score"]
     assert {t["id"] for t in result["tracks"]} == {"build", "platform", "copilot", "coding_tool"}
-    assert set(result["views"]) == {"nist-csf-2.0", "nist-ai-rmf", "eu-ai-act"}
+    assert set(result["views"]) == {"nist-csf-2.0", "nist-ai-rmf", "eu-ai-act", "maso"}
     verdicts = {g["system"]: g["verdict"] for g in result["gating"]}
     assert "do_not_proceed" in verdicts.values()
 
@@ -102,6 +102,9 @@ def test_demo_command_writes_report(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert run(["demo", str(target)]) == 0
     flat = "".join(capsys.readouterr().out.split())  # the summary table wraps long paths at any width
     assert "report.html" in flat and "Overall:level" in flat
+    # The summary names each agent above the MASO tier the program can govern, with what it can govern.
+    assert "Autonomyabovewhattheprogramcangovern:FraudcasetriageagentrunsatTier3(autonomous)" in flat
+    assert flat.count("Autonomyabovewhattheprogramcangovern:") == 3
     html = (target / "report.html").read_text()
     assert html.count("<svg") >= 3
     # Self-contained: no script and no external asset.
@@ -109,8 +112,16 @@ def test_demo_command_writes_report(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert 'src="http' not in html and "<link" not in html
     for category in ("GOV", "INV", "RSK", "DAT", "MDL", "INF", "APP", "AGT", "MCP", "DEV", "MON", "IRR"):
         assert f'id="cat-{category}"' in html
-    for view in ("NIST CSF 2.0 functions", "NIST AI RMF functions", "EU AI Act articles", "Tracks"):
+    for view in (
+        "NIST CSF 2.0 functions",
+        "NIST AI RMF functions",
+        "EU AI Act articles",
+        "MASO control domains",
+        "Tracks",
+    ):
         assert view in html
+    assert "Privileged Agent Governance" in html and "Autonomy tier" in html
+    assert "above the autonomy tier the program can govern" in html
     assert json.loads((target / "result.json").read_text())["schema"] == "aisma.result/v1"
     # A second run over its own output is allowed; over a foreign workspace it is refused.
     assert run(["demo", str(target)]) == 0

@@ -143,6 +143,26 @@ def test_csv_three_bad_rows_are_all_reported_and_nothing_is_written(
     assert (ws / "inventory.yaml").read_bytes() == before
 
 
+def test_csv_autonomy_tier_is_validated(ws: Path, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "id,name,track,deployment_type,agentic,autonomy_tier\n"
+        "agent,Agent,build,paas,yes,supervised\n"
+        "typo,Typo,build,paas,yes,tier-2\n"
+        "bot,Bot,build,paas,no,managed\n",
+    )
+    with pytest.raises(CsvRowsError) as caught:
+        import_csv(path, ws)
+    assert caught.value.problems == (
+        f"{path}:3: system typo: autonomy_tier must be one of supervised, managed or autonomous",
+        f"{path}:4: system bot: autonomy_tier applies only to agentic systems; this one is not agentic "
+        "(set agentic: true, or answer its Autonomy Test)",
+    )
+    path.write_text("id,name,track,deployment_type,agentic,autonomy_tier\nagent,Agent,build,paas,yes,supervised\n")
+    import_csv(path, ws)
+    assert systems(ws)["agent"].autonomy_tier == "supervised"
+
+
 def test_csv_unknown_column_is_named(ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path, "id,name,track,deployment_type,ownr\na,A,build,paas,x\n")
     code, _, err = call(capsys, "inventory", "import-csv", str(path), str(ws))

@@ -170,9 +170,11 @@ def test_golden_roadmap_for_the_example_organization(bank: Path) -> None:
     level3 = next(p for p in result.roadmap if p["level"] == 3)
     assert level3["items"][0]["objective"].startswith("DAT-3") and level3["items"][0]["reason"] in ("target", "gate")
     assert "data-management" in level3["items"][0]["lifts_gates"]
-    # Every do-not-proceed deployment is lifted by some item, and the agents reach appropriate by the end.
+    # Every do-not-proceed deployment is lifted by some item. The Tier 2 (managed) agents reach appropriate with
+    # the preset's level 4; the Tier 3 (autonomous) fraud agent needs 5 and stays marginal (MASO tier gating).
     final = result.roadmap[-1]["projected"]["gating"]
-    assert final["fraud-triage-agent"] == "appropriate"
+    assert final["claude-code"] == final["aml-investigations"] == "appropriate"
+    assert final["fraud-triage-agent"] == "marginal"
     changes = [c for phase in result.roadmap for item in phase["items"] for c in item["gating_changes"]]
     assert "fraud-triage-agent: do not proceed -> marginal" in changes
     assert len(ids) == len(set(ids))

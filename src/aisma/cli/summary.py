@@ -7,7 +7,17 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
-from aisma.reports.viewmodel import fmt_level, fmt_pct, fmt_score, headline, level_name, target_notes
+from aisma.reports.viewmodel import (
+    fmt_level,
+    fmt_pct,
+    fmt_score,
+    headline,
+    level_name,
+    over_governable,
+    over_governable_text,
+    target_notes,
+    tier_text,
+)
 from aisma.scoring.results import AssessmentResult
 
 
@@ -71,7 +81,10 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         )
     for g in result.gating:
         if g.get("verdict") == "do_not_proceed":
+            tier = f", {tier_text(g)}" if g.get("autonomy_tier") else ""
             console.print(
-                f"[red]Do not proceed:[/red] {g['name']} ({g['deployment_class']}): needs level "
+                f"[red]Do not proceed:[/red] {g['name']} ({g['deployment_class']}{tier}): needs level "
                 f"{g['required_level']}, the program is at {fmt_level(g['program_level'])}"
             )
+    for g in over_governable(result):
+        console.print(f"[yellow]Autonomy above what the program can govern:[/yellow] {over_governable_text(g)}")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from aisma.maturity.schema import SLUG_ID, DeploymentType, Track
+from aisma.maturity.schema import SLUG_ID, AutonomyTier, DeploymentType, Track
 
 RiskTier = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
 AutonomyLevel = Literal["assisted", "supported", "supervised", "autonomous"]
@@ -67,6 +67,8 @@ class AISystem(_Strict):
     agentic: bool | None = None
     autonomy_level: AutonomyLevel | None = None
     multi_agent: bool = False
+    # MASO implementation tier (supervised, managed, autonomous); unset: derived, see aisma.inventory.autonomy.
+    autonomy_tier: AutonomyTier | None = None
     mcp_servers: tuple[str, ...] = ()
     human_review: HumanReview | None = None
     risk_factors: RiskFactors = RiskFactors()
@@ -89,6 +91,28 @@ class AISystem(_Strict):
 
             raise PydanticCustomError("agentic", "a multi_agent system cannot have agentic: false")
         return self
+
+    @field_validator("autonomy_tier")
+    @classmethod
+    def _tier_needs_an_agent(cls, value: AutonomyTier | None, info: ValidationInfo) -> AutonomyTier | None:
+        """A tier on a system that is not agentic would be ignored by gating: say so instead."""
+        if value is None:
+            return value
+        from aisma.inventory.autonomy import autonomy_result
+
+        data = info.data
+        answers = data.get("autonomy_test") or AutonomyAnswers()
+        declared = data.get("agentic")
+        agentic = declared if declared is not None else data.get("multi_agent") or autonomy_result(answers).agentic
+        if not agentic:
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError(
+                "autonomy_tier",
+                "applies only to agentic systems; this one is not agentic "
+                "(set agentic: true, or answer its Autonomy Test)",
+            )
+        return value
 
     @property
     def is_agentic(self) -> bool:

@@ -52,6 +52,7 @@ FRAMEWORKS: dict[str, tuple[frozenset[str] | None, bool]] = {
     "owasp-llm-top10-2025": (None, True),
     "owasp-agentic-top10-2026": (None, True),
     "csa-aicm": (None, True),
+    "maso": (None, True),
 }
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aisma.maturity.catalogs import metric_catalog
-from aisma.maturity.schema import MaturityModel, Objective
+from aisma.maturity.catalogs import metric_catalog, reference_catalogs
+from aisma.maturity.schema import AUTONOMY_TIERS, MaturityModel, Objective
 
 
 def _cell(text: str) -> str:
@@ -55,9 +55,17 @@ def model_reference(model: MaturityModel) -> str:
             f"{', '.join(g.cap.categories)} are capped at level {g.cap.level}. {_cell(g.reason)}"
         )
     if model.deployment_classes:
-        lines += ["", "## Deployment classes", "", "| Class | Minimum level | Depends on |", "|---|---|---|"]
+        lines += [
+            "",
+            "## Deployment classes",
+            "",
+            "| Class | Minimum level | By MASO autonomy tier | Depends on |",
+            "|---|---|---|---|",
+        ]
         for d in model.deployment_classes:
-            lines.append(f"| {d.title} (`{d.id}`) | {d.minimum_level} | {', '.join(d.categories)} |")
+            tiers = ", ".join(f"{tier} {d.required_level(tier)}" for tier in AUTONOMY_TIERS if tier in d.autonomy_tiers)
+            lines.append(f"| {d.title} (`{d.id}`) | {d.minimum_level} | {tiers or '-'} | {', '.join(d.categories)} |")
+    lines += _maso_section(model)
     lines += ["", "## Categories", "", "| Domain | Category | Objectives | Measured |", "|---|---|---|---|"]
     for dom in model.domains:
         for c in dom.categories:
@@ -91,3 +99,26 @@ def model_reference(model: MaturityModel) -> str:
         spec = catalog[metric]
         lines.append(f"| `{metric}` | {spec.unit} | {', '.join(spec.producers)} | {_cell(spec.title)} |")
     return "\n".join(lines) + "\n"
+
+
+def _maso_section(model: MaturityModel) -> list[str]:
+    """MASO's control domains with the objectives that cite each: the same grouping as the result's view."""
+    cited: dict[str, list[str]] = {}
+    for objective in model.objectives():
+        for domain in objective.references.get("maso", ()):
+            cited.setdefault(domain, []).append(objective.id)
+    if not cited:
+        return []
+    catalog = reference_catalogs()["maso"]
+    lines = [
+        "",
+        "## MASO control domains",
+        "",
+        "The agentic-system controls of the model grouped by the seven control domains of MASO (Multi-Agent "
+        "Security Operations); every report shows this view. Source: " + _cell(catalog.source),
+        "",
+        "| Domain | Objectives |",
+        "|---|---|",
+    ]
+    lines += [f"| {item.id} {item.title} | {', '.join(cited.get(item.id, ())) or '-'} |" for item in catalog.items]
+    return lines

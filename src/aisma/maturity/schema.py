@@ -21,6 +21,9 @@ DeploymentType = Literal["self_hosted", "paas", "api_saas"]
 Track = Literal["build", "platform", "copilot", "coding_tool"]
 DEPLOYMENT_TYPES: tuple[str, ...] = ("self_hosted", "paas", "api_saas")
 TRACKS: tuple[str, ...] = ("build", "platform", "copilot", "coding_tool")
+# MASO's implementation tiers for agentic systems, least to most autonomous (Tier 1, 2, 3).
+AutonomyTier = Literal["supervised", "managed", "autonomous"]
+AUTONOMY_TIERS: tuple[AutonomyTier, ...] = ("supervised", "managed", "autonomous")
 
 
 def _ratio(value: object) -> float:
@@ -176,13 +179,48 @@ class Gate(Strict):
 
 
 class DeploymentClass(Strict):
-    """A kind of AI deployment and the program maturity it needs before it is safe to run (AIRS)."""
+    """A kind of AI deployment and the program maturity it needs before it is safe to run (AIRS).
+
+    ``autonomy_tiers`` gates agentic systems by their MASO tier: a system at a tier needs the higher
+    of ``minimum_level`` and the tier's level. A tier can only raise the class minimum, never lower it,
+    and a more autonomous tier never needs less than a less autonomous one (both checked here).
+    """
 
     id: str = Field(pattern=SLUG_ID)
     title: str = Field(min_length=1)
     minimum_level: int = Field(ge=0)
     categories: tuple[str, ...] = Field(min_length=1)
     description: str = ""
+    autonomy_tiers: dict[AutonomyTier, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _tiers_only_narrow(self) -> DeploymentClass:
+        previous: tuple[str, int] | None = None
+        for tier in AUTONOMY_TIERS:
+            if tier not in self.autonomy_tiers:
+                continue
+            level = self.autonomy_tiers[tier]
+            if level < self.minimum_level:
+                raise PydanticCustomError(
+                    "autonomy_tiers",
+                    "autonomy_tiers.{tier} is level {level}, below minimum_level {minimum}; a tier can only raise it",
+                    {"tier": tier, "level": level, "minimum": self.minimum_level},
+                )
+            if previous is not None and level < previous[1]:
+                raise PydanticCustomError(
+                    "autonomy_tiers",
+                    "autonomy_tiers.{tier} is level {level}, below {before} (level {before_level}); "
+                    "a more autonomous tier cannot need less",
+                    {"tier": tier, "level": level, "before": previous[0], "before_level": previous[1]},
+                )
+            previous = (tier, level)
+        return self
+
+    def required_level(self, tier: AutonomyTier | None) -> int:
+        """The program level a system of this class needs at ``tier`` (None: no tier, the class minimum)."""
+        if tier is None or tier not in self.autonomy_tiers:
+            return self.minimum_level
+        return max(self.minimum_level, self.autonomy_tiers[tier])
 
 
 class MaturityModel(Strict):

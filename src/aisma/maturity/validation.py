@@ -117,6 +117,12 @@ def check_model(model: MaturityModel, raw: Any, path: str | Path) -> None:
                 ("deployment_classes", k, "minimum_level"),
                 f"deployment class {deployment_class.id}: minimum_level must be at most {model.max_level}",
             )
+        for tier, level in deployment_class.autonomy_tiers.items():
+            if level > model.max_level:
+                fail(
+                    ("deployment_classes", k, "autonomy_tiers", tier),
+                    f"deployment class {deployment_class.id}: autonomy_tiers.{tier} must be at most {model.max_level}",
+                )
         for i, category_id in enumerate(deployment_class.categories):
             if category_id not in category_ids:
                 fail(

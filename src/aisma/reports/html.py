@@ -19,6 +19,7 @@ from aisma.reports.viewmodel import (
     fmt_level,
     fmt_pct,
     fmt_score,
+    gating_context,
     headline,
     level_name,
     source_label,
@@ -57,6 +58,7 @@ def template_context(result: AssessmentResult, frameworks: Iterable[FrameworkPos
         stale_text=stale_text,
         target_notes=target_notes(result),
         view_titles=VIEW_TITLES,
+        **gating_context(result),
         radar=Markup(charts.radar(result.categories, max_level)),  # noqa: S704 - built from escaped parts
         heatmap=Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
         bars=Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704

@@ -9,11 +9,15 @@ from aisma.reports.viewmodel import (
     fmt_level,
     fmt_pct,
     fmt_score,
+    governable_text,
     headline,
     level_name,
+    over_governable,
+    over_governable_text,
     source_label,
     stale_text,
     target_notes,
+    tier_text,
 )
 from aisma.roadmap.render import markdown_lines, md_cell
 from aisma.scoring.results import AssessmentResult
@@ -55,15 +59,24 @@ def render_markdown(result: AssessmentResult) -> str:
             f"| {fmt_level(d.target_level)} | {d.weakest_category or ''} |"
         )
     if result.gating:
-        lines += ["", "## Deployment gating", "", "| System | Class | Needs | Program | Verdict | Category levels |"]
-        lines.append("|---|---|---|---|---|---|")
+        lines += [
+            "",
+            "## Deployment gating",
+            "",
+            "| System | Class | Autonomy tier | Needs | Program | Can govern | Verdict | Category levels |",
+        ]
+        lines.append("|---|---|---|---|---|---|---|---|")
         for g in result.gating:
             levels = ", ".join(f"{c} {fmt_level(lv)}" for c, lv in g["levels"].items())
             verdict = str(g["verdict"]).replace("_", " ")
             lines.append(
-                f"| {_cell(str(g['name']))} | {g['deployment_class']} | {g['required_level']} "
-                f"| {fmt_level(g['program_level'])} | {verdict} | {levels} |"
+                f"| {_cell(str(g['name']))} | {g['deployment_class']} | {tier_text(g)} | {g['required_level']} "
+                f"| {fmt_level(g['program_level'])} | {governable_text(g)} | {verdict} | {levels} |"
             )
+        above = over_governable(result)
+        if above:
+            lines += ["", "Autonomy above what the organization's maturity can govern (MASO tiers):", ""]
+            lines += [f"- {_cell(over_governable_text(g))}" for g in above]
     if result.unregistered_ai:
         count = len(result.unregistered_ai)
         lines += [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aisma.inventory.autonomy import tier_label, tier_number
 from aisma.scoring import as_of
 from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult
 from aisma.scoring.targets import target_cap_note
@@ -44,6 +45,7 @@ VIEW_TITLES = {
     "nist-csf-2.0": "NIST CSF 2.0 functions",
     "nist-ai-rmf": "NIST AI RMF functions",
     "eu-ai-act": "EU AI Act articles",
+    "maso": "MASO control domains (agentic systems)",
 }
 
 
@@ -188,6 +190,49 @@ def gating_counts(result: AssessmentResult) -> dict[str, int]:
         if verdict in counts:
             counts[verdict] += 1
     return counts
+
+
+def tier_text(g: dict[str, Any]) -> str:
+    """The MASO tier a gated system runs at (``Tier 2 (managed)``); empty for a system that is not agentic."""
+    tier = g.get("autonomy_tier")
+    return tier_label(tier) if tier else ""
+
+
+def governable_text(g: dict[str, Any], evidenced: bool = False) -> str:
+    """The most autonomous tier the program can govern for the system's class; empty when tiers do not apply."""
+    if not g.get("autonomy_tier"):
+        return ""
+    tier = g.get("evidenced_governable_tier" if evidenced else "governable_tier")
+    return tier_label(tier) if tier else "none"
+
+
+def over_governable(result: AssessmentResult) -> list[dict[str, Any]]:
+    """Agentic systems whose autonomy tier is above what the organization's maturity can govern."""
+    return [dict(g) for g in result.gating if g.get("tier_above_governable")]
+
+
+def over_governable_text(g: dict[str, Any]) -> str:
+    """One sentence per system: its tier, what the program can govern, and so what it could run at instead."""
+    governable = g.get("governable_tier")
+    if governable:
+        instead = f"the program can govern {tier_label(governable)} at most: run it at that tier or raise the program"
+    else:
+        instead = "the program cannot govern even Tier 1 (supervised) agents yet"
+    return (
+        f"{g['name']} runs at {tier_label(g['autonomy_tier'])}, which needs level {g['required_level']}; "
+        f"the {g['deployment_class']} categories are at {fmt_level(g.get('program_level'))}, so {instead}."
+    )
+
+
+def gating_context(result: AssessmentResult) -> dict[str, Any]:
+    """What the gating templates (HTML report, PDF, dashboard) read about autonomy tiers."""
+    return {
+        "tier_text": tier_text,
+        "tier_number": tier_number,
+        "governable_text": governable_text,
+        "over_governable": over_governable(result),
+        "over_governable_text": over_governable_text,
+    }
 
 
 def first_roadmap_phase(result: AssessmentResult) -> dict[str, Any] | None:

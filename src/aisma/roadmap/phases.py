@@ -15,7 +15,7 @@ from typing import Any
 from aisma.inventory.schema import AISystem
 from aisma.maturity.schema import MaturityModel
 from aisma.roadmap.ordering import Ordered
-from aisma.scoring.gating import deployment_class_id, verdict_for
+from aisma.scoring.gating import deployment_class_id, required_level, verdict_for
 from aisma.scoring.levels import apply_gates, capped, highest_applicable, raw_score
 from aisma.scoring.results import AssessmentResult, ObjectiveResult
 
@@ -46,7 +46,10 @@ class LevelSimulator:
         self.ceilings = {cid: highest_applicable(objs) for cid, objs in self.objectives.items()}
         classes = {d.id: d for d in model.deployment_classes}
         self.classes = classes
-        self.deployments = [(s.id, k) for s in systems if (k := deployment_class_id(s)) in classes]
+        # (system, class, the level it needs: class minimum raised by its autonomy tier)
+        self.deployments = [
+            (s.id, k, required_level(classes[k], s)) for s in systems if (k := deployment_class_id(s)) in classes
+        ]
 
     def complete(self, objective_id: str) -> None:
         cid = self.category_of[objective_id]
@@ -74,11 +77,11 @@ class LevelSimulator:
 
     def verdicts(self, levels: Mapping[str, int | None]) -> dict[str, str]:
         """The gating verdict per system, as ``scoring.gating`` decides it (weakest category of the class)."""
-        per_class = {}
+        program = {}
         for class_id, spec in self.classes.items():
             known = [lv for c in spec.categories if (lv := levels.get(c)) is not None]
-            per_class[class_id] = verdict_for(spec.minimum_level - (min(known) if known else 0))
-        return {system: per_class[class_id] for system, class_id in self.deployments}
+            program[class_id] = min(known) if known else 0
+        return {system: verdict_for(needs - program[class_id]) for system, class_id, needs in self.deployments}
 
 
 def _regulations(ordered: Ordered) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from aisma.errors import AismaError
 from aisma.inventory.shadow import unregistered
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.gating import gate_deployments
+from aisma.scoring.gating import gate_deployments, gating_warnings
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
 from aisma.scoring.levels import apply_gates, capped, highest_applicable, raw_score
 from aisma.scoring.objectives import applies, score_objective
@@ -65,6 +65,8 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
     )
     overall = _rollup("overall", model.title, list(categories), objective_results)
     tracks_in_use: set[str] | None = {str(s.track) for s in systems} if systems else None
+    gating = gate_deployments(model, systems, categories)
+    warnings += gating_warnings(gating)
     return AssessmentResult(
         organization=inputs.organization,
         model_id=model.id,
@@ -78,7 +80,7 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
         categories=categories,
         tracks=track_views(model, objective_results, tracks_in_use) if full else (),
         views=framework_views(model, objective_results) if full else (),
-        gating=gate_deployments(model, systems, categories),
+        gating=gating,
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
         levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),

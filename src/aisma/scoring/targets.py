@@ -25,7 +25,7 @@ from typing import Any
 from aisma.errors import AismaError
 from aisma.inventory.schema import AISystem
 from aisma.maturity.schema import MaturityModel
-from aisma.scoring.gating import deployment_class_id
+from aisma.scoring.gating import deployment_class_id, required_level
 from aisma.scoring.inputs import Targets
 
 
@@ -144,14 +144,14 @@ class ResolvedTargets:
 
 
 def inventory_requirements(model: MaturityModel, systems: Sequence[AISystem]) -> dict[str, tuple[int, tuple[str, ...]]]:
-    """Per category: the highest minimum level any active system's deployment class needs, and those classes."""
+    """Per category: the highest level any active system needs (class minimum, raised by its autonomy tier)."""
     classes = {d.id: d for d in model.deployment_classes}
     needs: dict[str, tuple[int, set[str]]] = {}
     for system in systems:
         spec = classes.get(deployment_class_id(system))
         if spec is None:
             continue
-        level = min(spec.minimum_level, model.max_level)
+        level = min(required_level(spec, system), model.max_level)
         for category in spec.categories:
             current, names = needs.get(category, (-1, set()))
             if level > current:

@@ -1,6 +1,7 @@
 """Views: the same objective results regrouped by an external lens (NIST CSF 2.0 functions,
-NIST AI RMF functions, EU AI Act articles) or by track. A view adds no judgement of its own: it
-applies the category rules (cumulative level, score, coverage) to the objectives tagged for it.
+NIST AI RMF functions, EU AI Act articles, MASO control domains for agentic systems) or by track.
+A view adds no judgement of its own: it applies the category rules (cumulative level, score,
+coverage) to the objectives tagged for it.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def framework_views(
         cited = {r for o in model.objectives() for r in o.references.get("eu-ai-act", ())}
         articles = tuple((item.id, item.title) for item in catalog.items if item.id in cited)
         views.append(("eu-ai-act", _framework_view(model, results, "eu-ai-act", articles, lambda r: r)))
+    if "maso" in used:
+        # MASO's seven control domains (the catalog cites where they come from), in MASO's order.
+        domains = tuple((item.id, item.title) for item in reference_catalogs()["maso"].items)
+        views.append(("maso", _framework_view(model, results, "maso", domains, lambda r: r)))
     return tuple(views)
 
 

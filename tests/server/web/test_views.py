@@ -69,6 +69,12 @@ def test_dashboard_shows_claimed_and_evidenced_from_the_snapshot(demo_result, en
     stops = [g for g in demo_result["gating"] if g["verdict"] == "do_not_proceed"]
     assert stops, "the demo organization has deployments it must not run"
     assert f"Do not proceed: {len(stops)} deployment" in html
+    # MASO autonomy tiers: every agent's tier in the gating table, and a banner for those the program cannot govern.
+    above = [g for g in demo_result["gating"] if g["tier_above_governable"]]
+    assert {g["system"] for g in above} == {"fraud-triage-agent", "claude-code", "aml-investigations"}
+    assert f"{len(above)} agentic systems above the autonomy tier the program can govern" in html
+    assert "Fraud case triage agent (Tier 3 (autonomous), can govern none)" in html
+    assert html.count("Tier 2 (managed)") >= 2 and 'data-testid="tier-warnings"' in html
 
 
 def test_dashboard_without_an_assessment_invites_one(env):

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from aisma.assurance.kpis import KpiSeries, sparkline
 from aisma.reports import charts
-from aisma.reports.viewmodel import headline, level_name, target_notes
+from aisma.reports.viewmodel import gating_context, headline, level_name, target_notes
 from aisma.scoring.snapshot import result_from_dict
 from aisma.web.features.assessments.trend import TrendPoint, trend_chart
 
@@ -37,6 +37,7 @@ def dashboard_view(snapshot: dict[str, Any] | None, history: Sequence[TrendPoint
         "stops": stops,
         "marginal": marginal,
         "verdict_labels": VERDICT_LABELS,
+        **gating_context(result),
         "radar": Markup(charts.radar(result.categories, max_level)),  # noqa: S704
         "heatmap": Markup(charts.heatmap(result.categories, levels)),  # noqa: S704
         "bars": Markup(charts.claimed_vs_evidenced(result.categories, max_level)),  # noqa: S704
