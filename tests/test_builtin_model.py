@@ -126,9 +126,9 @@ def test_repeated_metrics_are_only_the_known_ones() -> None:
         first.setdefault(metric, o.level)
     # Fixed in 1.1.0: each now measures its own practice.
     assert not repeats & {"INV-5.1", "DAT-5.1", "MDL-4.3", "DEV-4.2"}
-    # Left (docs/model-format.md says why): a level-5 design or gate whose outcome is the same rate (APP-5.2, DAT-4.3,
-    # MON-5.1), and two that need a signal no collector produces yet (APP-4.1 fix time, MCP-3.1 enforcement).
-    assert repeats == {"APP-5.2", "DAT-4.3", "MON-5.1", "APP-4.1", "MCP-3.1"}
+    # Fixed in 1.2.0: APP-4.1 asks for the fix time (answered from tickets), MCP-3.1 reads the client policy files.
+    # Left (docs/model-format.md says why): a level-5 design or gate whose outcome is the same rate.
+    assert repeats == {"APP-5.2", "DAT-4.3", "MON-5.1"}
 
 
 def test_at_least_half_the_objectives_are_measured() -> None:

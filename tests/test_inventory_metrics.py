@@ -63,6 +63,22 @@ def test_kill_switch_drills_apply_to_agentic_production_systems() -> None:
     assert got["inventory.agentic.kill_switch_drill_ratio"][:2] == (1, 2)
 
 
+def test_agent_manifests_count_when_reviewed_in_the_last_six_months() -> None:
+    got = measured(
+        system("agent", autonomy_test=AGENTIC, manifest="agents/agent.yaml", manifest_reviewed_at=date(2026, 6, 1)),
+        system("stale", autonomy_test=AGENTIC, manifest="agents/stale.yaml", manifest_reviewed_at=date(2026, 4, 1)),
+        system("undated", autonomy_test=AGENTIC, manifest="https://wiki.example/agent"),
+        system("none", autonomy_test=AGENTIC, manifest_reviewed_at=date(2026, 11, 1)),
+        system("pilot", autonomy_test=AGENTIC, environment="pilot"),
+        system("chatbot"),
+    )
+    assert got["inventory.agentic.manifest_ratio"] == (
+        1,
+        4,
+        tuple(f"{s}: no manifest reviewed in 183 days" for s in ("none", "stale", "undated")),
+    )
+
+
 def test_disablement_drill_interval_follows_the_tier() -> None:
     got = measured(
         system("crit", risk_tier="CRITICAL", kill_switch_tested_at=date(2026, 7, 1)),  # 138 days: over 92

@@ -43,7 +43,8 @@ def test_every_domain_is_addressed_by_agent_relevant_objectives() -> None:
     for objective in model().objectives():
         if objective.id.split("-")[0] in ("AGT", "MCP"):
             assert objective.references.get("maso"), objective.id
-    assert "AGT-2.1" in cited["IA"] and "MCP-5.2" in cited["SC"] and "AGT-4.2" in cited["EC"]
+    assert "AGT-2.1" in cited["IA"] and "MCP-3.4" in cited["SC"] and "AGT-5.4" in cited["EC"]
+    assert "AGT-3.4" in cited["IA"] and "AGT-3.4" in cited["PA"]
 
 
 def test_the_view_scores_each_domain_from_the_objectives_that_cite_it() -> None:

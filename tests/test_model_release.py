@@ -1,4 +1,5 @@
-"""aisma-core 1.1.0: frozen earlier releases, migration with reasons, per-control coverage, new applicability."""
+"""aisma-core 1.1.0 and 1.2.0: frozen earlier releases, migration with reasons and moved objectives, per-control
+coverage, new applicability."""
 
 from __future__ import annotations
 
@@ -13,24 +14,38 @@ from hypothesis import strategies as st
 
 from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
+from aisma.errors import AismaError
 from aisma.inventory.schema import AISystem
 from aisma.maturity.loader import UnknownModelError, resolve_model
-from aisma.maturity.releases import frozen_release, release_changes
+from aisma.maturity.releases import frozen_release, moved_objectives, release_changes
 from aisma.maturity.schema import AppliesTo
+from aisma.scoring.inputs import Answer
 from aisma.scoring.objectives import applies
 from aisma.workspace.run import assess_workspace
 
 BANK = Path(__file__).parent.parent / "src" / "aisma" / "examples" / "bank"
 DROPPED = {"MON-1.2", "RSK-4.1", "INF-5.3"}
+# aisma-core 1.2.0: objectives that changed level, and so id (an id names its level; ids are never reused).
+MOVED = {
+    "MCP-5.2": "MCP-3.4",
+    "AGT-5.3": "AGT-3.4",
+    "AGT-3.2": "AGT-4.4",
+    "AGT-4.2": "AGT-5.4",
+    "MCP-3.3": "MCP-4.4",
+    "MCP-4.2": "MCP-5.3",
+}
 
 
 def test_releases_load_by_id_at_version() -> None:
     current = resolve_model("aisma-core")
-    assert current.version == "1.1.0"
+    assert current.version == "1.2.0"
     old = resolve_model("aisma-core@1.0.0")
     assert old.version == "1.0.0" and frozen_release("aisma-core", "1.0.0") is not None
-    assert resolve_model("aisma-core@1.1.0").version == "1.1.0"
-    assert {o.id for o in current.objectives()} - {o.id for o in old.objectives()} == {"APP-5.3"}
+    previous = resolve_model("aisma-core@1.1.0")
+    assert previous.version == "1.1.0" and frozen_release("aisma-core", "1.1.0") is not None
+    assert {o.id for o in previous.objectives()} - {o.id for o in old.objectives()} == {"APP-5.3"}
+    assert {o.id for o in current.objectives()} - {o.id for o in previous.objectives()} == set(MOVED.values())
+    assert {o.id for o in previous.objectives()} - {o.id for o in current.objectives()} == set(MOVED)
     with pytest.raises(UnknownModelError, match=r"no release '0\.9' of model 'aisma-core'"):
         resolve_model("aisma-core@0.9")
 
@@ -45,8 +60,97 @@ def test_release_notes_say_which_answers_keep_their_meaning() -> None:
     # Every objective whose fields changed between the releases has a recorded judgement.
     from aisma.workspace.migrate import compare_models
 
-    changed = {oid for oid, _ in compare_models(resolve_model("aisma-core@1.0.0"), resolve_model("aisma-core")).changed}
+    changed = {
+        oid for oid, _ in compare_models(resolve_model("aisma-core@1.0.0"), resolve_model("aisma-core@1.1.0")).changed
+    }
     assert changed <= set(notes), changed - set(notes)
+
+
+def test_release_notes_carry_every_moved_objective() -> None:
+    notes = release_changes("aisma-core", "1.1.0", "1.2.0")
+    assert {oid: change.moved_to for oid, change in notes.items() if change.moved_to} == MOVED
+    assert all(change.keep and change.why for change in notes.values())
+    from aisma.workspace.migrate import compare_models
+
+    changes = compare_models(resolve_model("aisma-core@1.1.0"), resolve_model("aisma-core"))
+    assert set(changes.removed) == set(MOVED) and set(changes.added) == set(MOVED.values())
+    assert {oid for oid, _ in changes.changed} <= set(notes)
+    # Chained from 1.0.0, a move is followed through the release that made it.
+    chained = release_changes("aisma-core", "1.0.0", "1.2.0")
+    assert {oid: c.moved_to for oid, c in chained.items() if c.moved_to} == MOVED
+    assert {oid for oid, c in chained.items() if not c.keep} == DROPPED
+    assert set(moved_objectives("aisma-core", "1.2.0")) == set(MOVED)
+    assert moved_objectives("aisma-core", "1.1.0") == {}
+
+
+OLD_ANSWERS = (
+    "answers:\n"
+    "  AGT-5.3: partially   # A2A pilot uses mTLS\n"
+    "  AGT-3.2:\n    answer: fully\n    note: code interpreter sandboxed\n"
+    "  AGT-4.2: largely\n"
+    "  MCP-3.3: not\n"
+    "  MCP-3.4: not\n"
+    "  MCP-5.2: fully\n"
+    "  GOV-1.1: fully\n"
+)
+
+
+def test_a_1_1_0_workspace_carries_moved_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "aisma.yaml").write_text("organization: Example\nmodel: aisma-core\nmodel_version: 1.1.0\n")
+    # MCP-3.4 did not exist in 1.1.0; someone answered it early, so MCP-5.2's answer does not overwrite it.
+    (ws / "answers.yaml").write_text(OLD_ANSWERS)
+    assert run(["model", "migrate", str(ws), "--to", "aisma-core", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["from"] == "aisma-core 1.1.0" and report["to"] == "aisma-core 1.2.0"
+    assert report["answers_moved"] == {
+        "AGT-5.3": "AGT-3.4",
+        "AGT-3.2": "AGT-4.4",
+        "AGT-4.2": "AGT-5.4",
+        "MCP-3.3": "MCP-4.4",
+    }
+    assert list(report["answers_dropped"]) == ["MCP-5.2"]
+    assert "MCP-3.4 is answered already" in report["reasons"]["MCP-5.2"]
+    assert {"AGT-3.4", "AGT-4.4", "AGT-5.4", "MCP-4.4"} <= set(report["answers_to_review"])
+    assert report["reasons"]["AGT-3.4"].startswith("was AGT-5.3: moved from level 5 to level 3")
+    text = (ws / "answers.yaml").read_text()
+    assert "  AGT-3.4: partially   # A2A pilot uses mTLS\n" in text and "note: code interpreter sandboxed" in text
+    left = yaml.safe_load(text)["answers"]
+    assert left["AGT-4.4"] == {"answer": "fully", "note": "code interpreter sandboxed"}
+    assert left["MCP-3.4"] == "not" and not set(MOVED) & set(left)
+    result = assess_workspace(ws, parse_at("2026-11-16T09:00:00Z"))
+    assert result.objective("AGT-3.4").answer == "partially" and result.objective("AGT-5.4").answer == "largely"
+
+
+def test_an_unpinned_workspace_with_a_moved_id_says_how_to_carry_it(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "aisma.yaml").write_text("organization: Example\nmodel: aisma-core\n")
+    (ws / "answers.yaml").write_text("answers:\n  GOV-1.1: fully\n  AGT-5.3: not\n")
+    with pytest.raises(AismaError) as caught:
+        assess_workspace(ws, parse_at("2026-11-16T09:00:00Z"))
+    assert str(caught.value) == (
+        f"{ws}/answers.yaml:3: AGT-5.3 is not an objective of model aisma-core 1.2.0: it moved to AGT-3.4; carry the "
+        f"answer with `aisma model migrate {ws} --from aisma-core@VERSION`, VERSION being the release the answers were "
+        "written for"
+    )
+
+
+def test_the_server_counts_a_stored_answer_for_the_id_it_moved_to() -> None:
+    from aisma.web.features.assessments.service import carry_moved
+
+    model = resolve_model("aisma-core")
+    stored = (Answer(objective_id="AGT-5.3", answer="partially"), Answer(objective_id="MCP-3.3", answer="not"))
+    stored += (Answer(objective_id="MCP-4.4", answer="fully"), Answer(objective_id="XYZ-1.1", answer="fully"))
+    warnings: list[str] = []
+    carried = carry_moved(stored, model, warnings)
+    assert [(a.objective_id, a.answer) for a in carried] == [("AGT-3.4", "partially"), ("MCP-4.4", "fully")]
+    assert warnings[0].startswith("answers: AGT-5.3 moved to AGT-3.4 in aisma-core 1.2.0; its answer counts for")
+    assert warnings[1:] == [
+        "answers: MCP-3.3 is not an objective of aisma-core 1.2.0; not counted",
+        "answers: XYZ-1.1 is not an objective of aisma-core 1.2.0; not counted",
+    ]
 
 
 def test_demo_workspace_migrates_from_1_0_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,7 +163,7 @@ def test_demo_workspace_migrates_from_1_0_0(tmp_path: Path, capsys: pytest.Captu
     answers.write_text(text)
     assert run(["model", "migrate", str(ws), "--from", "aisma-core@1.0.0", "--to", "aisma-core"]) == 0
     out = capsys.readouterr().out
-    assert "Model aisma-core 1.0.0 -> aisma-core 1.1.0" in out
+    assert "Model aisma-core 1.0.0 -> aisma-core 1.2.0" in out
     assert "RSK-4.1 (dropped): now a different practice" in out
     assert "GOV-3.3 (review): applies only when" in out
     record = json.loads(next((ws / "history").glob("migration-*.json")).read_text())
@@ -69,7 +173,7 @@ def test_demo_workspace_migrates_from_1_0_0(tmp_path: Path, capsys: pytest.Captu
     left = yaml.safe_load(answers.read_text())["answers"]
     assert not DROPPED & set(left) and left["GOV-3.3"]["answer"] == "largely"
     result = assess_workspace(ws, parse_at("2026-11-16T09:00:00Z"))
-    assert result.model_version == "1.1.0"
+    assert result.model_version == "1.2.0"
     assert result.objective("RSK-4.1").status == "unknown" and result.objective("GOV-3.3").answer == "largely"
     assert not any("written for" in w for w in result.warnings)
 
@@ -91,14 +195,14 @@ def test_pinned_1_0_0_workspace_is_compared_with_its_release(
     )
     assert run(["model", "migrate", str(ws), "--to", "aisma-core", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["from"] == "aisma-core 1.0.0" and report["to"] == "aisma-core 1.1.0"
+    assert report["from"] == "aisma-core 1.0.0" and report["to"] == "aisma-core 1.2.0"
     assert sorted(report["answers_kept"]) == ["DEV-4.2", "GOV-1.1"]
     assert report["answers_to_review"] == ["DEV-4.2"]  # GOV-1.1 changed only its crosswalk
     assert sorted(report["answers_dropped"]) == ["INF-5.3", "MON-1.2"]
     text = (ws / "answers.yaml").read_text()
     assert "# policy approved in March" in text and "MON-1.2" not in text
     config = (ws / "aisma.yaml").read_text()
-    assert config.startswith("# answered in 2026\n") and 'model_version: "1.1.0"' in config
+    assert config.startswith("# answered in 2026\n") and 'model_version: "1.2.0"' in config
 
 
 def _system(**fields: object) -> AISystem:

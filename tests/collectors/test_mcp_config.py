@@ -524,6 +524,45 @@ def test_coding_agent_settings_files(tmp_path: Path) -> None:
         assert m.details == ((f"{path}: {failure}",) if failure else ()), path
 
 
+ENFORCED = "mcp.clients.allowlist_enforced_ratio"
+# Claude Code's managed MCP policy, as code.claude.com/docs/en/managed-mcp documents it.
+POLICIES = {
+    "approved-catalog": (
+        "ep-01/managed-settings.json",
+        {
+            "allowedMcpServers": [{"serverName": "github"}, {"serverUrl": "https://mcp.example.com/*"}],
+            "allowManagedMcpServersOnly": True,
+        },
+        None,
+    ),
+    "soft-allowlist": (
+        "ep-02/managed-settings.json",
+        {"allowedMcpServers": [{"serverName": "github"}]},
+        "allowManagedMcpServersOnly is not true, so users can add servers of their own",
+    ),
+    "deny-only": (
+        "ep-03/managed-settings.json",
+        {"deniedMcpServers": [{"serverName": "filesystem"}], "permissions": {"defaultMode": "default"}},
+        "no allowedMcpServers list; allowManagedMcpServersOnly is not true, so users can add servers of their own",
+    ),
+    "fixed-set": ("ep-04/managed-mcp.json", {"mcpServers": {"github": STDIO["binary"][0]}}, None),
+    "disabled": ("ep-05/managed-mcp.json", {"mcpServers": {}}, None),
+}
+
+
+def test_managed_client_policies_that_enforce_the_allowlist(tmp_path: Path) -> None:
+    paths = [write(tmp_path / rel, data) for rel, data, _ in POLICIES.values()]
+    # A user's own settings can never enforce anything: not a policy file, not counted.
+    user = write(tmp_path / "ep-06" / ".claude" / "settings.json", {"allowedMcpServers": [{"serverName": "x"}]})
+    result = collect([*paths, user])
+    enforced = {m.source.file: m for m in result.measurements if m.metric == ENFORCED}
+    assert set(enforced) == {str(p) for p in paths}
+    for path, (_, _, failure) in zip(paths, POLICIES.values(), strict=True):
+        m = enforced[str(path)]
+        assert (m.numerator, m.denominator) == ((0.0 if failure else 1.0), 1.0), path
+        assert m.details == ((f"{path}: {failure}",) if failure else ()), path
+
+
 # ------------------------------------------------------------------------------- provenance and time
 def test_observed_time_comes_from_the_file_name_else_the_file(tmp_path: Path) -> None:
     dated = write(

@@ -34,6 +34,7 @@ def _production(s: AISystem) -> bool:
     return s.environment == "production"
 
 
+MANIFEST_DAYS = 183  # AGT-1.1: a manifest reviewed in the last 6 months
 DRILL_INTERVAL_DAYS = {"CRITICAL": 92, "HIGH": 183, "MEDIUM": 365}
 
 
@@ -118,6 +119,12 @@ METRICS: tuple[InventoryMetric, ...] = (
         lambda s: _production(s) and s.is_agentic,
         lambda s, d: _within(s.kill_switch_tested_at, d, 180),
         "no kill-switch drill in 180 days",
+    ),
+    InventoryMetric(
+        "inventory.agentic.manifest_ratio",
+        lambda s: _production(s) and s.is_agentic,
+        lambda s, d: bool(s.manifest and s.manifest.strip()) and _within(s.manifest_reviewed_at, d, MANIFEST_DAYS),
+        f"no manifest reviewed in {MANIFEST_DAYS} days",
     ),
     InventoryMetric(
         "inventory.systems.disablement_drill_ratio",

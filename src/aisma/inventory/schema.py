@@ -83,6 +83,9 @@ class AISystem(_Strict):
     runbook: str | None = None
     fallback: str | None = None
     kill_switch_tested_at: date | None = None
+    # Agentic systems: the tool and permission manifest (path or link) and when it was last reviewed.
+    manifest: str | None = None
+    manifest_reviewed_at: date | None = None
 
     @model_validator(mode="after")
     def _agentic_consistent(self) -> AISystem:

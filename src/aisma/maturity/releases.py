@@ -23,6 +23,9 @@ RELEASES_DIR = ("builtin", "releases")
 class Change:
     keep: bool  # an answer to the old objective still answers the new one
     why: str
+    # The objective moved to a new id (a new level needs a new id; ids are never reused): a kept
+    # answer is carried to it.
+    moved_to: str | None = None
 
 
 def _releases_dir() -> Path:
@@ -58,15 +61,48 @@ def release_changes(model_id: str, old: str, new: str) -> dict[str, Change]:
         version = str(entry.get("follows", ""))
         if len(steps) > len(releases):
             raise InputError(path, 1, f"releases form a loop through {version}")
-    out: dict[str, Change] = {}
-    for entry in reversed(steps):
+    out: dict[str, Change] = {}  # keyed by the id in release ``old``
+    for entry in reversed(steps):  # oldest step first
         changes = entry.get("changes") or {}
         if not isinstance(changes, dict):
             raise InputError(path, 1, "expected changes to map objective ids to keep and why")
+        # An id changed in this step may be where an earlier step moved an objective.
+        origin = {change.moved_to: first for first, change in out.items() if change.moved_to}
         for oid, item in changes.items():
+            line = getattr(item, "line", 1) or 1
             if not isinstance(item, dict) or not isinstance(item.get("keep"), bool) or not item.get("why"):
-                raise InputError(path, getattr(item, "line", 1) or 1, f"{oid}: expected keep (true/false) and why")
-            before = out.get(str(oid))
+                raise InputError(path, line, f"{oid}: expected keep (true/false) and why")
+            moved = item.get("moved_to")
+            if moved is not None and not isinstance(moved, str):
+                raise InputError(path, line, f"{oid}: moved_to must be an objective id")
+            first = origin.get(str(oid), str(oid))
+            before = out.get(first)
             why = str(item["why"]) if before is None else f"{before.why}; then {item['why']}"
-            out[str(oid)] = Change(keep=bool(item["keep"]) and (before is None or before.keep), why=why)
+            out[first] = Change(
+                keep=bool(item["keep"]) and (before is None or before.keep),
+                why=why,
+                moved_to=moved or (before.moved_to if before else None),
+            )
+    return out
+
+
+def moved_objectives(model_id: str, version: str) -> dict[str, Change]:
+    """Every objective id that some release up to ``version`` moved, and where it is in ``version``.
+
+    A workspace that never pinned a version, or the team server, may still hold answers to an id that
+    moved; this says which id each one belongs to now (releases chained, so a move of a move is followed).
+    """
+    path = _releases_dir() / f"{model_id}-changes.yaml"
+    if not path.is_file():
+        return {}
+    raw = load_yaml(path)
+    releases = raw.get("releases") if isinstance(raw, dict) else None
+    if not isinstance(releases, dict):
+        return {}
+    versions = {str(v) for v in releases} | {str(e.get("follows")) for e in releases.values() if isinstance(e, dict)}
+    out: dict[str, Change] = {}
+    for older in sorted(versions):
+        for oid, change in release_changes(model_id, older, version).items():
+            if change.moved_to and oid not in out:
+                out[oid] = change
     return out

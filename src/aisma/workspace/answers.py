@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aisma.errors import InputError
 from aisma.fileio import sha256_of
+from aisma.maturity.releases import moved_objectives
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import ANSWER_WORDS, Answer, AnswerWord, EvidenceRef, EvidenceReview
 from aisma.yamlfile import LineDict, dotted, first_error, plain_message
@@ -32,6 +33,18 @@ class AnswerEntry(BaseModel):
     accepted_at: date | None = None
 
 
+def _unknown(objective_id: str, model: MaturityModel, root: Path) -> str:
+    """Why an answer's id is not in the model, and, for an objective a release moved, how to carry the answer."""
+    message = f"{objective_id} is not an objective of model {model.id} {model.version}"
+    moved = moved_objectives(model.id, model.version).get(objective_id)
+    if moved is None or not moved.moved_to:
+        return message
+    return (
+        f"{message}: it moved to {moved.moved_to}; carry the answer with `aisma model migrate {root} "
+        f"--from {model.id}@VERSION`, VERSION being the release the answers were written for"
+    )
+
+
 def parse_answers(raw: Any, path: Path, model: MaturityModel, root: Path, warnings: list[str]) -> tuple[Answer, ...]:
     """Check every answer against the model; evidence paths that do not exist become warnings."""
     if raw is None:
@@ -48,7 +61,7 @@ def parse_answers(raw: Any, path: Path, model: MaturityModel, root: Path, warnin
     for objective_id, value in entries.items():
         line = entries.key_lines[objective_id]
         if objective_id not in known:
-            raise InputError(path, line, f"{objective_id} is not an objective of model {model.id} {model.version}")
+            raise InputError(path, line, _unknown(str(objective_id), model, root))
         if isinstance(value, str):
             if value not in ANSWER_WORDS:
                 raise InputError(path, line, f"{objective_id}: answer {value!r} must be one of {WORDS}")

@@ -6,7 +6,9 @@ whose objective still exists is kept, one whose objective is gone is dropped (an
 migration record under ``history/``, so nothing is lost), and objectives whose level, statement, KPI,
 measurement or applicability changed are listed so their answers get a second look. For the built-in
 model the release notes (``aisma.maturity.releases``) go further: an objective whose meaning changed
-under the same id has its answer dropped too, and every listed objective carries the reason.
+under the same id has its answer dropped too, an objective that moved to a new id (a new level) has
+its answer carried there (the key is renamed in answers.yaml, unless the new id is answered already),
+and every listed objective carries the reason.
 
 The files are edited as text, line by line, so comments and layout in aisma.yaml and answers.yaml
 survive; each file is written atomically.
@@ -66,6 +68,7 @@ class Migration:
     kept: list[str] = field(default_factory=list)
     dropped: dict[str, Any] = field(default_factory=dict)
     review: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)  # old id -> new id the answer was carried to
     reasons: dict[str, str] = field(default_factory=dict)  # objective id -> why it changed (release notes)
     record: Path | None = None
 
@@ -80,7 +83,12 @@ class Migration:
             "answers_kept": self.kept,
             "answers_dropped": self.dropped,
             "answers_to_review": self.review,
-            "reasons": {oid: why for oid, why in self.reasons.items() if oid in self.review or oid in self.dropped},
+            "answers_moved": self.moved,
+            "reasons": {
+                oid: why
+                for oid, why in self.reasons.items()
+                if oid in self.review or oid in self.dropped or oid in self.moved
+            },
             "record": str(self.record) if self.record else None,
         }
 
@@ -97,21 +105,25 @@ def _answer_entries(path: Path) -> tuple[list[str], LineDict | None, Any]:
     return path.read_text(encoding="utf-8").splitlines(keepends=True), entries, raw
 
 
-def _without(lines: list[str], entries: LineDict, drop: set[str], answers_line: int) -> str:
-    """The answers file with the dropped entries' lines removed (block style) or re-emitted (flow style)."""
+def _rewritten(lines: list[str], entries: LineDict, drop: set[str], rename: dict[str, str], answers_line: int) -> str:
+    """The answers file with dropped entries' lines removed and moved entries' keys renamed (block style)."""
     starts = sorted((line, key) for key, line in entries.key_lines.items())
     if len({line for line, _ in starts}) != len(starts) or any(line <= answers_line for line, _ in starts):
         raise AismaError(
             f"{ANSWERS_FILE}: answers written on one line cannot be migrated in place; put one answer per line"
         )
     keep = [True] * len(lines)
+    out = list(lines)
     for index, (line, key) in enumerate(starts):
+        if key in rename:
+            pattern = re.compile(rf"^(\s*)(['\"]?){re.escape(str(key))}\2(\s*:)")
+            out[line - 1] = pattern.sub(rf"\g<1>{rename[key]}\g<3>", out[line - 1], count=1)
         if key not in drop:
             continue
         end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(lines)
         for n in range(line - 1, end):
             keep[n] = False
-    return "".join(text for text, wanted in zip(lines, keep, strict=True) if wanted)
+    return "".join(text for text, wanted in zip(out, keep, strict=True) if wanted)
 
 
 def _config_text(text: str, reference: str, version: str) -> str:
@@ -165,9 +177,22 @@ def migrate_workspace(
     lines, entries, raw = _answer_entries(answers_path)
     new_ids = {o.id for o in new.objectives()}
     changed_ids = {oid for oid, _ in changes.changed}
+    answered = {str(key) for key in (entries or {})}
     for key, value in (entries or {}).items():
         oid = str(key)
-        if oid in notes and not notes[oid].keep:
+        note = notes.get(oid)
+        if note is not None and note.moved_to and oid not in new_ids:
+            target = note.moved_to
+            if note.keep and target in new_ids and target not in answered and target not in migration.moved.values():
+                migration.moved[oid] = target  # same practice at another level: the answer goes with it
+                migration.kept.append(target)
+                migration.review.append(target)
+                migration.reasons[target] = f"was {oid}: {note.why}"
+            else:
+                migration.dropped[oid] = value
+                if note.keep and target in answered:
+                    migration.reasons[oid] = f"{note.why}; {target} is answered already, so this answer was not moved"
+        elif note is not None and not note.keep:
             migration.dropped[oid] = value  # same id, different meaning: the old answer does not answer it
         elif oid in new_ids:
             migration.kept.append(oid)
@@ -181,8 +206,9 @@ def migrate_workspace(
     record = directory / HISTORY_DIR / f"migration-{stamp}.json"
     migration.record = record
     texts: list[tuple[Path, str]] = [(record, json.dumps(migration.to_dict(), indent=2, ensure_ascii=False) + "\n")]
-    if migration.dropped and entries is not None and isinstance(raw, LineDict):
-        texts.append((answers_path, _without(lines, entries, set(migration.dropped), raw.key_lines["answers"])))
+    if (migration.dropped or migration.moved) and entries is not None and isinstance(raw, LineDict):
+        text = _rewritten(lines, entries, set(migration.dropped), migration.moved, raw.key_lines["answers"])
+        texts.append((answers_path, text))
     texts.append((config_path, _config_text(config_path.read_text(encoding="utf-8"), to, new.version)))
     for path, text in texts:
         write_atomic(path, text)
@@ -196,6 +222,8 @@ def render_migration(m: Migration) -> str:
     changed = "; ".join(f"{oid} ({', '.join(fields)})" for oid, fields in m.changes.changed)
     lines.append(f"Objectives changed ({len(m.changes.changed)}): {changed or 'none'}")
     lines.append(f"Answers kept: {len(m.kept)}; to review (objective changed): {', '.join(m.review) or 'none'}")
+    if m.moved:
+        lines.append("Answers moved with their objective: " + ", ".join(f"{a} -> {b}" for a, b in m.moved.items()))
     lines.append(f"Answers dropped (objective removed or its meaning changed): {', '.join(m.dropped) or 'none'}")
     for oid in [*m.dropped, *m.review]:
         if oid in m.reasons:

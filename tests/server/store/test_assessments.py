@@ -140,7 +140,7 @@ def test_the_imported_demo_is_assessed_as_of_its_pinned_time(
 
     assert (
         measured(got) == measured(expected) == 69
-    )  # aisma-core 1.1.0: INV-5.1, DAT-5.1, MDL-4.3, RSK-4.1 manual; APP-5.3 measured
+    )  # aisma-core 1.2.0: APP-4.1 manual (answered from tickets), AGT-1.1 measured from the inventory
     assert [g["system"] for g in got["gating"] if g["verdict"] == "do_not_proceed"] == [
         "aml-investigations",
         "claude-code",

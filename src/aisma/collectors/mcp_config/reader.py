@@ -21,8 +21,10 @@ from aisma.collectors.mcp_config.launch import launch_of
 from aisma.collectors.mcp_config.secrets import entry_secrets
 from aisma.collectors.mcp_config.settings import (
     CLAUDE_KEYS,
+    CLAUDE_POLICY_KEYS,
     VSCODE_KEYS,
     SettingsKind,
+    allowlist_gaps,
     auto_approves,
     settings_kind,
     unsupervised,
@@ -41,6 +43,7 @@ TLS = "mcp.remote.tls_ratio"
 SANDBOXED = "mcp.servers.sandboxed_ratio"
 GATEWAY = "mcp.remote.gateway_routed_ratio"
 SUPERVISED = "mcp.clients.supervised_execution_ratio"
+ENFORCED = "mcp.clients.allowlist_enforced_ratio"
 
 # Where server entries sit, by layout; the first layout present wins, as in the importer.
 _LAYOUTS: dict[Pattern, str] = {
@@ -57,10 +60,18 @@ _CONTAINERS: dict[Pattern, str] = {
     ("mcp.servers",): "mcp.servers",
 }
 _ORDER = ("mcpServers", "servers", "mcp.servers")
-_BUILD: tuple[Pattern, ...] = (*_LAYOUTS, *((key,) for key in (*VSCODE_KEYS, *CLAUDE_KEYS)))
+_BUILD: tuple[Pattern, ...] = (*_LAYOUTS, *((key,) for key in (*VSCODE_KEYS, *CLAUDE_KEYS, *CLAUDE_POLICY_KEYS)))
 _PEEK: tuple[Pattern, ...] = ((ANY_KEY,), *_CONTAINERS)
 _KNOWN_NAMES = frozenset(
-    {"claude_desktop_config.json", ".claude.json", ".mcp.json", "mcp.json", "mcp_config.json", "settings.json"}
+    {
+        "claude_desktop_config.json",
+        ".claude.json",
+        ".mcp.json",
+        "mcp.json",
+        "mcp_config.json",
+        "settings.json",
+        "managed-mcp.json",
+    }
 )
 _AUTH_HEADERS = ("authorization", "proxy-authorization")
 _TOKEN_HEADER_PARTS = ("api-key", "api_key", "apikey", "auth-token", "access-token", "x-token")
@@ -235,6 +246,11 @@ class _Reader:
             supervised = Tally()
             supervised.add(not failing, f"{self.display}: {'; '.join(failing)}")
             tallies[SUPERVISED] = supervised
+        gaps = allowlist_gaps(self.path, self.values)
+        if gaps is not None:
+            enforced = Tally()
+            enforced.add(not gaps, f"{self.display}: {'; '.join(gaps)}")
+            tallies[ENFORCED] = enforced
         return ConfigResult(client_of(self.path, chosen), layout.servers, kind, tallies, tuple(layout.names))
 
     def _present(self, layout: str) -> bool:

@@ -30,6 +30,10 @@ VSCODE_KEYS = (
     "chat.agent.sandbox.enabled",
 )
 CLAUDE_KEYS = ("permissions", "sandbox")
+# Claude Code's managed MCP policy (managed-settings.json): an allowlist users cannot extend.
+CLAUDE_POLICY_KEYS = ("allowedMcpServers", "allowManagedMcpServersOnly")
+MANAGED_SETTINGS = "managed-settings.json"
+MANAGED_MCP = "managed-mcp.json"
 _VSCODE_PREFIXES = ("chat.", "github.copilot")
 _CLAUDE_NAMES = ("settings.json", "settings.local.json")
 # Commands a "match everything" terminal rule must match, whatever it was meant for.
@@ -53,7 +57,7 @@ def settings_kind(path: Path, top_keys: Iterable[str]) -> SettingsKind | None:
         return "cline"
     if name == "mcp_settings.json" or (name == "mcp.json" and ".roo" in folders):
         return "roo-code"
-    if name == "managed-settings.json":
+    if name == MANAGED_SETTINGS:
         return "claude-code"
     if name in _CLAUDE_NAMES and (".claude" in folders or keys & set(CLAUDE_KEYS)):
         return "claude-code"
@@ -127,3 +131,24 @@ def unsupervised(kind: SettingsKind, values: Mapping[str, Any], auto_approved: I
 def auto_approves(entry: Mapping[str, Any]) -> bool:
     """A server entry with a non-empty autoApprove or alwaysAllow list (Cline, Roo Code)."""
     return any(isinstance(entry.get(k), list) and entry[k] for k in ("autoApprove", "alwaysAllow"))
+
+
+def allowlist_gaps(path: Path, values: Mapping[str, Any]) -> list[str] | None:
+    """Why a managed client policy file does not enforce the MCP allowlist; None when the file is no such policy.
+
+    Claude Code documents two ways to hold users to the organization's servers: ``managed-mcp.json``
+    (a fixed set, nothing else loads) and ``managed-settings.json`` with ``allowedMcpServers`` and
+    ``allowManagedMcpServersOnly: true`` (an approved catalog). ``allowedMcpServers`` without that flag
+    is a soft allowlist users can extend in their own settings, so it does not count as enforced.
+    """
+    name = path.name.casefold()
+    if name == MANAGED_MCP:
+        return []
+    if name != MANAGED_SETTINGS:
+        return None
+    gaps: list[str] = []
+    if not isinstance(values.get("allowedMcpServers"), list):
+        gaps.append("no allowedMcpServers list")
+    if values.get("allowManagedMcpServersOnly") is not True:
+        gaps.append("allowManagedMcpServersOnly is not true, so users can add servers of their own")
+    return gaps

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,8 @@ from aisma.assurance.kpis import KpiSeries, kpi_points, kpi_series
 from aisma.errors import InputError
 from aisma.inventory.providers import parse_settings
 from aisma.layout import CONFIG_FILE, INVENTORY_FILE
+from aisma.maturity.releases import moved_objectives
+from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, EvidenceReview, Source
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Invalid, NotFound
@@ -112,6 +115,36 @@ def _review(row: AnswerRow) -> EvidenceReview | None:
     return EvidenceReview(decision=decision, by=row.reviewed_by or "", at=row.reviewed_at, note=row.review_note or "")
 
 
+def carry_moved(answers: tuple[Answer, ...], model: MaturityModel, warnings: list[str]) -> tuple[Answer, ...]:
+    """Answers stored for an objective a model release moved count for its new id; others outside the model do not.
+
+    The server keeps answers by objective id; when the built-in model moves an objective to another level it
+    gets a new id (``aisma.maturity.releases``). A kept answer is counted for the new id (unless that id has an
+    answer of its own) with a warning to review it; the stored row is left as it was.
+    """
+    known = {o.id for o in model.objectives()}
+    moved = moved_objectives(model.id, model.version)
+    answered = {a.objective_id for a in answers}
+    out: list[Answer] = []
+    for answer in answers:
+        if answer.objective_id in known:
+            out.append(answer)
+            continue
+        change = moved.get(answer.objective_id)
+        target = change.moved_to if change else None
+        if change is not None and change.keep and target in known and target not in answered:
+            out.append(replace(answer, objective_id=target))
+            answered.add(target)
+            warnings.append(
+                f"answers: {answer.objective_id} moved to {target} in {model.id} {model.version}; its answer counts "
+                f"for {target}, review it ({change.why})"
+            )
+        else:
+            where = f"{model.id} {model.version}"
+            warnings.append(f"answers: {answer.objective_id} is not an objective of {where}; not counted")
+    return tuple(out)
+
+
 def stored_answers(session: Session, org_id: int) -> tuple[Answer, ...]:
     """The organization's current answers as the scoring and the reports read them."""
     return _answers(session, org_id, [])
@@ -146,10 +179,11 @@ def build_input(session: Session, org: Organization, assessed_at: datetime, time
     documents = [row.document for row in systems_repo.list_for_org(session, org.id)]
     digest = hashlib.sha256(json.dumps(documents, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     warnings: list[str] = []
-    answers = _answers(session, org.id, warnings)
+    model = model_by_id(org.model_id)
+    answers = carry_moved(_answers(session, org.id, warnings), model, warnings)
     return freeze_inputs(
         organization=str(settings.get("organization") or org.name),
-        model=model_by_id(org.model_id),
+        model=model,
         assessed_at=assessed_at,
         inventory=inventory,
         inventory_source=Source(tool="inventory", file=INVENTORY_FILE, sha256=digest),
