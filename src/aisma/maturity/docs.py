@@ -48,6 +48,15 @@ def model_reference(model: MaturityModel) -> str:
         "",
     ]
     lines += [f"- **{lv.level} {lv.name}**: {_cell(lv.description)}" for lv in model.levels]
+    if any(lv.guidance for lv in model.levels):
+        lines += ["", "### What each level looks like", "", "| Level | In practice |", "|---|---|"]
+        lines += [f"| {lv.level} {lv.name} | {_cell(lv.guidance)} |" for lv in model.levels if lv.guidance]
+        lines += [
+            "",
+            "The AI vs non-AI security balance and the staffing figures are reference guidance from the AI Runtime "
+            "Security maturity levels, AI governance operating model and MASO tier guides (Jonathan Gill, "
+            "github.com/JonathanCGill/ai-security-blueprint, MIT); they are not scored.",
+        ]
     lines += ["", "## Gates", ""]
     for g in model.gates:
         lines.append(

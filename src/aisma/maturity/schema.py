@@ -46,6 +46,8 @@ class Level(Strict):
     level: int = Field(ge=0, le=10)
     name: str = Field(min_length=1)
     description: str = ""
+    # What the level looks like in practice (source-model guidance, not scored): the model docs print it.
+    guidance: str = ""
 
 
 class Kpi(Strict):

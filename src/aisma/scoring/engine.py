@@ -64,7 +64,6 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
         for domain in model.domains
     )
     overall = _rollup("overall", model.title, list(categories), objective_results)
-    tracks_in_use: set[str] | None = {str(s.track) for s in systems} if systems else None
     gating = gate_deployments(model, systems, categories)
     warnings += gating_warnings(gating)
     return AssessmentResult(
@@ -78,7 +77,7 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
         overall=overall,
         domains=domains,
         categories=categories,
-        tracks=track_views(model, objective_results, tracks_in_use) if full else (),
+        tracks=track_views(model, objective_results, systems) if full else (),
         views=framework_views(model, objective_results) if full else (),
         gating=gating,
         roadmap=(),

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from aisma.inventory.schema import AISystem
 from aisma.maturity.catalogs import reference_catalogs
 from aisma.maturity.schema import MaturityModel, Objective
 from aisma.scoring.levels import raw_score
+from aisma.scoring.objectives import applies
 from aisma.scoring.results import ObjectiveResult, ViewBucket
 
 CSF_FUNCTIONS = (
@@ -92,18 +94,35 @@ def framework_views(
 
 
 def track_views(
-    model: MaturityModel, results: dict[str, ObjectiveResult], tracks_in_use: set[str] | None
+    model: MaturityModel, results: dict[str, ObjectiveResult], systems: Sequence[AISystem]
 ) -> tuple[ViewBucket, ...]:
-    """Per track, the objectives that apply to it (untagged objectives apply to every track)."""
+    """Per track, the objectives that concern that kind of AI, so tracks can stand at different levels.
+
+    The sources describe an organization at level 4 on copilots and level 1 on the AI it builds. That
+    is only possible if a track is judged on what is specific to it: an objective belongs to a track
+    when it applies to the track's own systems because of a condition (its tracks, deployment types,
+    agentic, MCP, EU AI Act provider role). Program-wide objectives (no condition: policy, inventory,
+    risk process) belong to no track; they are the foundations every track stands on and are scored in
+    their categories and domains. With no inventory, a conditional objective counts for the tracks it
+    names, or for every track when it names none.
+    """
     levels = [lv.level for lv in model.levels]
     out: list[ViewBucket] = []
+    in_use = {str(s.track) for s in systems}
     for track, title in TRACK_TITLES:
-        if tracks_in_use is not None and track not in tracks_in_use:
+        if systems and track not in in_use:
             continue
-        chosen = [results[o.id] for o in model.objectives() if _tagged(o, track)]
+        members = [s for s in systems if s.track == track]
+        chosen = [results[o.id] for o in model.objectives() if in_track(o, track, members)]
         out.append(bucket(track, title, chosen, levels))
     return tuple(out)
 
 
-def _tagged(objective: Objective, track: str) -> bool:
-    return not objective.applies_to.tracks or track in objective.applies_to.tracks
+def in_track(objective: Objective, track: str, members: Sequence[AISystem]) -> bool:
+    """Whether ``objective`` counts for ``track`` whose active systems are ``members`` (none: no inventory)."""
+    condition = objective.applies_to
+    if condition.program_wide:
+        return False
+    if not members:
+        return not condition.tracks or track in condition.tracks
+    return applies(condition, members)
