@@ -538,12 +538,12 @@ POLICIES = {
     "soft-allowlist": (
         "ep-02/managed-settings.json",
         {"allowedMcpServers": [{"serverName": "github"}]},
-        "allowManagedMcpServersOnly is not true, so users can add servers of their own",
+        "allowManagedMcpServersOnly not true: users can add servers",
     ),
     "deny-only": (
         "ep-03/managed-settings.json",
         {"deniedMcpServers": [{"serverName": "filesystem"}], "permissions": {"defaultMode": "default"}},
-        "no allowedMcpServers list; allowManagedMcpServersOnly is not true, so users can add servers of their own",
+        "no allowedMcpServers; allowManagedMcpServersOnly not true: users can add servers",
     ),
     "fixed-set": ("ep-04/managed-mcp.json", {"mcpServers": {"github": STDIO["binary"][0]}}, None),
     "disabled": ("ep-05/managed-mcp.json", {"mcpServers": {}}, None),
@@ -560,7 +560,12 @@ def test_managed_client_policies_that_enforce_the_allowlist(tmp_path: Path) -> N
     for path, (_, _, failure) in zip(paths, POLICIES.values(), strict=True):
         m = enforced[str(path)]
         assert (m.numerator, m.denominator) == ((0.0 if failure else 1.0), 1.0), path
-        assert m.details == ((f"{path}: {failure}",) if failure else ()), path
+        assert m.details == ((clipped(f"{path}: {failure}"),) if failure else ()), path
+
+
+def clipped(detail: str) -> str:
+    """A detail as the collector caps it (200 characters): the temporary path's length varies by machine."""
+    return detail if len(detail) <= 200 else detail[:197] + "..."
 
 
 # ------------------------------------------------------------------------------- provenance and time

@@ -148,7 +148,7 @@ def allowlist_gaps(path: Path, values: Mapping[str, Any]) -> list[str] | None:
         return None
     gaps: list[str] = []
     if not isinstance(values.get("allowedMcpServers"), list):
-        gaps.append("no allowedMcpServers list")
+        gaps.append("no allowedMcpServers")
     if values.get("allowManagedMcpServersOnly") is not True:
-        gaps.append("allowManagedMcpServersOnly is not true, so users can add servers of their own")
+        gaps.append("allowManagedMcpServersOnly not true: users can add servers")
     return gaps
