@@ -42,6 +42,7 @@ class FakeGoogle:
         self.bodies: dict[str, Any] = {}
         self.pages: dict[str, tuple[str, list[list[Any]]]] = {}
         self.fail: dict[str, int] = {}
+        self.once: dict[str, list[int]] = {}  # statuses answered before the body, one request each
         self.requests: list[tuple[str, str]] = []
         self.url = ""
         fake = self
@@ -50,8 +51,8 @@ class FakeGoogle:
             def _answer(self) -> None:
                 url = urlsplit(self.path)
                 fake.requests.append((self.command, url.path))
-                if url.path in fake.fail:
-                    status = fake.fail[url.path]
+                if url.path in fake.fail or fake.once.get(url.path):
+                    status = fake.fail.get(url.path) or fake.once[url.path].pop(0)
                     error = {
                         "code": status,
                         "message": "The caller does not have permission",
@@ -131,6 +132,14 @@ def test_pages_are_followed(google: FakeGoogle) -> None:
     )
     result = collect(google)
     assert counts(result)["platform.endpoints.redundancy_ratio"][1] == 2
+
+
+def test_throttling_is_retried(google: FakeGoogle) -> None:
+    google.documented_project()
+    google.once[f"/v1/projects/{PROJECT}/locations/us-central1/endpoints"] = [429]
+    result = collect(google)
+    assert counts(result)["platform.endpoints.redundancy_ratio"][1] == 2
+    assert sum(path.endswith("/endpoints") for _, path in google.requests) == 2
 
 
 def test_permission_denied_is_one_line(google: FakeGoogle) -> None:

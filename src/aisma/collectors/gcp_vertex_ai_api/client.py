@@ -22,6 +22,7 @@ from aisma.errors import AismaError
 
 EXTRA = "the gcp-vertex-ai-api collector needs the optional extra: pip install 'aisma[gcp]'"
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+RETRIES = 3  # the API client retries 429 and 5xx answers this many times, with exponential backoff
 ROLES = (
     "roles/aiplatform.viewer, roles/modelarmor.viewer, roles/modelarmor.floorSettingsViewer, "
     "roles/iam.securityReviewer (and roles/accesscontextmanager.policyReader for perimeters)"
@@ -130,14 +131,11 @@ class GoogleReader:
         where = f"gcp-vertex-ai-api {project}"
         crm = self._api("cloudresourcemanager", "v1", "https://cloudresourcemanager.googleapis.com")
         out: list[tuple[dict[str, Any], str | None]] = []
-        out.append(
-            (self._call(f"{where}: projects.get", lambda: crm.projects().get(projectId=project).execute()), None)
-        )
+        projects = crm.projects()
+        out.append((self._call(f"{where}: projects.get", _execute, projects.get(projectId=project)), None))
+        version = {"options": {"requestedPolicyVersion": 3}}
         policy = self._call(
-            f"{where}: projects.getIamPolicy",
-            lambda: (
-                crm.projects().getIamPolicy(resource=project, body={"options": {"requestedPolicyVersion": 3}}).execute()
-            ),
+            f"{where}: projects.getIamPolicy", _execute, projects.getIamPolicy(resource=project, body=version)
         )
         policy.setdefault("etag", "")  # the saved-file reader knows a policy by its etag
         out.append((policy, project))
@@ -165,7 +163,7 @@ class GoogleReader:
         def pages() -> None:
             request = acm.accessPolicies().servicePerimeters().list(parent=parent)
             while request is not None:
-                page = request.execute()
+                page = _execute(request)
                 found.extend(page.get("servicePerimeters") or [])
                 request = acm.accessPolicies().servicePerimeters().list_next(request, page)
 
@@ -178,7 +176,7 @@ class GoogleReader:
         request = endpoints.list(parent=f"projects/{project}/locations/{region}")
         found: list[dict[str, Any]] = []
         while request is not None:
-            page = request.execute()
+            page = _execute(request)
             found.extend(page.get("endpoints") or [])
             request = endpoints.list_next(request, page)
         return found
@@ -205,6 +203,11 @@ class GoogleReader:
             raise AismaError(_status_line(where, status, first_line(exc))) from None
         except sdk.api_error as exc:
             raise AismaError(_status_line(where, getattr(exc, "code", None), first_line(exc))) from None
+
+
+def _execute(request: Any) -> Any:
+    """Run an API client request, retrying 429 and 5xx answers (the client's exponential backoff)."""
+    return request.execute(num_retries=RETRIES)
 
 
 def _status_line(where: str, status: Any, detail: str) -> str:
