@@ -168,11 +168,13 @@ def test_workbook_download_edit_and_import(page: Any, live_server: LiveServer, t
     page.get_by_role("link", name="Import a filled-in workbook (XLSX)").click()
     page.set_input_files("#workbook-file", str(filled))
     page.get_by_role("button", name="Preview").click()
-    assert "changes 1 answer(s)" in page.content()
+    # the form posts and the page is replaced: wait for the new page's text, not for a moment to pass
+    # (reading page.content() right after the click raced the navigation on a busy machine)
+    page.get_by_text("changes 1 answer(s)").first.wait_for(timeout=DOWNLOAD_TIMEOUT_MS)
     assert "from the owner" in page.locator("#workbook-changes").inner_text()
     page.set_input_files("#workbook-file", str(filled))
     page.get_by_role("button", name="Import").click()
-    assert "Imported: 1 answer(s) changed." in page.content()
+    page.get_by_text("Imported: 1 answer(s) changed.").first.wait_for(timeout=DOWNLOAD_TIMEOUT_MS)
     page.goto(f"{dashboard}/questionnaire/GOV")
     assert "from the owner" in page.content()
 
