@@ -121,7 +121,12 @@ def list_response(request: Request, page: Page[Any], item_type: type[BaseModel])
     if page.next_key is not None:
         url = request.url.include_query_params(cursor=encode_cursor(page.next_key))
         headers["Link"] = f'<{url}>; rel="next"'
-    sent = request.headers.get("if-none-match", "")
-    if etag in {tag.strip() for tag in sent.split(",")} or sent.strip() == "*":
+    if client_has(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
+
+
+def client_has(request: Request, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (or ``*``): the client's copy is current, answer 304."""
+    sent = request.headers.get("if-none-match", "")
+    return etag in {tag.strip() for tag in sent.split(",")} or sent.strip() == "*"

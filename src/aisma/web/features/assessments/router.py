@@ -20,7 +20,7 @@ from aisma.web.features.assessments.schemas import (
 )
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.jobs.schemas import JobOut
-from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
+from aisma.web.pagination import LIST_RESPONSES, PageParams, client_has, list_response, slice_page
 from aisma.web.routing import JOB_ACCEPTED, WRITE_ERRORS, RowId, job_url
 from aisma.web.security import CurrentActor, DbSession, app_database
 
@@ -73,8 +73,7 @@ def latest_result(request: Request, session: DbSession, actor: CurrentActor) -> 
         raise NotFound("no assessment yet: run one first")
     assessment_id, text = stored
     headers = {"ETag": f'W/"assessment-{assessment_id}"', "Cache-Control": "private, no-cache"}
-    sent = request.headers.get("if-none-match", "")
-    if headers["ETag"] in {tag.strip() for tag in sent.split(",")} or sent.strip() == "*":
+    if client_has(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     return Response(text.encode(), media_type="application/json", headers=headers)
 
