@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from aisma.reports.viewmodel import lapsed_line
 from aisma.server.auth import Permission
@@ -17,8 +18,9 @@ from aisma.web.features.assessments.view import dashboard_view, kpi_rows
 from aisma.web.features.assessments.view_cache import ViewCache
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
-from aisma.web.render import org_base, redirect, render_page
+from aisma.web.render import org_base, page_environment, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_database, require_csrf
+from aisma.web.templating import render_template
 from aisma.workspace.clock import parse_pin
 
 
@@ -71,7 +73,7 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         latest_id = points[-1].assessment_id
         key = (actor.org_id, latest_id, len(points))
         context = view_cache(request).get_or_build(
-            key, lambda: dashboard_view(assessments.get_assessment(session, actor, latest_id).result, history)
+            key, lambda: _snapshot_view(request, assessments.get_assessment(session, actor, latest_id).result, history)
         )
     else:
         context = dashboard_view(None, history)
@@ -101,6 +103,15 @@ def dashboard(request: Request, session: DbSession, actor: CurrentActor) -> Resp
         refresh_seconds=2 if running is not None and running.status in ("queued", "running") else None,
         **context,
     )
+
+
+def _snapshot_view(request: Request, snapshot: dict[str, Any], history: list[TrendPoint]) -> dict[str, Any]:
+    """The dashboard's context for one snapshot, with the gating table (up to 200 rows, most of the page's
+    rendering) rendered here once: it depends on the snapshot alone, so every later view reuses the HTML."""
+    context = dashboard_view(snapshot, history)
+    html = render_template(page_environment(request), "_dashboard_gating.html", context)
+    context["gating_section"] = Markup(html)  # noqa: S704 - rendered by the autoescaping environment
+    return context
 
 
 @router.post("/orgs/{org}/assessments", dependencies=[Depends(require_csrf)])
