@@ -185,7 +185,14 @@ async def assessment(client: httpx.AsyncClient, stats: Stats) -> None:
 
 
 async def user(
-    url: str, credential: dict[str, str], index: int, objectives: list[str], rounds: int, stats: Stats, think: float
+    url: str,
+    credential: dict[str, str],
+    index: int,
+    objectives: list[str],
+    rounds: int,
+    stats: Stats,
+    think: float,
+    assess_every: int,
 ) -> None:
     if credential["kind"] == "session":
         headers = {"X-CSRF-Token": credential["csrf"]}
@@ -193,7 +200,7 @@ async def user(
     else:
         headers, cookies = {"Authorization": f"Bearer {credential['token']}"}, {}
     page = credential["kind"] == "session"
-    pauses = random.Random(index)
+    pauses = random.Random(index)  # noqa: S311 - think times, not secrets
 
     async def pause() -> None:
         if think > 0:
@@ -217,7 +224,7 @@ async def user(
             await pause()
             await increment(client, stats, objectives[index % COUNTERS])
             await timed(stats, "reference", client.get("/static/aisma.css"))
-            if (index + round_no) % 25 == 0:
+            if assess_every and (index + round_no) % assess_every == 0:
                 await assessment(client, stats)
             await pause()
 
@@ -231,13 +238,18 @@ async def lag_probe(stats: Stats, done: asyncio.Event) -> None:
 
 
 def client_process(
-    url: str, credentials: list[tuple[int, dict[str, str]]], objectives: list[str], rounds: int, think: float
+    url: str,
+    credentials: list[tuple[int, dict[str, str]]],
+    objectives: list[str],
+    rounds: int,
+    think: float,
+    assess_every: int,
 ) -> Any:
     async def main() -> Stats:
         stats = Stats()
         done = asyncio.Event()
         probe = asyncio.create_task(lag_probe(stats, done))
-        await asyncio.gather(*(user(url, c, i, objectives, rounds, stats, think) for i, c in credentials))
+        await asyncio.gather(*(user(url, c, i, objectives, rounds, stats, think, assess_every) for i, c in credentials))
         done.set()
         await probe
         return stats
@@ -249,12 +261,19 @@ def client_process(
 
 
 def load(
-    url: str, credentials: list[dict[str, str]], objectives: list[str], rounds: int, clients: int, think: float = 0.0
+    url: str,
+    credentials: list[dict[str, str]],
+    objectives: list[str],
+    rounds: int,
+    clients: int,
+    think: float = 0.0,
+    assess_every: int = 25,
 ) -> Any:
     shares = [list(enumerate(credentials))[k::clients] for k in range(clients)]
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        results = pool.starmap(client_process, [(url, share, objectives, rounds, think) for share in shares])
+        jobs = [(url, share, objectives, rounds, think, assess_every) for share in shares]
+        results = pool.starmap(client_process, jobs)
     wall = time.perf_counter() - started
     total = Stats()
     cpu = 0.0
@@ -284,14 +303,15 @@ def run(backend: str, systems: int, args: argparse.Namespace) -> bool:
         print(
             f"\n== {args.label} {backend}: {systems} systems, {len(objectives)} objectives, {args.months} assessments, "
             f"{args.users} users ({args.users // 2 + args.users % 2} sessions, {args.users // 2} tokens) x "
-            f"{args.rounds} rounds, think {args.think:g} s, {args.workers} server workers, {args.clients} client processes; "
+            f"{args.rounds} rounds, think {args.think:g} s, {args.workers} server workers, "
+            f"{args.clients} client processes; "
             f"seeded in {seeded['seconds']:.0f} s; load average {os.getloadavg()[0]:.2f}"
         )
-        processes, url = start_server(url_db, work, args.workers)
+        processes, url = start_server(url_db, work, args.workers, args.separate_worker, args.worker_nice)
         load(url, credentials[: args.clients * 2], objectives, 1, args.clients)  # warm each worker's caches
         before = counters_total(url, credentials, objectives)
         load_before = os.getloadavg()[0]
-        stats, wall, cpu = load(url, credentials, objectives, args.rounds, args.clients, args.think)
+        stats, wall, cpu = load(url, credentials, objectives, args.rounds, args.clients, args.think, args.assess_every)
         lost = stats.increments - (counters_total(url, credentials, objectives) - before)
         print(f"{'request':<20}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
         for kind in KINDS:
@@ -316,10 +336,15 @@ def run(backend: str, systems: int, args: argparse.Namespace) -> bool:
         ok = errors == 0 and lost == 0
         print("targets (no errors, no lost updates):", "met" if ok else "MISSED")
         slowest = max(
-            (percentile(stats.latencies[kind], 0.99) * 1000, kind) for kind in P99_TARGET_KINDS if stats.latencies.get(kind)
+            (percentile(stats.latencies[kind], 0.99) * 1000, kind)
+            for kind in P99_TARGET_KINDS
+            if stats.latencies.get(kind)
         )
         verdict = "met" if slowest[0] < P99_TARGET_MS else "MISSED"
-        print(f"target p99 < {P99_TARGET_MS} ms for reads and answer saves: {verdict} (slowest: {slowest[1]}, {slowest[0]:.0f} ms)")
+        print(
+            f"target p99 < {P99_TARGET_MS} ms for reads and answer saves: {verdict} "
+            f"(slowest: {slowest[1]}, {slowest[0]:.0f} ms)"
+        )
         return ok
     finally:
         stop(processes)
@@ -340,6 +365,16 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="Mean pause between a user's requests in seconds (0: closed loop)."
     )
+    parser.add_argument(
+        "--separate-worker", action="store_true", help="SQLite: jobs in an aisma worker process, not in the servers."
+    )
+    parser.add_argument(
+        "--assess-every",
+        type=int,
+        default=25,
+        help="One user in N asks for an assessment each round (0: none; 25: 12 assessments in 3 rounds of 100 users).",
+    )
+    parser.add_argument("--worker-nice", type=int, default=0, help="aisma worker --nice N (0: as the servers).")
     parser.add_argument("--label", default="aisma", help="Names the run in the output (e.g. main, i17).")
     args = parser.parse_args()
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)

@@ -147,12 +147,13 @@ def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
 
 
 def start_server(
-    database_url: str, data_dir: Path, workers: int, separate_worker: bool = False
+    database_url: str, data_dir: Path, workers: int, separate_worker: bool = False, worker_nice: int = 0
 ) -> tuple[list[subprocess.Popen[bytes]], str]:
     """``aisma serve --workers N`` on a free port (and, for a job queue on PostgreSQL, one ``aisma worker``).
 
     ``separate_worker`` on SQLite: jobs in an ``aisma worker`` process of their own
-    (``AISMA_INPROCESS_WORKER=false``) instead of a thread in each server process."""
+    (``AISMA_INPROCESS_WORKER=false``) instead of a thread in each server process. ``worker_nice``:
+    the worker's ``--nice`` (its jobs yield the CPU to the server processes)."""
     port = free_port()
     env = {**os.environ, "AISMA_DATABASE_URL": database_url, "AISMA_DATA_DIR": str(data_dir)}
     if separate_worker:
@@ -162,7 +163,8 @@ def start_server(
     processes = [start([*base, "serve", "--port", str(port), "--workers", str(workers)], env, data_dir / "serve.log")]
     has_worker = subprocess.run([*base, "worker", "--help"], env=env, capture_output=True).returncode == 0  # noqa: S603
     if has_worker and (separate_worker or not database_url.startswith("sqlite")):
-        processes.append(start([*base, "worker"], env, data_dir / "worker.log"))
+        niced = ["--nice", str(worker_nice)] if worker_nice else []
+        processes.append(start([*base, "worker", *niced], env, data_dir / "worker.log"))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:

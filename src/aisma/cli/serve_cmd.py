@@ -46,6 +46,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def worker(
         concurrency: Annotated[int, typer.Option(min=1, max=32, help="Jobs run at once by this process.")] = 1,
+        nice: Annotated[
+            int,
+            typer.Option(
+                min=0, max=19, help="Lower this process's CPU priority by N: requests on the same machine come first."
+            ),
+        ] = 0,
         data_dir: Annotated[
             Path | None, typer.Option(help="Where the SQLite file, evidence and secret key live (AISMA_DATA_DIR).")
         ] = None,
@@ -61,6 +67,8 @@ def register(app: typer.Typer) -> None:
 
         if data_dir is not None:
             os.environ["AISMA_DATA_DIR"] = str(data_dir)
+        if nice:
+            os.nice(nice)
         typer.echo("aisma: worker running background jobs; Ctrl+C stops")
         run_worker(concurrency)
 

@@ -38,9 +38,9 @@ def _wait(condition, what: str) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.1)
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _worker(env: dict[str, str], log: Path, *options: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "aisma.cli.main", "worker"],
+        [sys.executable, "-m", "aisma.cli.main", "worker", *options],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -63,8 +63,13 @@ def test_a_worker_killed_mid_job_has_its_job_retried_and_finished_once(
         "AISMA_JOB_MODULES": "server.job_fixtures",
         "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
     }
-    workers = [_worker(env, tmp_path / f"worker-{i}.log") for i in range(2)]
+    # the second worker yields the CPU (--nice): its jobs run as any other's, at a lower priority
+    workers = [_worker(env, tmp_path / "worker-0.log"), _worker(env, tmp_path / "worker-1.log", "--nice", "7")]
     try:
+        niced = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+        _wait(
+            lambda: os.getpriority(os.PRIO_PROCESS, workers[1].pid) == niced, "the --nice worker to lower its priority"
+        )
         job_fixtures.register()
         database = Database(database_url, signing_key="worker-test-key")
         queue = ProcrastinateQueue(database)
