@@ -108,7 +108,8 @@ def run_assess(root: Path) -> dict[str, Any]:
         "cpu_seconds": cpu,
         "peak_rss_mb": max(own, own_kb / 1024) + max(children, child_kb / 1024),
         "load": (load_before, os.getloadavg()[0]),
-        "unregistered": len(result.get("unregistered_ai", ())),
+        "unregistered": result.get("unregistered_ai_total", len(result.get("unregistered_ai", ()))),
+        "result_mb": out.stat().st_size / 1e6,
     }
 
 

@@ -75,7 +75,7 @@ def test_sarif_is_valid_and_names_every_finding(bank: tuple[Path, dict[str, Any]
 
 def test_sarif_without_findings_is_valid(bank: tuple[Path, dict[str, Any]]) -> None:
     _, doc = bank
-    quiet = {**doc, "gating": [], "unregistered_ai": [], "categories": []}
+    quiet = {**doc, "gating": [], "unregistered_ai": [], "unregistered_ai_total": 0, "categories": []}
     log = validate_sarif(outputs.render_sarif(evaluate(quiet, CheckPolicy())))
     assert log["runs"][0]["results"] == []
 

@@ -236,11 +236,33 @@ def _asset_key(asset: Doc) -> str:
     return f"{asset.get('kind')}:{asset.get('identifier')}"
 
 
-def _unregistered(doc: Doc, baseline: Doc | None) -> Iterable[tuple[str, str, Doc]]:
-    known = {_asset_key(a) for a in (baseline or {}).get("unregistered_ai", [])}
-    for asset in doc.get("unregistered_ai", []):
+def _unregistered_total(doc: Doc) -> int:
+    """A result's number of unregistered assets (older results listed every one: the list's length)."""
+    listed = doc.get("unregistered_ai") or []
+    return max(int(doc.get("unregistered_ai_total", len(listed))), len(listed))
+
+
+def _unregistered(doc: Doc, baseline: Doc | None, notes: list[str]) -> Iterable[tuple[str, str, Doc]]:
+    """Unregistered assets the baseline did not show: each listed one, and those beyond the list counted.
+
+    A result lists only the most seen assets (``unregistered_ai_total`` counts all), so against a
+    baseline that left some out, a listed asset absent from the baseline's list may have been in it
+    unlisted: it is named in a note, not reported. What is certain is reported: an asset absent from a
+    complete baseline, and (at least) as many new assets beyond the lists as the counts show.
+    """
+    listed = doc.get("unregistered_ai") or []
+    total = _unregistered_total(doc)
+    before = (baseline or {}).get("unregistered_ai") or []
+    known = {_asset_key(a) for a in before}
+    baseline_total = _unregistered_total(baseline) if baseline is not None else 0
+    complete = baseline is None or baseline_total <= len(before)
+    maybe = 0
+    for asset in listed:
         key = _asset_key(asset)
         if key in known:
+            continue
+        if not complete:
+            maybe += 1
             continue
         files = asset.get("files") or []
         tools = ", ".join(asset.get("tools") or []) or "tool output"
@@ -249,6 +271,32 @@ def _unregistered(doc: Doc, baseline: Doc | None) -> Iterable[tuple[str, str, Do
             f"unregistered {asset.get('kind')} {asset.get('identifier')}: seen {asset.get('seen', '?')} time(s) by "
             f"{tools}; no inventory system matches it",
             {"file": files[0] if files else None},
+        )
+    if maybe:
+        notes.append(
+            f"{maybe:,} listed unregistered asset(s) are not in the baseline's list, which held {len(before):,} "
+            f"of its {baseline_total:,}: they may be new"
+        )
+    unlisted = total - len(listed)
+    if unlisted <= 0:
+        return
+    if baseline is None:
+        new = unlisted
+    elif complete:  # every baseline asset is known: those not among the listed are at most the rest
+        new = unlisted - (baseline_total - len(known & {_asset_key(a) for a in listed}))
+    else:  # at least as many are new as the total grew, less the listed ones that may be
+        new = total - baseline_total - maybe
+    if new > 0:
+        yield (
+            "unregistered_ai:unlisted",
+            f"{'' if baseline is None else 'at least '}{new:,} more new unregistered AI asset(s), not listed in the "
+            f"result (it lists the {len(listed):,} most seen of {total:,})",
+            {},
+        )
+    else:
+        notes.append(
+            f"{unlisted:,} unregistered asset(s) beyond the result's list of {len(listed):,}: "
+            "the counts do not show whether any is new"
         )
 
 
@@ -305,7 +353,7 @@ def evaluate(
     else:
         notes.append("no baseline: nothing to compare levels against; every unregistered asset and conflict is new")
     found += [
-        ("unregistered_ai", _unregistered(doc, baseline)),
+        ("unregistered_ai", _unregistered(doc, baseline, notes)),
         ("stale_evidence", _stale(doc)),
         ("new_conflicts", _conflicts(doc, baseline)),
     ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.console import Console
 from rich.table import Table
 
@@ -12,6 +10,7 @@ from aisma.reports.viewmodel import (
     fmt_pct,
     fmt_score,
     headline,
+    kinds_text,
     level_name,
     over_governable,
     over_governable_text,
@@ -64,12 +63,10 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
     if h["conflicts"]:
         console.print(f"[yellow]{len(h['conflicts'])} attestation(s) contradicted by measurements.[/yellow]")
     if result.unregistered_ai:
-        kinds = Counter(str(u["kind"]) for u in result.unregistered_ai)
-        names = {"mcp_server": "MCP server"}
-        parts = ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
-        count = len(result.unregistered_ai)
+        count = result.unregistered_ai_total
         console.print(
-            f"[yellow]{count} unregistered AI asset{'s' if count != 1 else ''} in tool output: {parts}.[/yellow]"
+            f"[yellow]{count:,} unregistered AI asset{'s' if count != 1 else ''} in tool output: "
+            f"{kinds_text(result.unregistered_ai_by_kind)}.[/yellow]"
         )
     if result.roadmap:
         first = result.roadmap[0]

@@ -143,6 +143,9 @@ class SystemIndex:
         self._start_lengths = sorted(self._starts)
         self._end_lengths = sorted(self._ends)
         self.first_position = lru_cache(maxsize=CACHE_SIZE)(self._first_position)
+        # The last observations asked about and, for each, whether it is outside every active system
+        # (``aisma.inventory.shadow.outside_flags``): discovery and scoring share one answer.
+        self.outside: tuple[object, list[bool]] | None = None
 
     def _expression(self, pattern: str) -> re.Pattern[str]:
         """A glob's expression, compiled the first time it is a candidate and then kept by this index

@@ -25,6 +25,7 @@ from aisma.reports.viewmodel import (
     source_label,
     stale_text,
     target_notes,
+    unlisted_text,
 )
 from aisma.roadmap.render import html_view
 from aisma.scoring.results import AssessmentResult
@@ -56,6 +57,7 @@ def template_context(result: AssessmentResult, frameworks: Iterable[FrameworkPos
         source_labels=SOURCE_LABELS,
         source_label=source_label,
         stale_text=stale_text,
+        unlisted_text=unlisted_text,
         target_notes=target_notes(result),
         view_titles=VIEW_TITLES,
         **gating_context(result),

@@ -18,6 +18,7 @@ from aisma.reports.viewmodel import (
     stale_text,
     target_notes,
     tier_text,
+    unlisted_text,
 )
 from aisma.roadmap.render import markdown_lines, md_cell
 from aisma.scoring.results import AssessmentResult
@@ -78,13 +79,13 @@ def render_markdown(result: AssessmentResult) -> str:
             lines += ["", "Autonomy above what the organization's maturity can govern (MASO tiers):", ""]
             lines += [f"- {_cell(over_governable_text(g))}" for g in above]
     if result.unregistered_ai:
-        count = len(result.unregistered_ai)
+        count = result.unregistered_ai_total
         lines += [
             "",
             "## Unregistered AI",
             "",
-            f"{count} AI asset{'s' if count != 1 else ''} seen in tool output match no active system of the inventory "
-            "(shadow AI).",
+            f"{count:,} AI asset{'s' if count != 1 else ''} seen in tool output match no active system of the "
+            "inventory (shadow AI), most seen first.",
             "",
             "| Kind | Identifier | Seen | Tools | Files | Matches retired system |",
             "|---|---|---|---|---|---|",
@@ -94,6 +95,8 @@ def render_markdown(result: AssessmentResult) -> str:
                 f"| {u['kind']} | {_cell(str(u['identifier']))} | {u['seen']} | {_cell(', '.join(u['tools']))} "
                 f"| {_cell(', '.join(u['files']))} | {_cell(u['matches_retired_system'] or '')} |"
             )
+        if result.unregistered_ai_unlisted:
+            lines += ["", unlisted_text(result)]
     lines += [
         "",
         "## Categories",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -138,6 +139,22 @@ def lapsed_line(result: AssessmentResult, now: datetime) -> str | None:
         f"Evidence has gone stale since this assessment (as of {as_of_text(result)}): "
         f"the measurement or attestation deciding {len(lapsed)} objective{'s' if len(lapsed) != 1 else ''} "
         f"({ids}) lapsed before {now.astimezone(UTC).strftime('%Y-%m-%d')}; today the same inputs score lower"
+    )
+
+
+KIND_NAMES = {"mcp_server": "MCP server"}
+
+
+def kinds_text(by_kind: Iterable[tuple[str, int]]) -> str:
+    """``2 models, 1 MCP server``: the unregistered assets per kind."""
+    return ", ".join(f"{n:,} {KIND_NAMES.get(k, k)}{'s' if n != 1 else ''}" for k, n in by_kind)
+
+
+def unlisted_text(result: AssessmentResult) -> str:
+    """What a report says under its list of unregistered AI when the result lists only the most seen."""
+    return (
+        f"{result.unregistered_ai_unlisted:,} more not listed: the list holds the {len(result.unregistered_ai):,} "
+        f"most seen of {result.unregistered_ai_total:,} ({kinds_text(result.unregistered_ai_by_kind)})."
     )
 
 

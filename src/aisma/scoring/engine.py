@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from aisma.errors import AismaError
-from aisma.inventory.shadow import unregistered
+from aisma.inventory.shadow import Unregistered, unregistered
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.gating import gate_deployments, gating_warnings
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
@@ -66,6 +66,7 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
     overall = _rollup("overall", model.title, list(categories), objective_results)
     gating = gate_deployments(model, systems, categories)
     warnings += gating_warnings(gating)
+    shadow = unregistered(inputs.inventory.systems, inputs.observed) if full else Unregistered((), 0, ())
     return AssessmentResult(
         organization=inputs.organization,
         model_id=model.id,
@@ -83,7 +84,9 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
         levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),
-        unregistered_ai=unregistered(inputs.inventory.systems, inputs.observed) if full else (),
+        unregistered_ai=shadow.listed,
+        unregistered_ai_total=shadow.total,
+        unregistered_ai_by_kind=shadow.by_kind,
         targets=targets.to_dict(),
     )
 

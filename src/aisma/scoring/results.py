@@ -244,7 +244,11 @@ class AssessmentResult:
     roadmap: tuple[dict[str, Any], ...]
     warnings: tuple[str, ...]
     levels: tuple[tuple[int, str], ...] = ()
+    # Shadow AI: at most UNREGISTERED_LISTED assets (aisma.inventory.shadow), the most seen first, and
+    # the exact number of distinct unregistered assets, in all and per kind (listed or not).
     unregistered_ai: tuple[dict[str, Any], ...] = ()
+    unregistered_ai_total: int = 0
+    unregistered_ai_by_kind: tuple[tuple[str, int], ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()
     # Where each category's target came from (preset, override, inventory); see aisma.scoring.targets.
     targets: dict[str, Any] | None = None
@@ -252,6 +256,11 @@ class AssessmentResult:
     # The first time evidence behind this result goes stale (None: nothing expires); after it, the
     # same inputs can only score lower. Reports say so; live pages warn once it has passed.
     evidence_valid_until: str | None = None
+
+    @property
+    def unregistered_ai_unlisted(self) -> int:
+        """How many unregistered assets the list leaves out (reports say "N more not listed")."""
+        return max(self.unregistered_ai_total - len(self.unregistered_ai), 0)
 
     def lapsed_since(self, now: str) -> list[ObjectiveResult]:
         """Objectives whose deciding evidence went stale between this assessment and ``now`` (ISO time)."""
@@ -291,6 +300,8 @@ class AssessmentResult:
             "views": {name: [b.to_dict() for b in buckets] for name, buckets in self.views},
             "gating": [dict(g) for g in self.gating],
             "unregistered_ai": [dict(u) for u in self.unregistered_ai],
+            "unregistered_ai_total": self.unregistered_ai_total,
+            "unregistered_ai_by_kind": dict(self.unregistered_ai_by_kind),
             "targets": self.targets,
             "roadmap": [dict(r) for r in self.roadmap],
             "warnings": list(self.warnings),

@@ -7,6 +7,7 @@ come back as rounded in the JSON, which is what every report shows anyway.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from aisma.scoring.results import (
@@ -35,6 +36,8 @@ _KNOWN_KEYS = frozenset(
         "views",
         "gating",
         "unregistered_ai",
+        "unregistered_ai_total",
+        "unregistered_ai_by_kind",
         "targets",
         "roadmap",
         "warnings",
@@ -148,6 +151,10 @@ def _bucket(data: dict[str, Any]) -> ViewBucket:
 def result_from_dict(data: dict[str, Any], weights: dict[str, float] | None = None) -> AssessmentResult:
     """The result a stored ``to_dict()`` came from; ``weights`` (category id -> weight) are not in the JSON."""
     model = data["model"]
+    listed = tuple(dict(u) for u in data.get("unregistered_ai", []))
+    by_kind = data.get("unregistered_ai_by_kind")
+    if by_kind is None:
+        by_kind = Counter(str(u.get("kind")) for u in listed)
     return AssessmentResult(
         organization=data["organization"],
         model_id=model["id"],
@@ -165,7 +172,10 @@ def result_from_dict(data: dict[str, Any], weights: dict[str, float] | None = No
         roadmap=tuple(dict(r) for r in data["roadmap"]),
         warnings=tuple(data["warnings"]),
         levels=tuple((lv["level"], lv["name"]) for lv in model.get("levels", [])),
-        unregistered_ai=tuple(dict(u) for u in data.get("unregistered_ai", [])),
+        unregistered_ai=listed,
+        # Results before the list was capped listed every asset: the list is the count.
+        unregistered_ai_total=int(data.get("unregistered_ai_total", len(listed))),
+        unregistered_ai_by_kind=tuple(sorted(by_kind.items())),
         targets=data.get("targets"),
         extra=tuple((key, value) for key, value in data.items() if key not in _KNOWN_KEYS),
     )

@@ -14,6 +14,7 @@ from aisma.inventory.discovery import discovery_measurements
 from aisma.inventory.metrics import inventory_measurements
 from aisma.inventory.providers import InventorySettings, data_use_measurements, provider_measurements
 from aisma.inventory.schema import Inventory
+from aisma.inventory.shadow import observed_order
 from aisma.layout import EVIDENCE_DIR
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement, ObservedAsset, Source, Targets
@@ -44,7 +45,7 @@ def freeze_inputs(
     )
     # Assets the collectors saw (traces, cloud findings, MCP configurations, AI-BOMs): one picture of
     # the AI in use, in a stable order so the result's bytes do not depend on the order files were read.
-    observed = tuple(sorted(observed, key=lambda a: (a.kind, a.identifier, a.tool, a.file, a.seen_with)))
+    observed = tuple(sorted(observed, key=observed_order))
     derived += discovery_measurements(
         inventory.systems, observed, assessed_at, Source(tool="discovery", file=EVIDENCE_DIR)
     )
