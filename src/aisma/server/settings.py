@@ -4,15 +4,44 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aisma.errors import AismaError
 
 MIB = 1024 * 1024
+ROLES = ("owner", "assessor", "contributor", "viewer")
+
+
+@dataclass(frozen=True)
+class GroupRole:
+    """One entry of ``AISMA_OIDC_GROUP_ROLES``: members of ``group`` get ``role`` in ``org``."""
+
+    group: str
+    org: str
+    role: str
+
+
+def parse_group_roles(text: str) -> list[GroupRole]:
+    """``group=org:role, ...``; a malformed entry is a ValueError naming it and the expected form."""
+    entries = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        group, equals, target = item.rpartition("=")
+        org, colon, role = target.partition(":")
+        if not equals or not colon or not group.strip() or not org.strip() or role.strip() not in ROLES:
+            raise ValueError(
+                f"AISMA_OIDC_GROUP_ROLES entry {item!r}: expected group=org:role with role one of {', '.join(ROLES)}"
+            )
+        entries.append(GroupRole(group.strip(), org.strip(), role.strip()))
+    return entries
+
+
 SECRET_FILE = "secret.key"  # noqa: S105 - a file name
 
 
@@ -63,6 +92,18 @@ class ServerSettings(BaseSettings):
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_redirect_url: str | None = None
+    # Scopes asked for at sign-in; add the one your provider needs to put groups into the ID token.
+    oidc_scopes: str = "openid email profile"
+    # The ID token claim that lists the user's groups (a list of strings, or one string).
+    oidc_groups_claim: str = "groups"
+    # Groups to organization roles, comma-separated ``group=org:role`` (e.g. ``sec-team=bank:assessor``).
+    # For every organization named here the identity provider decides membership at each sign-in.
+    oidc_group_roles: str = ""
+    # The address people reach the server at (``https://aisma.example.com``), for links in emails
+    # (invitations); unset: the address the request came to.
+    public_url: str | None = None
+    # How long an invitation link can be used (hours).
+    invitation_max_age_hours: int = Field(default=7 * 24, gt=0, le=90 * 24)
 
     @model_validator(mode="after")
     def _defaults(self) -> ServerSettings:
@@ -71,6 +112,16 @@ class ServerSettings(BaseSettings):
         if self.evidence_dir is None:
             self.evidence_dir = self.data_dir / "evidence"
         return self
+
+    @field_validator("oidc_group_roles")
+    @classmethod
+    def _group_roles(cls, value: str) -> str:
+        parse_group_roles(value)  # a wrong entry stops the server at start, naming it
+        return value
+
+    @property
+    def oidc_group_role_list(self) -> list[GroupRole]:
+        return parse_group_roles(self.oidc_group_roles)
 
     @property
     def job_module_list(self) -> list[str]:

@@ -459,3 +459,26 @@ class FindingRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class InvitationRow(Base):
+    """An owner's invitation of an email address to an organization with a role. The link carries a
+    random token; only its sha256 is stored (as for sessions and API tokens), so a database dump holds
+    no usable link. Single use: ``accepted_at`` is set once, by a conditional update; ``revoked_at``
+    and ``expires_at`` end it too."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    accepted_by: Mapped[str] = mapped_column(String(320), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # How the link reached the invitee: "email" (sent through SMTP) or "shown" (to the owner, once).
+    delivery: Mapped[str] = mapped_column(String(20), default="shown")

@@ -27,6 +27,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "autonomy": ("ok", "Autonomy Test recorded."),
     "system-added": ("ok", "System added to the inventory."),
     "member-added": ("ok", "Member added."),
+    "invitation-revoked": ("ok", "Invitation revoked: its link no longer works."),
+    "org-created": ("ok", "Organization created: you are its owner. Invite people from Administration."),
+    "joined": ("ok", "Welcome: you are a member of this organization now."),
     "member-removed": ("ok", "Member removed."),
     "role-changed": ("ok", "Role changed."),
     "token-revoked": ("ok", "Token revoked."),
@@ -135,6 +138,7 @@ def render_page(
         "flashes": messages,
         "home_url": org_base(actor.org_slug),
         "logout_url": "/logout",
+        "org_switch": getattr(request.state, "aisma_orgs", None) or [],
     }
     html = render_template(page_environment(request), template, {**base, **context})
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -189,7 +189,13 @@ def current_actor(org: str, request: Request, caller: CurrentCaller, _csrf: Csrf
             raise NotFound(f"organization {org!r} not found")
         return caller.token_actor
     with app_database(request).transaction(readonly=True) as session:
-        return accounts.actor_for(session, caller.user, org)
+        actor = accounts.actor_for(session, caller.user, org)
+        if not request.url.path.startswith("/api/"):  # a page: its header's organization switcher
+            request.state.aisma_orgs = [
+                {"slug": o.slug, "name": o.name, "role": r.value}
+                for o, r in accounts.organizations_of(session, actor.user_id)
+            ]
+        return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -27,7 +27,7 @@ from .conftest import finished_job, sign_in
 
 API = "/api/v1"
 # Routes that name no organization. They must never show another organization's data (checked below).
-GLOBAL_ROUTES = {("GET", "/api/v1/models"), ("GET", "/api/v1/me"), ("GET", "/api/v1/orgs")}
+GLOBAL_ROUTES = {("GET", "/api/v1/models"), ("GET", "/api/v1/me"), ("GET", "/api/v1/orgs"), ("POST", "/api/v1/orgs")}
 SYSTEM = {"id": "b-system", "name": "B's system", "track": "build", "deployment_type": "api_saas"}
 MEASUREMENT = {
     "metric": "inventory.systems.owner_ratio",
@@ -74,6 +74,7 @@ class Seeded:
     channel_id: int = 0
     framework_id: str = "b-framework"
     finding_id: int = 0
+    invitation_id: int = 0
 
 
 def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
@@ -145,6 +146,9 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/tokens"): {},
         ("POST", "/api/v1/orgs/{org}/tokens"): {"json": {"name": "planted", "scopes": ["admin"]}},
         ("DELETE", "/api/v1/orgs/{org}/tokens/{token_id}"): {},
+        ("GET", "/api/v1/orgs/{org}/invitations"): {},
+        ("POST", "/api/v1/orgs/{org}/invitations"): {"json": {"email": "planted@a.example", "role": "owner"}},
+        ("DELETE", "/api/v1/orgs/{org}/invitations/{invitation_id}"): {},
         ("GET", "/api/v1/orgs/{org}/findings"): {"params": {"status": "open", "kind": "remark"}},
         ("POST", "/api/v1/orgs/{org}/findings"): {"json": {"title": "planted by A"}},
         ("POST", "/api/v1/orgs/{org}/findings/derive"): {},
@@ -221,7 +225,9 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
         client.post(f"{base}/alerts/channels", headers=b_auth, json={"kind": "email", "target": "b@b.example"})
     )
     finding = ok(client.post(f"{base}/findings", headers=b_auth, json={"title": "B's remark", "detail": "secret"}))
+    invitation = ok(client.post(f"{base}/invitations", headers=b_auth, json={"email": "b@b.example", "role": "viewer"}))
     return Seeded(
+        invitation_id=invitation["id"],
         finding_id=finding["id"],
         schedule_id=schedule["id"],
         channel_id=channel["id"],
@@ -253,6 +259,7 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/alerts/deliveries",
         "/frameworks",
         "/findings",
+        "/invitations",
     )
     for part in parts:
         response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)
@@ -293,6 +300,7 @@ def test_member_of_a_gets_404_for_everything_of_b(
         "{schedule_id}",
         "{channel_id}",
         "{finding_id}",
+        "{invitation_id}",
     )
     failures = []
     for (method, path), kwargs in sorted(table.items()):
@@ -307,10 +315,13 @@ def test_member_of_a_gets_404_for_everything_of_b(
     assert failures == []
     assert snapshot(client, b_auth) == before, "a request from A changed B's data"
 
-    # The global routes show A only A.
+    # The global routes show A only A; creating an organization never reaches into B's.
     for how, http, headers in callers:
         orgs = http.get(f"{API}/orgs", headers=headers).json()
         assert [o["slug"] for o in orgs] == ["org-a"], how
+        taken = http.post(f"{API}/orgs", headers=headers, json={"slug": "org-b", "name": "Mine now"})
+        assert taken.status_code == 409, how
+    assert snapshot(client, b_auth) == before, "creating an organization changed B's data"
 
     # Positive control: the same requests are real ones for B's owner (deletes last).
     b_table = {

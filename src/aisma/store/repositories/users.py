@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -35,3 +37,8 @@ def first_admin(session: Session) -> User | None:
     return session.scalar(
         select(User).where(User.is_admin.is_(True), User.is_active.is_(True)).order_by(User.id).limit(1)
     )
+
+
+def list_all(session: Session) -> Sequence[User]:
+    """Every account, by email (server administration)."""
+    return session.scalars(select(User).order_by(User.email)).all()

@@ -32,6 +32,7 @@ API_FEATURES = (
     "jobs",
     "monitoring",
     "findings",
+    "invitations",
     "admin",
 )
 PAGE_FEATURES = (
@@ -51,6 +52,7 @@ PAGE_FEATURES = (
     "findings",
     "audit",
     "search",
+    "invitations",
 )
 
 

@@ -12,10 +12,11 @@ from aisma.server.auth import SCOPES, Permission, Role
 from aisma.server.errors import Conflict, Invalid, NotFound
 from aisma.web import listing
 from aisma.web.features.admin import service as tokens
+from aisma.web.features.invitations import service as invitations
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.organizations.schemas import MemberOut
 from aisma.web.render import form_int, org_base, redirect, render_page
-from aisma.web.security import CurrentActor, DbSession, require_csrf
+from aisma.web.security import CurrentActor, DbSession, app_database, app_settings, require_csrf
 
 
 def parse_expiry(text: str) -> datetime | None:
@@ -68,6 +69,7 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
         roles=[r.value for r in Role],
         tokens=tokens.list_tokens(session, actor),
         scopes=SCOPES,
+        invitations=invitations.list_invitations(session, actor),
         **extra,
     )
 
@@ -103,6 +105,30 @@ async def add_member(request: Request, session: DbSession, actor: CurrentActor) 
     except (Invalid, NotFound, Conflict) as exc:
         return _rejected(request, session, actor, f"Not added: {exc.message}", member_form=typed)
     return redirect(f"{org_base(actor.org_slug)}/admin", "member-added")
+
+
+@router.post("/orgs/{org}/admin/invitations", dependencies=[Depends(require_csrf)])
+async def invite(request: Request, actor: CurrentActor) -> Response:
+    """Invite an address: the link is emailed (SMTP configured) or shown on this response, once."""
+    form = await request.form()
+    typed = {"email": str(form.get("email", "")).strip()[:320], "role": str(form.get("role", ""))[:20]}
+    database = app_database(request)
+    try:
+        created = invitations.create_and_send(
+            database, app_settings(request), actor, typed["email"], form_role(typed["role"]), str(request.base_url)
+        )
+    except (Invalid, Conflict) as exc:
+        with database.transaction(readonly=True) as session:
+            return _rejected(request, session, actor, f"Not invited: {exc.message}", invite_form=typed)
+    with database.transaction(readonly=True) as session:
+        return _page(request, session, actor, new_invitation=created)
+
+
+@router.post("/orgs/{org}/admin/invitations/revoke", dependencies=[Depends(require_csrf)])
+async def revoke_invitation(request: Request, session: DbSession, actor: CurrentActor) -> Response:
+    form = await request.form()
+    invitations.revoke(session, actor, form_int(form.get("invitation_id"), "invitation_id"))
+    return redirect(f"{org_base(actor.org_slug)}/admin", "invitation-revoked")
 
 
 @router.post("/orgs/{org}/admin/members/role", dependencies=[Depends(require_csrf)])

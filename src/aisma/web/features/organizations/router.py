@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.organizations.schemas import (
     MeOut,
     ModelInfo,
+    OrganizationCreate,
     OrganizationDetail,
     OrganizationOut,
     OrganizationUpdate,
 )
 from aisma.web.pagination import LIST_RESPONSES, PageParams, list_response, slice_page
 from aisma.web.routing import ERRORS, WRITE_ERRORS
-from aisma.web.security import CurrentActor, CurrentCaller, DbSession
+from aisma.web.schemas import ErrorOut
+from aisma.web.security import CsrfChecked, CurrentActor, CurrentCaller, DbSession
 
 router = APIRouter(tags=["organizations"], responses=ERRORS)
 
@@ -50,6 +52,21 @@ def list_organizations(request: Request, page: PageParams, session: DbSession, c
     else:
         mine = accounts.my_organizations(session, caller.user.id)
     return list_response(request, slice_page(mine, page), OrganizationOut)
+
+
+@router.post(
+    "/orgs",
+    response_model=OrganizationOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an organization; you become its owner (server admins and owners)",
+    responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "The slug is taken."}},
+)
+def create_organization(
+    body: OrganizationCreate, session: DbSession, caller: CurrentCaller, _csrf: CsrfChecked
+) -> OrganizationOut:
+    return accounts.create_organization_as(
+        session, caller.user, body.slug, body.name, body.model_id, token_actor=caller.token_actor
+    )
 
 
 @router.get("/orgs/{org}", response_model=OrganizationDetail, summary="One organization and its settings")

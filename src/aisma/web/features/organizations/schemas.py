@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from aisma.web.schemas import Input, Output, Role
+from aisma.web.schemas import SLUG_PATTERN, Input, Output, Role
 
 
 class ModelInfo(Output):
@@ -36,6 +36,14 @@ class OrganizationDetail(OrganizationOut):
     review_required: bool = Field(
         default=False, description="Only answers an assessor accepted count as evidenced (the answer life cycle)."
     )
+
+
+class OrganizationCreate(Input):
+    slug: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)] = Field(
+        description="The organization's id in URLs: 1-63 lowercase letters, digits and dashes."
+    )
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    model_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "aisma-core"
 
 
 class OrganizationUpdate(Input):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +14,8 @@ from aisma.maturity.loader import available_models, load_model_file
 from aisma.server import passwords
 from aisma.server.auth import Actor, Permission, Role
 from aisma.server.errors import Conflict, Forbidden, Invalid, NotFound
+from aisma.server.settings import GroupRole
+from aisma.store.repositories import logins
 from aisma.store.repositories import organizations as orgs_repo
 from aisma.store.repositories import users as users_repo
 from aisma.store.tables import Membership, Organization, User
@@ -117,6 +120,54 @@ def set_password(session: Session, user: User, password: str, *, by: str) -> Non
     audit.append(session, by, "user.password", "user", user.email, None, None)
 
 
+@dataclass(frozen=True)
+class UserSummary:
+    """One account as ``aisma user list`` shows it."""
+
+    email: str
+    display_name: str
+    is_admin: bool
+    is_active: bool
+    sign_in: str  # "password", "oidc", "password+oidc" or "none"
+    organizations: tuple[tuple[str, str], ...]  # (slug, role)
+
+
+def list_users(session: Session) -> list[UserSummary]:
+    """Every account with its organizations (server administration, no actor: the CLI)."""
+    summaries = []
+    for user in users_repo.list_all(session):
+        ways = [w for w, on in (("password", user.password_hash), ("oidc", user.oidc_subject)) if on]
+        summaries.append(
+            UserSummary(
+                email=user.email,
+                display_name=user.display_name,
+                is_admin=user.is_admin,
+                is_active=user.is_active,
+                sign_in="+".join(ways) or "none",
+                organizations=tuple((org.slug, role.value) for org, role in organizations_of(session, user.id)),
+            )
+        )
+    return summaries
+
+
+def set_active(session: Session, email: str, active: bool, *, by: str) -> User:
+    """Disable or enable an account (server administration). A disabled account cannot sign in (password
+    or OIDC), its login sessions are deleted now, and its API tokens stop working (they act as it)."""
+    address = normalize_email(email)
+    user = users_repo.get_by_email(session, address)
+    if user is None:
+        raise NotFound(f"user {address} not found")
+    before = user.is_active
+    user.is_active = active
+    session.flush()
+    if not active:
+        logins.delete_user_sessions(session, user.id)
+    if before != active:
+        action = "user.enable" if active else "user.disable"
+        audit.append(session, by, action, "user", address, {"is_active": before}, {"is_active": active})
+    return user
+
+
 def get_user(session: Session, user_id: int) -> User:
     user = users_repo.get(session, user_id)
     if user is None:
@@ -205,6 +256,18 @@ def add_member_unchecked(session: Session, org: Organization, user: User, role: 
     )
 
 
+def add_member_by_email(session: Session, org_slug: str, email: str, role: Role, *, by: str) -> str:
+    """Administration (``aisma member add``): add the account ``email`` to ``org_slug``; its address."""
+    org = orgs_repo.get_by_slug(session, org_slug)
+    if org is None:
+        raise NotFound(f"organization {org_slug} not found")
+    user = users_repo.get_by_email(session, normalize_email(email))
+    if user is None:
+        raise NotFound(f"user {email} not found; create it with `aisma user add {email}`")
+    add_member_unchecked(session, org, user, role, by=by)
+    return user.email
+
+
 def _membership_of(session: Session, actor: Actor, user_id: int) -> Membership:
     membership = orgs_repo.membership(session, actor.org_id, user_id)
     if membership is None:
@@ -240,6 +303,37 @@ def remove_member(session: Session, actor: Actor, user_id: int) -> None:
     audit.append(session, actor, "member.remove", "membership", user.email, before, None)
 
 
+def may_create_organizations(session: Session, user: User, token_actor: Actor | None = None) -> bool:
+    """Server admins and the owners of any organization create organizations; a token only when it
+    may administer its own (an owner's token with the ``admin`` scope)."""
+    if token_actor is not None:
+        return token_actor.can(Permission.MANAGE_MEMBERS)
+    if not user.is_active:
+        return False
+    return user.is_admin or any(role == Role.OWNER for _org, role in organizations_of(session, user.id))
+
+
+def create_organization_as(
+    session: Session,
+    user: User,
+    slug: str,
+    name: str,
+    model_id: str = "aisma-core",
+    *,
+    token_actor: Actor | None = None,
+) -> OrganizationOut:
+    """A new organization whose first owner is ``user`` (see ``may_create_organizations``). Slugs are
+    unique on the server, so a taken one is a conflict whoever holds it."""
+    if not may_create_organizations(session, user, token_actor):
+        raise Forbidden("only server administrators and organization owners create organizations")
+    if model_id not in {m.id for m in available_models()}:
+        raise Invalid("model_id", f"{model_id!r} is not installed on this server")
+    by = token_actor.label if token_actor is not None else user.email
+    org = create_organization(session, slug, name, model_id, by=by)
+    add_member_unchecked(session, org, user, Role.OWNER, by=by)
+    return OrganizationOut(slug=org.slug, name=org.name, model_id=org.model_id, role=Role.OWNER.value)
+
+
 def user_for_oidc(session: Session, subject: str, email: str, display_name: str = "") -> User:
     """The account of an OIDC sign-in: by subject, else the account with that (verified) email, linked now,
     else a new password-less account. It belongs to no organization until an owner adds it."""
@@ -258,6 +352,63 @@ def user_for_oidc(session: Session, subject: str, email: str, display_name: str 
     session.flush()
     audit.append(session, "oidc", "user.oidc_link", "user", address, None, {"email": address})
     return user
+
+
+ROLE_RANK = {Role.OWNER: 4, Role.ASSESSOR: 3, Role.CONTRIBUTOR: 2, Role.VIEWER: 1}
+
+
+def sync_oidc_memberships(session: Session, user: User, groups: tuple[str, ...], mapping: list[GroupRole]) -> list[str]:
+    """Memberships from the identity provider's groups, at every OIDC sign-in (``AISMA_OIDC_GROUP_ROLES``).
+
+    For each organization the mapping names, the user holds the highest role any of their groups gives
+    there: added, changed, or removed when no group gives one. An organization's last owner keeps the
+    role (as in the members page), and organizations the mapping does not name are left to their
+    owners. A mapping that names an organization this server does not have is skipped. Returns what
+    changed, one line each (audited as ``member.add``/``member.role``/``member.remove`` by ``oidc``).
+    """
+    wanted: dict[str, Role | None] = {}
+    for entry in mapping:
+        role = Role(entry.role) if entry.group in groups else None
+        current = wanted.get(entry.org)
+        if role is not None and (current is None or ROLE_RANK[role] > ROLE_RANK[current]):
+            wanted[entry.org] = role
+        else:
+            wanted.setdefault(entry.org, None)
+    changes = []
+    for slug, role in sorted(wanted.items()):
+        org = orgs_repo.get_by_slug(session, slug)
+        if org is None:
+            continue
+        membership = orgs_repo.membership(session, org.id, user.id)
+        last_owner = (
+            membership is not None
+            and membership.role == Role.OWNER.value
+            and orgs_repo.count_role(session, org.id, Role.OWNER.value) <= 1
+        )
+        if membership is None and role is not None:
+            add_member_unchecked(session, org, user, role, by="oidc")
+            changes.append(f"{slug}: added as {role.value}")
+        elif membership is not None and role is None and not last_owner:
+            before = {"email": user.email, "role": membership.role}
+            orgs_repo.delete_membership(session, membership)
+            audit.append(session, "oidc", "member.remove", "membership", user.email, before, None, org_id=org.id)
+            changes.append(f"{slug}: removed")
+        elif membership is not None and role is not None and membership.role != role.value and not last_owner:
+            before_role = membership.role
+            membership.role = role.value
+            session.flush()
+            audit.append(
+                session,
+                "oidc",
+                "member.role",
+                "membership",
+                user.email,
+                {"role": before_role},
+                {"role": role.value},
+                org_id=org.id,
+            )
+            changes.append(f"{slug}: {before_role} -> {role.value}")
+    return changes
 
 
 def update_organization(
