@@ -28,6 +28,7 @@ from aisma.cli import (
     roadmap_cmd,
     serve_cmd,
     server_cmd,
+    user_cmd,
     workbook_cmd,
 )
 from aisma.cli.extras import missing_extra
@@ -64,6 +65,8 @@ def build_app() -> typer.Typer:
     app.add_typer(db_cmd.build_db(), name="db")
     app.add_typer(db_cmd.build_audit(), name="audit")
     app.add_typer(server_cmd.build(), name="server")
+    app.add_typer(user_cmd.build_user(), name="user")
+    app.add_typer(user_cmd.build_member(), name="member")
     serve_cmd.register(app)
     return app
 
@@ -90,8 +93,23 @@ def run(argv: list[str] | None = None) -> int:
         print(f"aisma: error: {needs}", file=sys.stderr)
         return _exit(EXIT_INPUT, argv)
     except Exception as exc:
+        if (setting := _settings_error(exc)) is not None:
+            print(f"aisma: error: {setting}", file=sys.stderr)
+            return _exit(EXIT_INPUT, argv)
         return _internal(exc, argv)
     return 0
+
+
+def _settings_error(exc: Exception) -> str | None:
+    """A server setting from the environment is wrong: one line naming the variable, not a bug."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "ServerSettings":
+        return None
+    error = exc.errors()[0]
+    name = "AISMA_" + "_".join(str(part) for part in error.get("loc", ())).upper()
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    return message if message.startswith("AISMA_") else f"{name}: {message}"
 
 
 def _internal(exc: Exception, argv: list[str] | None) -> int:
