@@ -40,6 +40,7 @@ class Identity:
     subject: str
     email: str
     name: str
+    groups: tuple[str, ...] = ()  # the configured groups claim (AISMA_OIDC_GROUPS_CLAIM), as sent
 
 
 def enabled(settings: ServerSettings) -> bool:
@@ -74,6 +75,15 @@ def read_flow(secret: str, cookie: str | None) -> dict[str, str]:
     return {key: str(value) for key, value in flow.items()}
 
 
+def groups_of(value: object) -> tuple[str, ...]:
+    """The groups claim as strings: providers send a list, some a single string; anything else is none."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
 class OidcClient:
     """One relying party; ``http`` is injectable so tests can stand in a provider."""
 
@@ -84,6 +94,8 @@ class OidcClient:
         self.client_id = str(settings.oidc_client_id)
         self.client_secret = settings.oidc_client_secret or ""
         self.redirect_url = str(settings.oidc_redirect_url)
+        self.scopes = " ".join(settings.oidc_scopes.split()) or "openid"
+        self.groups_claim = settings.oidc_groups_claim
         self.http = http
         self._metadata: dict[str, Any] | None = None
         self._metadata_at = 0.0
@@ -109,7 +121,7 @@ class OidcClient:
                 "response_type": "code",
                 "client_id": self.client_id,
                 "redirect_uri": self.redirect_url,
-                "scope": "openid email profile",
+                "scope": self.scopes,
                 "state": flow["state"],
                 "nonce": flow["nonce"],
                 "code_challenge": pkce_challenge(flow["verifier"]),
@@ -165,7 +177,12 @@ class OidcClient:
         email = claims.get("email")
         if not isinstance(email, str) or not email or claims.get("email_verified") is False:
             raise OidcError("the identity provider gave no verified email address")
-        return Identity(subject=str(claims["sub"]), email=email, name=str(claims.get("name") or ""))
+        return Identity(
+            subject=str(claims["sub"]),
+            email=email,
+            name=str(claims.get("name") or ""),
+            groups=groups_of(claims.get(self.groups_claim)),
+        )
 
     def _get_json(self, url: str) -> dict[str, Any]:
         try:

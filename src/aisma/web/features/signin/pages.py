@@ -135,6 +135,7 @@ def oidc_callback(
         return render(request, "auth/login.html", 409, next="/", email="", error=f"Sign-in failed: {exc}")
     if not user.is_active:
         return render(request, "auth/login.html", 403, next="/", email="", error="This account is disabled.")
+    accounts.sync_oidc_memberships(session, user, identity.groups, app_settings(request).oidc_group_role_list)
     created = sessions.create_session(session, user, app_settings(request).session_max_age_seconds)
     redirect = RedirectResponse(safe_next(flow.get("next")), status_code=303)
     set_session_cookie(request, redirect, created.token)
