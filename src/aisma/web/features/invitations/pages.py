@@ -107,14 +107,7 @@ def sign_up(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     check_login_csrf(request, csrf_token)
-    error = ""
-    if password != confirm_password:
-        error = "The two passwords differ."
-    else:
-        try:
-            accounts.check_password_strength(password)
-        except Invalid as exc:
-            error = f"The password {exc.detail}."
+    error = accounts.new_password_problem(password, confirm_password)
     if error:
         return _render(request, token, _view(session, token), 422, error=error, name=name)
     try:

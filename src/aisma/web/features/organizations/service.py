@@ -38,6 +38,17 @@ def check_password_strength(password: str) -> None:
         raise Invalid("password", f"must be at least {passwords.MIN_PASSWORD_LENGTH} characters")
 
 
+def new_password_problem(password: str, confirm: str, what: str = "password") -> str:
+    """Why a new password typed twice into a form cannot be used (one sentence), or "" when it can."""
+    if password != confirm:
+        return f"The two {what}s differ."
+    try:
+        check_password_strength(password)
+    except Invalid as exc:
+        return f"The {what} {exc.detail}."
+    return ""
+
+
 def create_organization(
     session: Session,
     slug: str,

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aisma.server.errors import Invalid, ServiceError
+from aisma.server.errors import ServiceError
 from aisma.web.security import (
     SESSION_COOKIE,
     CurrentCaller,
@@ -176,13 +176,8 @@ def change_password(
     error = ""
     if accounts.authenticate(session, email, current_password) is None:
         error = "The current password is wrong."
-    elif new_password != confirm_password:
-        error = "The two new passwords differ."
     else:
-        try:
-            accounts.check_password_strength(new_password)
-        except Invalid as exc:
-            error = f"The new password {exc.detail}."
+        error = accounts.new_password_problem(new_password, confirm_password, "new password")
     if error:
         return render(request, "auth/password.html", 422, error=error, done=False, email=email)
     accounts.set_password(session, accounts.get_user(session, caller.user.id), new_password, by=email)
