@@ -152,13 +152,13 @@ def test_existing_account_joins_signed_in_as_the_invited_address(
     assert 'data-testid="org-switcher"' in dashboard and 'href="/orgs/org-b"' in dashboard
 
 
-def test_revoke_expire_replace_and_who_may_invite(
+def test_revoke_expire_supersede_and_who_may_invite(
     app: Any, client: TestClient, org_a: OrgWithMembers, token_for: Any, database: Database
 ) -> None:
     owner = token_for(org_a)
     first = invite(client, owner, "sam@example.org")
-    second = invite(client, owner, "sam@example.org", "viewer")  # replaces the open one
-    assert TestClient(app).get(path_of(first["url"])).status_code == 410
+    second = invite(client, owner, "sam@example.org", "viewer")  # another link; the first still works
+    assert TestClient(app).get(path_of(first["url"])).status_code == 200
     assert client.delete(f"{API}/orgs/org-a/invitations/{second['id']}", headers=owner).status_code == 204
     assert client.delete(f"{API}/orgs/org-a/invitations/{second['id']}", headers=owner).status_code == 409
     revoked_page = TestClient(app).get(path_of(second["url"]))
@@ -173,10 +173,15 @@ def test_revoke_expire_replace_and_who_may_invite(
         )
     assert "This invitation is expired" in TestClient(app).get(path_of(third["url"])).text
     assert sign_up(app, path_of(third["url"]))[1][1].status_code == 409
+    fourth = invite(client, owner, "sam@example.org", "owner")
+    assert sign_up(app, path_of(first["url"]))[1][1].status_code == 303  # joins as contributor
+    assert TestClient(app).get(path_of(fourth["url"])).status_code == 410  # superseded
     statuses = [i["status"] for i in client.get(f"{API}/orgs/org-a/invitations", headers=owner).json()]
-    assert statuses == ["expired", "revoked", "revoked"]
+    assert statuses == ["revoked", "expired", "revoked", "accepted"]
+    members = {m["email"]: m["role"] for m in client.get(f"{API}/orgs/org-a/members", headers=owner).json()}
+    assert members["sam@example.org"] == "contributor"
     actions = audit_actions(database, org_a.org_id)
-    assert actions.count("invitation.revoke") == 2 and actions.count("invitation.create") == 3
+    assert actions.count("invitation.revoke") == 2 and actions.count("invitation.create") == 4
 
     member = client.post(
         f"{API}/orgs/org-a/invitations", headers=owner, json={"email": org_a.emails[Role.VIEWER], "role": "owner"}

@@ -78,17 +78,16 @@ def _summary(row: InvitationRow) -> dict[str, object]:
 def invite(
     session: Session, actor: Actor, email: str, role: Role, max_age_hours: int, *, by_email: bool
 ) -> NewInvitation:
-    """A new invitation of ``email`` (owners). An open invitation of the same address is revoked, so
-    only the newest link works; a member already in the organization cannot be invited."""
+    """A new invitation of ``email`` (owners); a member already in the organization cannot be invited.
+
+    Open invitations of the same address stay valid (a link already passed on keeps working, and a
+    reloaded form never kills the link just copied); accepting one revokes the others."""
     actor.require(Permission.MANAGE_MEMBERS)
     address = accounts.normalize_email(email)
     existing = users_repo.get_by_email(session, address)
     if existing is not None and orgs_repo.membership(session, actor.org_id, existing.id) is not None:
         raise Conflict(f"{address} is already a member")
     now = utcnow()
-    for old in repo.open_for_email(session, actor.org_id, address, now):
-        if repo.mark_revoked(session, old.id, now):
-            audit.append(session, actor, "invitation.revoke", "invitation", old.id, _summary(old), {"replaced": True})
     token = secrets.token_urlsafe(32)
     row = repo.add(
         session,
@@ -171,6 +170,20 @@ def _use(session: Session, row: InvitationRow, org: Organization, user: User) ->
     if not repo.mark_accepted(session, row.id, user.email, utcnow()):
         raise Conflict("this invitation was used a moment ago; ask the organization's owner for a new one")
     accounts.add_member_unchecked(session, org, user, Role(row.role), by=f"invitation:{user.email}")
+    now = utcnow()
+    for sibling in repo.open_for_email(session, org.id, row.email, now):
+        if repo.mark_revoked(session, sibling.id, now):
+            after = {"superseded_by": row.id}
+            audit.append(
+                session,
+                user.email,
+                "invitation.revoke",
+                "invitation",
+                sibling.id,
+                _summary(sibling),
+                after,
+                org_id=org.id,
+            )
     audit.append(
         session,
         user.email,
