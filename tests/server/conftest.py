@@ -30,6 +30,7 @@ from aisma.web.features.organizations import service as accounts
 from prerequisites import missing
 
 from .factories import PASSWORD, OrgWithMembers
+from .mail_fixtures import smtp  # noqa: F401 - a fixture: a local SMTP server
 
 POSTGRES_ADMIN_URL = os.environ.get("AISMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]

@@ -9,7 +9,8 @@ guarantees (retried after a kill, finished once).
 
 Kinds: ``assess`` (assessment.run), ``collect`` (collectors.run over the uploaded evidence), ``live``
 (collectors.run of the live collectors configured for the organization), ``freshness``
-(freshness.check: measurements near or past their maximum age, alerted).
+(freshness.check: measurements near or past their maximum age, alerted), ``overdue``
+(notifications.overdue: each member's overdue items, one email a day).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ KINDS: dict[str, tuple[str, dict[str, Any]]] = {
     "collect": ("collectors.run", {"collectors": None, "at": None}),
     "live": ("collectors.run", {"collectors": None, "at": None, "live": True}),
     "freshness": ("freshness.check", {}),
+    "overdue": ("notifications.overdue", {}),
 }
 
 

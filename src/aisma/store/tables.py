@@ -482,3 +482,70 @@ class InvitationRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     # How the link reached the invitee: "email" (sent through SMTP) or "shown" (to the owner, once).
     delivery: Mapped[str] = mapped_column(String(20), default="shown")
+
+
+class AssignmentRow(Base):
+    """Who does an item by when: an objective of the questionnaire (``subject`` ``objective``) or an item
+    of the roadmap (``roadmap``), both named by their objective id, which stays the same from one
+    assessment to the next (a roadmap item is an unmet objective). Clearing keeps the row with no
+    assignee and no due date, so its ``version`` keeps counting and a stale write is always caught."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("organization_id", "subject", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    subject: Mapped[str] = mapped_column(String(20))  # objective roadmap
+    item_id: Mapped[str] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, default=None
+    )
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    assigned_by: Mapped[str] = mapped_column(String(400), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CommentRow(Base):
+    """A comment on an objective, an AI system or a roadmap item, as its author wrote it (Markdown);
+    it is rendered and sanitized when shown, never stored as HTML. ``mentions`` are the members'
+    emails its @mentions named, notified once when the comment was written or edited to name them."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_org_item", "organization_id", "subject", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    subject: Mapped[str] = mapped_column(String(20))  # objective system roadmap
+    item_id: Mapped[str] = mapped_column(String(200))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    author: Mapped[str] = mapped_column(String(320))
+    body: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class NotificationRow(Base):
+    """The notification log: one email to one member (assigned, answer returned, mentioned, overdue
+    digest), what it said, and whether it went out (``sent``, ``failed`` after its retries, or
+    ``not_sent`` when the server has no SMTP settings). The member reads their own on My work."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(20))  # assigned returned mention overdue
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(1000), default="")
+    day: Mapped[date | None] = mapped_column(Date, default=None)  # an overdue digest's day: one a day
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending sent failed not_sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

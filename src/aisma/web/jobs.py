@@ -40,6 +40,7 @@ BUILTIN_JOB_MODULES = (
     "aisma.web.features.evidence.jobs",
     "aisma.web.features.reports.jobs",
     "aisma.web.features.monitoring.jobs",
+    "aisma.web.features.notifications.jobs",
 )
 POLL_SECONDS = 1.0
 SWEEP_AFTER = timedelta(seconds=60)

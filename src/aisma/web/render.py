@@ -47,6 +47,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "framework-deleted": ("ok", "Imported framework deleted."),
     "finding-added": ("ok", "Remark recorded as a finding."),
     "finding-changed": ("ok", "Finding changed."),
+    "assigned": ("ok", "Assigned: the assignee gets an email and sees it on My work."),
+    "cleared": ("ok", "Assignment cleared."),
+    "comment-added": ("ok", "Comment posted."),
+    "comment-edited": ("ok", "Comment changed."),
+    "comment-deleted": ("ok", "Comment deleted."),
 }
 
 
@@ -73,6 +78,7 @@ def navigation(actor: Actor) -> list[tuple[str, str, str]]:
     base = org_base(actor.org_slug)
     items = [
         ("dashboard", "Dashboard", base),
+        ("my-work", "My work", f"{base}/my-work"),
         ("questionnaire", "Questionnaire", f"{base}/questionnaire"),
         ("reviews", "Reviews", f"{base}/reviews"),
         ("inventory", "Inventory", f"{base}/inventory"),

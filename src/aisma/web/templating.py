@@ -1,7 +1,8 @@
 """One Jinja2 environment for every page, built by the app factory (never at import time).
 
 Autoescape is on for every template; the only unescaped strings are the server-built SVG charts,
-marked safe where they are made.
+marked safe where they are made, and comments as ``aisma.web.features.comments.markdown`` rendered
+and sanitized them.
 """
 
 from __future__ import annotations

@@ -5,17 +5,14 @@ local SMTP server gets the email, and the delivery log shows every attempt."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from aisma.server import jobs
@@ -27,6 +24,7 @@ from aisma.web.app import create_app
 from aisma.web.features.answers import service as answers
 
 from ..factories import OrgWithMembers
+from ..mail_fixtures import Mailbox, closed_port
 from .conftest import assessed
 
 pytestmark = pytest.mark.slow  # assessments, a local HTTP receiver and SMTP server, retries
@@ -62,33 +60,6 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox()
-    port = _closed_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(condition: Any, what: str) -> None:
@@ -138,7 +109,7 @@ def test_level_drop_alerts_by_signed_webhook_and_email(
             dead = client.post(
                 f"{base}/alerts/channels",
                 headers=owner,
-                json={"kind": "webhook", "target": f"http://127.0.0.1:{_closed_port()}/", "events": ["level_drop"]},
+                json={"kind": "webhook", "target": f"http://127.0.0.1:{closed_port()}/", "events": ["level_drop"]},
             )
             assert dead.status_code == 201
             assert "secret" not in client.get(f"{base}/alerts/channels", headers=owner).json()[0]

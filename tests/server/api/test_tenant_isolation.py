@@ -12,6 +12,7 @@ B's owner gets something other than 404 for it.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,13 @@ from .conftest import finished_job, sign_in
 
 API = "/api/v1"
 # Routes that name no organization. They must never show another organization's data (checked below).
-GLOBAL_ROUTES = {("GET", "/api/v1/models"), ("GET", "/api/v1/me"), ("GET", "/api/v1/orgs"), ("POST", "/api/v1/orgs")}
+GLOBAL_ROUTES = {
+    ("GET", "/api/v1/models"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/orgs"),
+    ("POST", "/api/v1/orgs"),
+    ("GET", "/api/v1/me/work"),
+}
 SYSTEM = {"id": "b-system", "name": "B's system", "track": "build", "deployment_type": "api_saas"}
 MEASUREMENT = {
     "metric": "inventory.systems.owner_ratio",
@@ -75,6 +82,9 @@ class Seeded:
     framework_id: str = "b-framework"
     finding_id: int = 0
     invitation_id: int = 0
+    subject: str = "objective"
+    item_id: str = "GOV-1.1"
+    comment_id: int = 0
 
 
 def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
@@ -155,6 +165,16 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("GET", "/api/v1/orgs/{org}/findings/export"): {"params": {"format": "jira"}},
         ("GET", "/api/v1/orgs/{org}/findings/{finding_id}"): {},
         ("PUT", "/api/v1/orgs/{org}/findings/{finding_id}"): {"json": {"version": 1, "status": "resolved"}},
+        ("GET", "/api/v1/orgs/{org}/assignments"): {"params": {"subject": "objective"}},
+        ("GET", "/api/v1/orgs/{org}/assignments/{subject}/{item_id}"): {},
+        ("PUT", "/api/v1/orgs/{org}/assignments/{subject}/{item_id}"): {
+            "json": {"assignee": "", "due": "2027-01-01", "version": 1}
+        },
+        ("GET", "/api/v1/orgs/{org}/notifications"): {},
+        ("GET", "/api/v1/orgs/{org}/comments/{subject}/{item_id}"): {},
+        ("POST", "/api/v1/orgs/{org}/comments/{subject}/{item_id}"): {"json": {"body": "planted by A"}},
+        ("PUT", "/api/v1/orgs/{org}/comments/{comment_id}"): {"json": {"body": "changed by A", "version": 1}},
+        ("DELETE", "/api/v1/orgs/{org}/comments/{comment_id}"): {"params": {"version": 1}},
     }
 
 
@@ -226,8 +246,13 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
     )
     finding = ok(client.post(f"{base}/findings", headers=b_auth, json={"title": "B's remark", "detail": "secret"}))
     invitation = ok(client.post(f"{base}/invitations", headers=b_auth, json={"email": "b@b.example", "role": "viewer"}))
+    viewer = org_b.emails[Role.VIEWER]
+    ok(client.put(f"{base}/assignments/objective/GOV-1.1", headers=b_auth, json={"assignee": viewer}))
+    comment = ok(client.post(f"{base}/comments/objective/GOV-1.1", headers=b_auth, json={"body": f"@{viewer} B's"}))
+    _jobs_done(client, b_auth)  # the notification jobs, so B's job list stays the same from here on
     return Seeded(
         invitation_id=invitation["id"],
+        comment_id=comment["id"],
         finding_id=finding["id"],
         schedule_id=schedule["id"],
         channel_id=channel["id"],
@@ -237,6 +262,16 @@ def seed_b(client: TestClient, b_auth: dict[str, str], org_b: OrgWithMembers) ->
         token_id=token["id"],
         user_id=org_b.user_ids[Role.VIEWER],
     )
+
+
+def _jobs_done(client: TestClient, b_auth: dict[str, str]) -> None:
+    deadline = time.monotonic() + 600  # generous: only a stuck worker waits this long
+    while any(
+        j["status"] in ("queued", "running")
+        for j in client.get(f"{API}/orgs/org-b/jobs", headers=b_auth, params={"limit": 1000}).json()
+    ):
+        assert time.monotonic() < deadline, "B's jobs did not finish"
+        time.sleep(0.05)
 
 
 def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
@@ -260,6 +295,9 @@ def snapshot(client: TestClient, b_auth: dict[str, str]) -> dict[str, Any]:
         "/frameworks",
         "/findings",
         "/invitations",
+        "/assignments",
+        "/notifications",
+        "/comments/objective/GOV-1.1",
     )
     for part in parts:
         response = client.get(f"{API}/orgs/org-b{part}", headers=b_auth)
@@ -301,6 +339,7 @@ def test_member_of_a_gets_404_for_everything_of_b(
         "{channel_id}",
         "{finding_id}",
         "{invitation_id}",
+        "{comment_id}",
     )
     failures = []
     for (method, path), kwargs in sorted(table.items()):
@@ -321,6 +360,8 @@ def test_member_of_a_gets_404_for_everything_of_b(
         assert [o["slug"] for o in orgs] == ["org-a"], how
         taken = http.post(f"{API}/orgs", headers=headers, json={"slug": "org-b", "name": "Mine now"})
         assert taken.status_code == 409, how
+        work = http.get(f"{API}/me/work", headers=headers)
+        assert work.status_code == 200 and all(i["organization"] == "org-a" for i in work.json()), how
     assert snapshot(client, b_auth) == before, "creating an organization changed B's data"
 
     # Positive control: the same requests are real ones for B's owner (deletes last).

@@ -86,10 +86,12 @@ def prepare_database(data_dir: Path, database_url: str | None) -> None:
         database.dispose()
 
 
-def start_server(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    data_dir: Path, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """uvicorn serving ``create_app`` in a process of its own; returns it and its base URL once it answers."""
     prepare_database(data_dir, database_url)
-    env = {**os.environ, "AISMA_DATA_DIR": str(data_dir)}
+    env = {**os.environ, **(extra_env or {}), "AISMA_DATA_DIR": str(data_dir)}
     if database_url:
         env["AISMA_DATABASE_URL"] = database_url
     log = (data_dir / "server.log").open("wb")
@@ -158,11 +160,12 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def sign_in(tab: Any, server: LiveServer) -> str:
-    """Sign in through the form; returns the organization's dashboard URL the server sent us to."""
+def sign_in(tab: Any, server: LiveServer, email: str | None = None, password: str | None = None) -> str:
+    """Sign in through the form (as the first admin unless told); returns the organization's dashboard
+    URL the server sent us to."""
     tab.goto(f"{server.url}/login")
-    tab.get_by_label("Email").fill(server.email)
-    tab.get_by_label("Password").fill(server.password)
+    tab.get_by_label("Email").fill(email or server.email)
+    tab.get_by_label("Password").fill(password or server.password)
     tab.get_by_role("button", name="Sign in").click()
     tab.wait_for_url(f"{server.url}/orgs/**")
     return str(tab.url).split("?")[0]

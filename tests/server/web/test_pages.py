@@ -42,6 +42,10 @@ PAGES = (
     "/findings?status=open&format=jira",
     "/findings?format=github",
     "/search?q=GOV",
+    "/my-work",
+    "/my-work?state=overdue&format=xlsx",
+    "/work/objective/GOV-1.1",
+    "/work/roadmap/GOV-1.1",
 )
 
 

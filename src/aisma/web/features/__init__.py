@@ -33,6 +33,9 @@ API_FEATURES = (
     "monitoring",
     "findings",
     "invitations",
+    "work",
+    "comments",
+    "notifications",
     "admin",
 )
 PAGE_FEATURES = (
@@ -50,6 +53,8 @@ PAGE_FEATURES = (
     "frameworks",
     "monitoring",
     "findings",
+    "work",
+    "comments",
     "audit",
     "search",
     "invitations",

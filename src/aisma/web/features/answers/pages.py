@@ -22,6 +22,7 @@ from aisma.web.features.answers.view import find_category, progress, questionnai
 from aisma.web.features.assessments.service import latest_assessment, stored_answers
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.reviews.service import STATUSES
+from aisma.web.features.work.view import line_context
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_settings, require_csrf
 
@@ -142,6 +143,7 @@ def _category_page(
         evidence_status={a.objective_id: a.evidence_status for a in stored_answers(session, actor.org_id)},
         typed=typed or {},
         measured=measured,
+        **line_context(session, actor, "objective"),
         **context,
     )
 

@@ -24,6 +24,7 @@ from aisma.server.auth import Actor, Permission, Role
 from aisma.server.errors import Forbidden, Invalid, NotFound, StaleWrite
 from aisma.server.models import model_for
 from aisma.store.repositories import answers as repo
+from aisma.store.repositories import assignments as assignments_repo
 from aisma.store.repositories import systems as systems_repo
 from aisma.store.tables import AnswerRow
 from aisma.store.types import utcnow
@@ -106,7 +107,8 @@ def find_objective(session: Session, actor: Actor, objective_id: str) -> Objecti
 
 
 def may_answer(session: Session, actor: Actor, objective: Objective) -> bool:
-    """Contributors answer only objectives that concern a system they own (owner = their email).
+    """Contributors answer objectives that concern a system they own (owner = their email), and the
+    objectives assigned to them.
 
     An objective with no ``applies_to`` condition concerns the whole program, so it is the
     assessors' to answer.
@@ -115,6 +117,8 @@ def may_answer(session: Session, actor: Actor, objective: Objective) -> bool:
         return False
     if actor.role != Role.CONTRIBUTOR:
         return True
+    if assignments_repo.is_assigned(session, actor.org_id, "objective", objective.id, actor.user_id):
+        return True  # an assessor gave it to them (aisma.web.features.work)
     conditions = objective.applies_to
     if conditions.program_wide:
         return False

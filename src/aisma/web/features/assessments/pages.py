@@ -18,6 +18,7 @@ from aisma.web.features.assessments.view import dashboard_view, kpi_rows
 from aisma.web.features.assessments.view_cache import ViewCache
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
+from aisma.web.features.work.view import line_context
 from aisma.web.render import org_base, page_environment, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, app_database, require_csrf
 from aisma.web.templating import render_template
@@ -137,4 +138,5 @@ def roadmap(request: Request, session: DbSession, actor: CurrentActor) -> Respon
         assessed=latest is not None,
         assessed_at=str(result.get("assessed_at", "")),
         phases=list(result.get("roadmap") or []),
+        **line_context(session, actor, "roadmap"),
     )

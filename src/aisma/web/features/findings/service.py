@@ -11,8 +11,9 @@ own, whatever its status; a finding whose cause is gone is resolved by a person,
 
 Severity of a derived finding, by rule: a conflict is high; a gap or failed measurement is high at
 level 1, medium at level 2 and low above. Assessors and owners create, derive and change findings;
-the member a finding is assigned to may move its status (to in progress, resolved) too. Every
-change is audited and names the version it saw (a newer one is a ``StaleWrite``).
+the member a finding is assigned to may move its status (to in progress, resolved) too, and is told
+by email when it is assigned to them. Every change is audited and names the version it saw (a newer
+one is a ``StaleWrite``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 from uuid import uuid4
 
 from sqlalchemy.orm import Session
@@ -32,6 +34,7 @@ from aisma.store.types import utcnow
 from aisma.web.features.assessments.service import latest_assessment
 from aisma.web.features.audit import service as audit
 from aisma.web.features.findings.schemas import DeriveOut, FindingChange, FindingOut, RemarkIn
+from aisma.web.features.notifications import service as notifications
 from aisma.web.features.organizations import service as accounts
 
 FAILED_ANSWERS = ("not", "partially")
@@ -91,7 +94,26 @@ def create_remark(session: Session, actor: Actor, body: RemarkIn) -> FindingOut:
     repo.insert(session, row)
     saved = record(row)
     audit.append(session, actor, "finding.create", "finding", row.id, None, _audited(saved))
+    _tell_owner(session, actor, saved)
     return saved
+
+
+def _tell_owner(session: Session, actor: Actor, finding: FindingOut) -> None:
+    """Email the member a finding was just assigned to (never the one who assigned it to themselves)."""
+    user = notifications.member_by_email(session, actor.org_id, finding.owner)
+    if user is None:
+        return
+    due = f", due {finding.due.isoformat()}" if finding.due else ""
+    notifications.notify(
+        session,
+        actor.org_id,
+        user,
+        "assigned",
+        f"aisma: {actor.email or 'someone'} assigned you finding {finding.id}{due}",
+        f"{actor.email or 'Someone'} assigned you finding {finding.id} ({finding.severity}): {finding.title}{due}.",
+        f"/orgs/{actor.org_slug}/findings?owner={quote(finding.owner)}#finding-{finding.id}",
+        by=actor,
+    )
 
 
 def _severity(kind: str, level: int) -> str:
@@ -185,6 +207,8 @@ def change_finding(session: Session, actor: Actor, finding_id: int, change: Find
         )
     saved = record(repo.refresh(session, row))
     audit.append(session, actor, "finding.update", "finding", finding_id, _audited(before), _audited(saved))
+    if saved.owner and saved.owner.casefold() != before.owner.casefold():
+        _tell_owner(session, actor, saved)
     return saved
 
 

@@ -28,6 +28,7 @@ from aisma.web.features.inventory.view import (
     wizard_view,
 )
 from aisma.web.features.organizations import service as accounts
+from aisma.web.features.work.view import line_context
 from aisma.web.pagination import Page, PageRequest, decode_cursor, encode_cursor, slice_page
 from aisma.web.render import org_base, redirect, render_page
 from aisma.web.security import CurrentActor, DbSession, require_csrf
@@ -128,6 +129,7 @@ def system_page(system_id: str, request: Request, session: DbSession, actor: Cur
         base=f"{org_base(actor.org_slug)}/inventory",
         version=record.version,
         can_edit=actor.can(Permission.EDIT_INVENTORY),
+        **line_context(session, actor, "system"),
         **system_view(record.document),
     )
 

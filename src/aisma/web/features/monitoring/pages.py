@@ -29,6 +29,7 @@ SCHEDULE_KINDS = (
     ("collect", "Run the collectors over the uploaded evidence"),
     ("live", "Refresh the live collectors"),
     ("freshness", "Check evidence freshness (alerts on evidence near its maximum age)"),
+    ("overdue", "Email each member their overdue items (one digest a day)"),
 )
 CRON_EXAMPLES = (("0 6 * * *", "every day at 06:00 UTC"), ("0 6 * * 1", "Mondays at 06:00 UTC"),
                  ("*/30 * * * *", "every 30 minutes"))  # fmt: skip

@@ -10,14 +10,15 @@ from pydantic import Field, StringConstraints
 from aisma.assurance.events import EventKind
 from aisma.web.schemas import Input, Output
 
-ScheduleKind = Literal["assess", "collect", "live", "freshness"]
+ScheduleKind = Literal["assess", "collect", "live", "freshness", "overdue"]
 Cron = Annotated[str, StringConstraints(min_length=9, max_length=200)]
 
 
 class ScheduleIn(Input):
     kind: ScheduleKind = Field(
         description="assess (re-assess), collect (collectors over the uploaded evidence), live (refresh the "
-        "live collectors configured for the organization), freshness (report and alert evidence near its max age)."
+        "live collectors configured for the organization), freshness (report and alert evidence near its max age), "
+        "overdue (email each member their overdue items, once a day)."
     )
     cron: Cron = Field(description="Five fields, UTC: minute hour day-of-month month day-of-week, e.g. '0 6 * * *'.")
     enabled: bool = True

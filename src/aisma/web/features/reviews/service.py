@@ -2,7 +2,8 @@
 
 Every save of an answer makes it a draft (``answers.service.save_answer``). Whoever may answer the
 objective submits it; an assessor or owner - never the person who gave or submitted it (four eyes) -
-accepts it or returns it with a reason. Each move names the version it saw, so a decision on an
+accepts it or returns it with a reason (emailed to the answerer and to the member the objective is
+assigned to). Each move names the version it saw, so a decision on an
 answer that changed meanwhile is a ``StaleWrite``, and each is audited in the organization's chain.
 
 Where the organization requires review (``Organization.review_required``), only accepted answers
@@ -17,12 +18,15 @@ from sqlalchemy.orm import Session
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Forbidden, Invalid, NotFound, StaleWrite
 from aisma.store.repositories import answers as repo
+from aisma.store.repositories import assignments as assignments_repo
 from aisma.store.repositories import organizations as orgs_repo
+from aisma.store.repositories import users as users_repo
 from aisma.store.tables import AnswerRow
 from aisma.store.types import utcnow
 from aisma.web.features.answers import service as answers
 from aisma.web.features.answers.schemas import AnswerOut
 from aisma.web.features.audit import service as audit
+from aisma.web.features.notifications import service as notifications
 from aisma.web.features.reviews.schemas import ReviewQueueOut
 
 # Which status each move starts from.
@@ -93,7 +97,33 @@ def decide_answer(
     if me and (row.status_by or "").strip().casefold() == me:
         raise Forbidden(f"{actor.email} submitted this answer; someone else must review it")
     action = "answer.accept" if decision == "accepted" else "answer.return"
-    return _move(session, actor, row, expected_version, decision, reason, action)
+    saved = _move(session, actor, row, expected_version, decision, reason, action)
+    if decision == "returned":
+        _tell_returned(session, actor, saved, reason)
+    return saved
+
+
+def _tell_returned(session: Session, actor: Actor, answer: AnswerOut, reason: str) -> None:
+    """Email the answerer, and the member the objective is assigned to, that the answer came back."""
+    told: set[int] = set()
+    users = [notifications.member_by_email(session, actor.org_id, answer.answered_by)]
+    assignment = assignments_repo.get(session, actor.org_id, "objective", answer.objective_id)
+    if assignment is not None and assignment.assignee_id is not None:
+        users.append(users_repo.get(session, assignment.assignee_id))
+    for user in users:
+        if user is None or user.id in told:
+            continue
+        told.add(user.id)
+        notifications.notify(
+            session,
+            actor.org_id,
+            user,
+            "returned",
+            f"aisma: {actor.email or 'an assessor'} returned the answer to {answer.objective_id}",
+            f"{actor.email or 'An assessor'} returned the answer to {answer.objective_id}. Reason: {reason}",
+            f"/orgs/{actor.org_slug}/work/objective/{answer.objective_id}",
+            by=actor,
+        )
 
 
 STATUSES = ("submitted", "returned", "draft", "accepted")

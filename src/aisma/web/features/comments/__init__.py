@@ -1,0 +1,1 @@
+"""Comments on objectives, AI systems and roadmap items: Markdown rendered safely, @mentions notified."""
