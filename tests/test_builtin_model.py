@@ -127,8 +127,9 @@ def test_repeated_metrics_are_only_the_known_ones() -> None:
     # Fixed in 1.1.0: each now measures its own practice.
     assert not repeats & {"INV-5.1", "DAT-5.1", "MDL-4.3", "DEV-4.2"}
     # Fixed in 1.2.0: APP-4.1 asks for the fix time (answered from tickets), MCP-3.1 reads the client policy files.
-    # Left (docs/model-format.md says why): a level-5 design or gate whose outcome is the same rate.
-    assert repeats == {"APP-5.2", "DAT-4.3", "MON-5.1"}
+    # Retired in 1.3.0: DAT-4.3 (DAT-2.2's ratio again, and DAT-3.3's gate at promotion).
+    # Left (docs/model-format.md says why): a level-5 design whose outcome is the same rate.
+    assert repeats == {"APP-5.2", "MON-5.1"}
 
 
 def test_at_least_half_the_objectives_are_measured() -> None:

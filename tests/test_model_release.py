@@ -1,4 +1,4 @@
-"""aisma-core 1.1.0 and 1.2.0: frozen earlier releases, migration with reasons and moved objectives, per-control
+"""aisma-core 1.1.0, 1.2.0 and 1.3.0: frozen earlier releases, migration with reasons and moved objectives, per-control
 coverage, new applicability."""
 
 from __future__ import annotations
@@ -34,18 +34,26 @@ MOVED = {
     "MCP-3.3": "MCP-4.4",
     "MCP-4.2": "MCP-5.3",
 }
+# aisma-core 1.3.0: objectives for the copilot track (the m365-copilot collector's metrics), and one retired.
+COPILOT = {"INV-1.3": "copilot.audit.enabled_ratio", "DAT-4.4": "copilot.content.labeled_ratio"}
+COPILOT |= {"DAT-5.3": "copilot.content.private_ratio"}
+RETIRED = {"DAT-4.3"}
 
 
 def test_releases_load_by_id_at_version() -> None:
     current = resolve_model("aisma-core")
-    assert current.version == "1.2.0"
+    assert current.version == "1.3.0"
     old = resolve_model("aisma-core@1.0.0")
     assert old.version == "1.0.0" and frozen_release("aisma-core", "1.0.0") is not None
     previous = resolve_model("aisma-core@1.1.0")
     assert previous.version == "1.1.0" and frozen_release("aisma-core", "1.1.0") is not None
     assert {o.id for o in previous.objectives()} - {o.id for o in old.objectives()} == {"APP-5.3"}
-    assert {o.id for o in current.objectives()} - {o.id for o in previous.objectives()} == set(MOVED.values())
-    assert {o.id for o in previous.objectives()} - {o.id for o in current.objectives()} == set(MOVED)
+    before = resolve_model("aisma-core@1.2.0")
+    assert before.version == "1.2.0" and frozen_release("aisma-core", "1.2.0") is not None
+    assert {o.id for o in before.objectives()} - {o.id for o in previous.objectives()} == set(MOVED.values())
+    assert {o.id for o in previous.objectives()} - {o.id for o in before.objectives()} == set(MOVED)
+    assert {o.id for o in current.objectives()} - {o.id for o in before.objectives()} == set(COPILOT)
+    assert {o.id for o in before.objectives()} - {o.id for o in current.objectives()} == RETIRED
     with pytest.raises(UnknownModelError, match=r"no release '0\.9' of model 'aisma-core'"):
         resolve_model("aisma-core@0.9")
 
@@ -72,7 +80,7 @@ def test_release_notes_carry_every_moved_objective() -> None:
     assert all(change.keep and change.why for change in notes.values())
     from aisma.workspace.migrate import compare_models
 
-    changes = compare_models(resolve_model("aisma-core@1.1.0"), resolve_model("aisma-core"))
+    changes = compare_models(resolve_model("aisma-core@1.1.0"), resolve_model("aisma-core@1.2.0"))
     assert set(changes.removed) == set(MOVED) and set(changes.added) == set(MOVED.values())
     assert {oid for oid, _ in changes.changed} <= set(notes)
     # Chained from 1.0.0, a move is followed through the release that made it.
@@ -103,7 +111,7 @@ def test_a_1_1_0_workspace_carries_moved_answers(tmp_path: Path, capsys: pytest.
     (ws / "answers.yaml").write_text(OLD_ANSWERS)
     assert run(["model", "migrate", str(ws), "--to", "aisma-core", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["from"] == "aisma-core 1.1.0" and report["to"] == "aisma-core 1.2.0"
+    assert report["from"] == "aisma-core 1.1.0" and report["to"] == "aisma-core 1.3.0"
     assert report["answers_moved"] == {
         "AGT-5.3": "AGT-3.4",
         "AGT-3.2": "AGT-4.4",
@@ -131,7 +139,7 @@ def test_an_unpinned_workspace_with_a_moved_id_says_how_to_carry_it(tmp_path: Pa
     with pytest.raises(AismaError) as caught:
         assess_workspace(ws, parse_at("2026-11-16T09:00:00Z"))
     assert str(caught.value) == (
-        f"{ws}/answers.yaml:3: AGT-5.3 is not an objective of model aisma-core 1.2.0: it moved to AGT-3.4; carry the "
+        f"{ws}/answers.yaml:3: AGT-5.3 is not an objective of model aisma-core 1.3.0: it moved to AGT-3.4; carry the "
         f"answer with `aisma model migrate {ws} --from aisma-core@VERSION`, VERSION being the release the answers were "
         "written for"
     )
@@ -146,10 +154,10 @@ def test_the_server_counts_a_stored_answer_for_the_id_it_moved_to() -> None:
     warnings: list[str] = []
     carried = carry_moved(stored, model, warnings)
     assert [(a.objective_id, a.answer) for a in carried] == [("AGT-3.4", "partially"), ("MCP-4.4", "fully")]
-    assert warnings[0].startswith("answers: AGT-5.3 moved to AGT-3.4 in aisma-core 1.2.0; its answer counts for")
+    assert warnings[0].startswith("answers: AGT-5.3 moved to AGT-3.4 in aisma-core 1.3.0; its answer counts for")
     assert warnings[1:] == [
-        "answers: MCP-3.3 is not an objective of aisma-core 1.2.0; not counted",
-        "answers: XYZ-1.1 is not an objective of aisma-core 1.2.0; not counted",
+        "answers: MCP-3.3 is not an objective of aisma-core 1.3.0; not counted",
+        "answers: XYZ-1.1 is not an objective of aisma-core 1.3.0; not counted",
     ]
 
 
@@ -163,7 +171,7 @@ def test_demo_workspace_migrates_from_1_0_0(tmp_path: Path, capsys: pytest.Captu
     answers.write_text(text)
     assert run(["model", "migrate", str(ws), "--from", "aisma-core@1.0.0", "--to", "aisma-core"]) == 0
     out = capsys.readouterr().out
-    assert "Model aisma-core 1.0.0 -> aisma-core 1.2.0" in out
+    assert "Model aisma-core 1.0.0 -> aisma-core 1.3.0" in out
     assert "RSK-4.1 (dropped): now a different practice" in out
     assert "GOV-3.3 (review): applies only when" in out
     record = json.loads(next((ws / "history").glob("migration-*.json")).read_text())
@@ -173,7 +181,7 @@ def test_demo_workspace_migrates_from_1_0_0(tmp_path: Path, capsys: pytest.Captu
     left = yaml.safe_load(answers.read_text())["answers"]
     assert not DROPPED & set(left) and left["GOV-3.3"]["answer"] == "largely"
     result = assess_workspace(ws, parse_at("2026-11-16T09:00:00Z"))
-    assert result.model_version == "1.2.0"
+    assert result.model_version == "1.3.0"
     assert result.objective("RSK-4.1").status == "unknown" and result.objective("GOV-3.3").answer == "largely"
     assert not any("written for" in w for w in result.warnings)
 
@@ -195,14 +203,68 @@ def test_pinned_1_0_0_workspace_is_compared_with_its_release(
     )
     assert run(["model", "migrate", str(ws), "--to", "aisma-core", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["from"] == "aisma-core 1.0.0" and report["to"] == "aisma-core 1.2.0"
+    assert report["from"] == "aisma-core 1.0.0" and report["to"] == "aisma-core 1.3.0"
     assert sorted(report["answers_kept"]) == ["DEV-4.2", "GOV-1.1"]
     assert report["answers_to_review"] == ["DEV-4.2"]  # GOV-1.1 changed only its crosswalk
     assert sorted(report["answers_dropped"]) == ["INF-5.3", "MON-1.2"]
     text = (ws / "answers.yaml").read_text()
     assert "# policy approved in March" in text and "MON-1.2" not in text
     config = (ws / "aisma.yaml").read_text()
-    assert config.startswith("# answered in 2026\n") and 'model_version: "1.2.0"' in config
+    assert config.startswith("# answered in 2026\n") and 'model_version: "1.3.0"' in config
+
+
+def test_release_1_3_0_adds_the_copilot_objectives_and_retires_one() -> None:
+    notes = release_changes("aisma-core", "1.2.0", "1.3.0")
+    assert {oid for oid, change in notes.items() if not change.keep} == RETIRED
+    assert not any(change.moved_to for change in notes.values()) and all(c.why for c in notes.values())
+    from aisma.workspace.migrate import compare_models
+
+    changes = compare_models(resolve_model("aisma-core@1.2.0"), resolve_model("aisma-core"))
+    assert set(changes.added) == set(COPILOT) and set(changes.removed) == RETIRED
+    assert {oid for oid, _ in changes.changed} <= set(notes), {oid for oid, _ in changes.changed} - set(notes)
+    current = {o.id: o for o in resolve_model("aisma-core").objectives()}
+    for oid, metric in COPILOT.items():
+        objective = current[oid]
+        assert objective.measurement.metric == metric and objective.applies_to.tracks == ("copilot",), oid
+    # Chained from 1.0.0 the retirement joins the earlier drops; moves still arrive where they went.
+    chained = release_changes("aisma-core", "1.0.0", "1.3.0")
+    assert {oid for oid, c in chained.items() if not c.keep} == DROPPED | RETIRED
+    assert {oid: c.moved_to for oid, c in chained.items() if c.moved_to} == MOVED
+    assert set(moved_objectives("aisma-core", "1.3.0")) == set(MOVED)
+
+
+def test_a_1_2_0_workspace_drops_the_retired_answer_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "aisma.yaml").write_text("organization: Example\nmodel: aisma-core\nmodel_version: 1.2.0\n")
+    (ws / "answers.yaml").write_text("answers:\n  DAT-4.3: largely   # release gate on lineage\n  DAT-5.2: not\n")
+    assert run(["model", "migrate", str(ws), "--to", "aisma-core", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["from"] == "aisma-core 1.2.0" and report["to"] == "aisma-core 1.3.0"
+    assert list(report["answers_dropped"]) == ["DAT-4.3"] and report["answers_to_review"] == ["DAT-5.2"]
+    assert report["reasons"]["DAT-4.3"].startswith("retired: its measurement repeated DAT-2.2's")
+    assert "DAT-4.3" not in (ws / "answers.yaml").read_text()
+
+
+def test_an_unpinned_workspace_with_a_retired_id_says_why(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "aisma.yaml").write_text("organization: Example\nmodel: aisma-core\n")
+    (ws / "answers.yaml").write_text("answers:\n  DAT-4.3: fully\n")
+    with pytest.raises(AismaError) as caught:
+        assess_workspace(ws, parse_at("2026-11-16T09:00:00Z"))
+    message = str(caught.value)
+    assert message.startswith(
+        f"{ws}/answers.yaml:2: DAT-4.3 is not an objective of model aisma-core 1.3.0: a release dropped it (retired:"
+    )
+    assert f"`aisma model migrate {ws} --from aisma-core@VERSION`" in message and "\n" not in message
+    from aisma.web.features.assessments.service import carry_moved
+
+    warnings: list[str] = []
+    assert carry_moved((Answer(objective_id="DAT-4.3", answer="fully"),), resolve_model("aisma-core"), warnings) == ()
+    assert warnings[0].startswith("answers: DAT-4.3 is not an objective of aisma-core 1.3.0; not counted (a release")
 
 
 def _system(**fields: object) -> AISystem:

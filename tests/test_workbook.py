@@ -76,7 +76,7 @@ def test_demo_workbook_shape(demo_xlsx: Path, demo_dir: Path) -> None:
     wb = openpyxl.load_workbook(demo_xlsx)
     assert wb.sheetnames == ["scorecard", "objectives", "inventory", "roadmap", "crosswalks", "metadata", "versions"]
     objectives = wb["objectives"]
-    assert objectives.max_row == 1 + len(ws.model.objectives()) == 174
+    assert objectives.max_row == 1 + len(ws.model.objectives()) == 176
     assert [c.value for c in objectives[1]][:10] == [
         "Objective",
         "Category",
@@ -306,9 +306,9 @@ def _set(source: Path, target: Path, sheet: str, cell: str, value: object) -> Pa
             "metadata",
             "B4",
             "0.9",
-            "sheet metadata, cell B3: the workbook is for model aisma-core 0.9; the workspace uses aisma-core 1.2.0",
+            "sheet metadata, cell B3: the workbook is for model aisma-core 0.9; the workspace uses aisma-core 1.3.0",
         ),
-        ("metadata", "B3", "csa-aismm", "sheet metadata, cell B3: the workbook is for model csa-aismm 1.2.0"),
+        ("metadata", "B3", "csa-aismm", "sheet metadata, cell B3: the workbook is for model csa-aismm 1.3.0"),
         (
             "metadata",
             "B2",
@@ -319,7 +319,7 @@ def _set(source: Path, target: Path, sheet: str, cell: str, value: object) -> Pa
             "objectives",
             "A5",
             "GOV-9.9",
-            "sheet objectives, cell A5: unknown objective id 'GOV-9.9'; expected an objective of model aisma-core 1.2.0",
+            "sheet objectives, cell A5: unknown objective id 'GOV-9.9'; expected an objective of model aisma-core 1.3.0",
         ),
         ("objectives", "A5", "GOV-1.1", "sheet objectives, cell A5: GOV-1.1 appears twice (first at A2)"),
         (

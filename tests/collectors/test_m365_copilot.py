@@ -241,3 +241,26 @@ def test_workspace_assessment_finds_an_unregistered_copilot(tmp_path: Path) -> N
     ws = open_workspace(root)
     result = assess(assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT)))
     assert {u["identifier"] for u in result.unregistered_ai} == {"m365-copilot:contoso"}
+
+
+def test_the_built_in_model_answers_its_copilot_objectives(tmp_path: Path) -> None:
+    """aisma-core 1.3.0: INV-1.3, DAT-4.4 and DAT-5.3 are measured by this collector's metrics."""
+    root = tmp_path / "ws"
+    groups = selected_groups(True, True)  # Golf Assist labelled and public; Golf Discussion is not Unified
+    evidence(root / "evidence" / "m365-copilot", groups=groups)
+    (root / "aisma.yaml").write_text("organization: Contoso\n")
+    (root / "inventory.yaml").write_text(
+        "systems:\n"
+        "  - id: copilot\n    name: Microsoft 365 Copilot\n    owner: it\n    track: copilot\n"
+        "    deployment_type: api_saas\n    environment: production\n    match: ['m365-copilot:contoso']\n"
+    )
+    ws = open_workspace(root)
+    result = assess(assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT)))
+    answers = {o: result.objective(o) for o in ("INV-1.3", "DAT-4.4", "DAT-5.3", "DAT-3.1")}
+    assert {o: (r.source, r.answer) for o, r in answers.items() if o != "DAT-3.1"} == {
+        "INV-1.3": ("measured", "fully"),  # unified audit log ingestion on
+        "DAT-4.4": ("measured", "fully"),  # 1/1 labelled
+        "DAT-5.3": ("measured", "not"),  # 0/1 open to members only
+    }
+    # The tenant's DLP policy is in simulation mode; DAT-3.1 (DLP on every AI path) is still answered by hand.
+    assert answers["DAT-3.1"].source != "measured"

@@ -86,12 +86,8 @@ def release_changes(model_id: str, old: str, new: str) -> dict[str, Change]:
     return out
 
 
-def moved_objectives(model_id: str, version: str) -> dict[str, Change]:
-    """Every objective id that some release up to ``version`` moved, and where it is in ``version``.
-
-    A workspace that never pinned a version, or the team server, may still hold answers to an id that
-    moved; this says which id each one belongs to now (releases chained, so a move of a move is followed).
-    """
+def _notes_up_to(model_id: str, version: str) -> dict[str, Change]:
+    """Every objective id some release up to ``version`` recorded a judgement for, as seen from ``version``."""
     path = _releases_dir() / f"{model_id}-changes.yaml"
     if not path.is_file():
         return {}
@@ -103,6 +99,26 @@ def moved_objectives(model_id: str, version: str) -> dict[str, Change]:
     out: dict[str, Change] = {}
     for older in sorted(versions):
         for oid, change in release_changes(model_id, older, version).items():
-            if change.moved_to and oid not in out:
-                out[oid] = change
+            out.setdefault(oid, change)
     return out
+
+
+def moved_objectives(model_id: str, version: str) -> dict[str, Change]:
+    """Every objective id that some release up to ``version`` moved, and where it is in ``version``.
+
+    A workspace that never pinned a version, or the team server, may still hold answers to an id that
+    moved; this says which id each one belongs to now (releases chained, so a move of a move is followed).
+    """
+    return {oid: change for oid, change in _notes_up_to(model_id, version).items() if change.moved_to}
+
+
+def dropped_objectives(model_id: str, version: str) -> dict[str, Change]:
+    """Every objective id whose answers some release up to ``version`` dropped (retired, or its meaning changed).
+
+    For an id no longer in the model, this is why an answer to it is refused: the release retired it.
+    """
+    return {
+        oid: change
+        for oid, change in _notes_up_to(model_id, version).items()
+        if not change.keep and not change.moved_to
+    }

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from aisma.errors import InputError
 from aisma.fileio import sha256_of
-from aisma.maturity.releases import moved_objectives
+from aisma.maturity.releases import dropped_objectives, moved_objectives
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import ANSWER_WORDS, Answer, AnswerWord, EvidenceRef, EvidenceReview
 from aisma.yamlfile import LineDict, dotted, first_error, plain_message
@@ -38,7 +38,14 @@ def _unknown(objective_id: str, model: MaturityModel, root: Path) -> str:
     message = f"{objective_id} is not an objective of model {model.id} {model.version}"
     moved = moved_objectives(model.id, model.version).get(objective_id)
     if moved is None or not moved.moved_to:
-        return message
+        dropped = dropped_objectives(model.id, model.version).get(objective_id)
+        if dropped is None:
+            return message
+        return (
+            f"{message}: a release dropped it ({dropped.why}); `aisma model migrate {root} --from "
+            f"{model.id}@VERSION` moves the answer to the migration record, VERSION being the release the answers "
+            "were written for"
+        )
     return (
         f"{message}: it moved to {moved.moved_to}; carry the answer with `aisma model migrate {root} "
         f"--from {model.id}@VERSION`, VERSION being the release the answers were written for"

@@ -139,8 +139,8 @@ def test_the_imported_demo_is_assessed_as_of_its_pinned_time(
         return sum(1 for c in result["categories"] for o in c["objectives"] if o["source"] == "measured")
 
     assert (
-        measured(got) == measured(expected) == 69
-    )  # aisma-core 1.2.0: APP-4.1 manual (answered from tickets), AGT-1.1 measured from the inventory
+        measured(got) == measured(expected) == 71
+    )  # aisma-core 1.3.0: INV-1.3, DAT-4.4 and DAT-5.3 measured from the m365-copilot evidence, DAT-4.3 retired
     assert [g["system"] for g in got["gating"] if g["verdict"] == "do_not_proceed"] == [
         "aml-investigations",
         "claude-code",

@@ -24,7 +24,7 @@ from aisma.assurance.kpis import KpiSeries, kpi_points, kpi_series
 from aisma.errors import InputError
 from aisma.inventory.providers import parse_settings
 from aisma.layout import CONFIG_FILE, INVENTORY_FILE
-from aisma.maturity.releases import moved_objectives
+from aisma.maturity.releases import dropped_objectives, moved_objectives
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef, EvidenceReview, Source
 from aisma.server.auth import Actor, Permission
@@ -124,6 +124,7 @@ def carry_moved(answers: tuple[Answer, ...], model: MaturityModel, warnings: lis
     """
     known = {o.id for o in model.objectives()}
     moved = moved_objectives(model.id, model.version)
+    retired = dropped_objectives(model.id, model.version)
     answered = {a.objective_id for a in answers}
     out: list[Answer] = []
     for answer in answers:
@@ -141,7 +142,9 @@ def carry_moved(answers: tuple[Answer, ...], model: MaturityModel, warnings: lis
             )
         else:
             where = f"{model.id} {model.version}"
-            warnings.append(f"answers: {answer.objective_id} is not an objective of {where}; not counted")
+            dropped = retired.get(answer.objective_id)
+            why = f" (a release dropped it: {dropped.why})" if dropped is not None else ""
+            warnings.append(f"answers: {answer.objective_id} is not an objective of {where}; not counted{why}")
     return tuple(out)
 
 
