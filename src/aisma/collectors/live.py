@@ -22,6 +22,8 @@ from aisma.errors import AismaError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 S = TypeVar("S")  # a collector's bundle of SDK parts
+R = TypeVar("R")  # an HTTP response
+MAX_BODY = 32 << 20  # bytes of one response a REST collector parses; real pages are far below
 
 
 def now() -> datetime:
@@ -97,3 +99,45 @@ class LiveCollector(Generic[S]):
     def start(self, paths: Sequence[Path], what: str) -> tuple[S, datetime, list[str]]:
         """The SDK, the time of this read and the warning for files handed in (an API is read, not files)."""
         return self._sdk(), self._clock(), files_ignored(paths, self.meta.id, what)
+
+
+def send_retrying(
+    send: Callable[[], R],
+    transport: type[Exception],
+    wait: Callable[[R, int], float | None],
+    sleep: Callable[[float], None],
+    unreachable: Callable[[Exception], str],
+    retries: int = 3,
+    max_wait: float = 60.0,
+) -> R:
+    """One REST call as the plain-HTTP collectors make it: a dropped connection is retried after 1, 2, 4 s;
+    a response that ``wait`` says to retry (throttling, a server error) after the seconds it gives; after
+    ``retries`` the last response is returned, or ``unreachable`` says in one line why there is none."""
+    for attempt in range(retries + 1):
+        try:
+            response = send()
+        except transport as exc:
+            if attempt < retries:
+                sleep(min(2.0**attempt, max_wait))
+                continue
+            raise AismaError(unreachable(exc)) from None
+        pause = wait(response, attempt)
+        if pause is not None and attempt < retries:
+            sleep(pause)
+            continue
+        return response
+    raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+
+def json_body(content: bytes, where: str) -> Any:
+    """A response body as JSON: at most MAX_BODY bytes, no NaN or Infinity; else one line naming ``where``."""
+    if len(content) > MAX_BODY:
+        raise AismaError(f"{where}: a response larger than {MAX_BODY >> 20} MB; refused")
+    try:
+        return json.loads(content, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise AismaError(f"{where}: the response is not JSON") from None
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")

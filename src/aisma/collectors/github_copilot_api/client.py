@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from aisma.collectors.live import json_body, send_retrying
 from aisma.errors import AismaError
 
 EXTRA_HINT = "the github-copilot-api collector needs the optional extra: pip install 'aisma[github]'"
@@ -26,7 +27,6 @@ PER_PAGE = 100
 MAX_PAGES = 1000  # 100,000 seats or events: a loop that never ends is a server's bug, not an organization
 RETRIES = 3
 MAX_WAIT = 60.0
-MAX_BODY = 32 << 20  # bytes of one response page; GitHub's pages of 100 items are far below
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 FORBIDDEN_HINT = (
     "the token needs the manage_billing:copilot or read:org scope (classic token), or the organization "
@@ -104,37 +104,27 @@ class GithubApi:
     def _get(
         self, where: str, url: str, path: str, absent: tuple[int, ...], params: dict[str, Any], keep_link: bool = False
     ) -> Page:
-        httpx = self._httpx
-        for attempt in range(RETRIES + 1):
-            try:
-                response = self._client.get(url, params=params or None)
-            except httpx.HTTPError as exc:
-                if attempt < RETRIES:
-                    self._sleep(min(2.0**attempt, MAX_WAIT))
-                    continue
-                raise AismaError(
-                    f"{where}: GET {path}: cannot reach {self._base} ({type(exc).__name__}: {_line(exc)}); "
-                    "check api_url and the network"
-                ) from None
-            wait = self._retry_after(response, attempt)
-            if wait is not None and attempt < RETRIES:
-                self._sleep(wait)
-                continue
-            if response.status_code in absent:
-                return Page(response.status_code, None)
-            if response.status_code != 200:
-                raise AismaError(f"{where}: GET {path}: {self._explain(response)}")
-            if len(response.content) > MAX_BODY:
-                raise AismaError(f"{where}: GET {path}: a response page larger than {MAX_BODY >> 20} MB; refused")
-            try:
-                body = json.loads(response.content, parse_constant=_no_constant)
-            except (ValueError, RecursionError):
-                raise AismaError(f"{where}: GET {path}: the response is not JSON") from None
-            if keep_link:
-                found = _NEXT.search(response.headers.get("link", ""))
-                return Page(200, (body, found.group(1) if found else None))
-            return Page(200, body)
-        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+        response = send_retrying(
+            lambda: self._client.get(url, params=params or None),
+            self._httpx.HTTPError,
+            self._retry_after,
+            self._sleep,
+            lambda exc: (
+                f"{where}: GET {path}: cannot reach {self._base} ({type(exc).__name__}: {_line(exc)}); "
+                "check api_url and the network"
+            ),
+            RETRIES,
+            MAX_WAIT,
+        )
+        if response.status_code in absent:
+            return Page(response.status_code, None)
+        if response.status_code != 200:
+            raise AismaError(f"{where}: GET {path}: {self._explain(response)}")
+        body = json_body(response.content, f"{where}: GET {path}")
+        if keep_link:
+            found = _NEXT.search(response.headers.get("link", ""))
+            return Page(200, (body, found.group(1) if found else None))
+        return Page(200, body)
 
     @staticmethod
     def _retry_after(response: Any, attempt: int) -> float | None:
@@ -170,10 +160,6 @@ class GithubApi:
         if status == 429 or status >= 500:
             return f"HTTP {status}{detail}, still after {RETRIES} retries; run again later"
         return f"HTTP {status}{detail}"
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _line(text: object) -> str:

@@ -7,6 +7,7 @@ print through ``ConvertTo-Json``, saved under ``evidence/m365-copilot/TENANT/``.
 what Copilot can ground on (labelled and non-public groups), whether DLP screens Copilot, whether
 Copilot's use is audited and whether Restricted SharePoint Search limits it; a tenant with Copilot
 licences in use is reported to discovery, so an unregistered one shows up as shadow AI.
+``m365-copilot-api`` reads the Graph part live and judges it with ``measure``.
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ class M365CopilotCollector:
     def collect(self, paths: Sequence[Path], context: CollectContext) -> CollectionResult:
         no_settings(context, self.meta.id)
         read = partial(read_resources, evidence_dir=self.meta.evidence_dir)
-        return collect_newest(paths, context, read, lambda r: (r.tenant, r.kind, r.key), (TOOL, VERSION), _measure)
+        return collect_newest(paths, context, read, lambda r: (r.tenant, r.kind, r.key), (TOOL, VERSION), measure)
 
 
-def _measure(seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, list[str]]:
+def measure(seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, list[str]]:
     by_tenant: dict[str, dict[str, list[Seen[Resource]]]] = defaultdict(lambda: defaultdict(list))
     for item in sorted(seen, key=lambda s: (s.resource.tenant, s.resource.kind, s.resource.key)):
         by_tenant[item.resource.tenant][item.resource.kind].append(item)

@@ -86,6 +86,12 @@ def _unplaced(item: Any) -> Resource | None:
     return None if kind is None else Resource(kind, "", "", item)
 
 
+def place(item: Any, tenant: str) -> Resource | None:
+    """The resource an item of a Graph page or PowerShell output is, in ``tenant``; None for anything else."""
+    kind = kind_of(item)
+    return None if kind is None else Resource(kind, tenant, _key(kind, item, tenant), item)
+
+
 def read_resources(path: Path, evidence_dir: str = "m365-copilot") -> list[Resource]:
     """Every resource in the file; one AismaError line naming the file when it holds something else."""
     found = read_classified(path, EXPECTED, _items, _unplaced, "Microsoft 365 group, licence, audit or Purview setting")
@@ -94,4 +100,4 @@ def read_resources(path: Path, evidence_dir: str = "m365-copilot") -> list[Resou
             return [Resource("dlp_policy", tenant_of(path, evidence_dir), "", {})]
         return []  # an empty Graph page: read, nothing in it
     tenant = tenant_of(path, evidence_dir)
-    return [Resource(r.kind, tenant, _key(r.kind, r.body, tenant), r.body) for r in found]
+    return [r for r in (place(item.body, tenant) for item in found) if r is not None]
