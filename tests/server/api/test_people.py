@@ -331,3 +331,28 @@ def test_a_disabled_account_is_locked_out_everywhere(
     with database.transaction(readonly=True) as session:
         actions = [r.action for r in session.scalars(select(AuditEntry).where(AuditEntry.entity_id == email))]
     assert actions[-2:] == ["user.disable", "user.enable"]
+
+
+def test_the_administration_forms_need_the_csrf_token(app: Any, org_a: OrgWithMembers) -> None:
+    browser = TestClient(app)
+    csrf = sign_in(browser, org_a.emails[Role.OWNER])
+    form = {"email": "form@example.org", "role": "viewer"}
+    assert browser.post("/orgs/org-a/admin/invitations", data=form).status_code == 403
+    shown = browser.post("/orgs/org-a/admin/invitations", data={**form, "csrf_token": csrf})
+    assert shown.status_code == 200 and 'data-testid="invitation-link"' in shown.text
+    assert "No mail server is set up (AISMA_SMTP_HOST)" in shown.text
+    invitation_id = re.search(r'name="invitation_id" value="(\d+)"', shown.text)
+    assert invitation_id
+    revoke = {"invitation_id": invitation_id.group(1)}
+    assert browser.post("/orgs/org-a/admin/invitations/revoke", data=revoke).status_code == 403
+    done = browser.post(
+        "/orgs/org-a/admin/invitations/revoke", data={**revoke, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("msg=invitation-revoked")
+    again = browser.post(
+        "/orgs/org-a/admin/invitations", data={"email": org_a.emails[Role.VIEWER], "role": "owner", "csrf_token": csrf}
+    )
+    assert again.status_code == 422 and "is already a member" in again.text and org_a.emails[Role.VIEWER] in again.text
+    viewer = TestClient(app)
+    viewer_csrf = sign_in(viewer, org_a.emails[Role.VIEWER])
+    assert viewer.post("/orgs/org-a/admin/invitations", data={**form, "csrf_token": viewer_csrf}).status_code == 403

@@ -55,6 +55,8 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
         if filters["role"] in ("", Role(m.role).value) and (not who or who in m.email.casefold())
     ]
     pages = listing.pager(request, base, filters, len(members), param="members_page")
+    invited = invitations.list_invitations(session, actor)
+    invited_pages = listing.pager(request, base, {}, len(invited), param="invitations_page")
     return render_page(
         request,
         actor,
@@ -69,7 +71,8 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
         roles=[r.value for r in Role],
         tokens=tokens.list_tokens(session, actor),
         scopes=SCOPES,
-        invitations=invitations.list_invitations(session, actor),
+        invitations=listing.slice_rows(invited, invited_pages),
+        invitations_pager=invited_pages,
         **extra,
     )
 
