@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import timedelta
-from email import message_from_bytes
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,8 @@ from aisma.web.app import create_app
 from aisma.web.features.organizations import service as accounts
 
 from ..factories import PASSWORD, OrgWithMembers
+from ..mail_fixtures import Mailbox, closed_port
 from .conftest import sign_in
-from .test_alerts import Mailbox, _closed_port, smtp  # noqa: F401  (the local SMTP server fixture)
 
 API = "/api/v1"
 NEW_PASSWORD = "a long new password 2026"
@@ -209,7 +207,7 @@ def test_invitation_is_emailed_through_smtp(
     database_url: str,
     org_a: OrgWithMembers,
     token_for: Any,
-    smtp: tuple[Mailbox, int],  # noqa: F811
+    smtp: tuple[Mailbox, int],
 ) -> None:
     mailbox, port = smtp
     settings = ServerSettings(
@@ -227,17 +225,15 @@ def test_invitation_is_emailed_through_smtp(
         made = invite(client, token_for(org_a), "mail@example.org", "viewer")
         assert made["sent"] is True and made["url"] is None and made["delivery"] == "email"
         assert len(mailbox.messages) == 1
-        envelope = mailbox.messages[0]
-        assert envelope.rcpt_tos == ["mail@example.org"] and envelope.mail_from == "aisma@example.test"
-        message = message_from_bytes(envelope.content, policy=default_policy)
-        assert message["Subject"] == "You are invited to Org-A on aisma"
-        text = message.get_content()
+        assert mailbox.messages[0].mail_from == "aisma@example.test"
+        recipients, subject, text = mailbox.parsed(0)
+        assert recipients == ["mail@example.org"] and subject == "You are invited to Org-A on aisma"
         assert "owner@org-a.example invited you to join Org-A on aisma as viewer" in text
         found = re.search(r"https://aisma\.example\.test(/invite/[A-Za-z0-9_-]+)", text)
         assert found, text
         assert sign_up(app, found.group(1))[1][1].status_code == 303
 
-    broken = settings.model_copy(update={"smtp_port": _closed_port()})
+    broken = settings.model_copy(update={"smtp_port": closed_port()})
     with TestClient(create_app(broken)) as client:
         made = invite(client, token_for(org_a), "unlucky@example.org")
         assert made["sent"] is False and made["delivery"] == "shown" and made["send_error"]
