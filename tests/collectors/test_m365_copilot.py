@@ -264,3 +264,57 @@ def test_the_built_in_model_answers_its_copilot_objectives(tmp_path: Path) -> No
     }
     # The tenant's DLP policy is in simulation mode; DAT-3.1 (DLP on every AI path) is still answered by hand.
     assert answers["DAT-3.1"].source != "measured"
+
+
+def enforced_policy() -> list[dict[str, Any]]:
+    dlp = body("dlp-policies")
+    dlp[0]["Mode"] = "Enable"
+    return dlp
+
+
+def test_dlp_rules_must_keep_content_out_of_copilot(tmp_path: Path) -> None:
+    """Get-DlpComplianceRule: the reference's Copilot rule (a sensitivity label, ExcludeContentProcessing Block)."""
+    groups = selected_groups(True, False)
+    groups["value"][0]["assignedLabels"] = [{"labelId": "e222b65a-b3a8-46ec-ae12-00c2c91b71c0", "displayName": "HC"}]
+    result = collect(evidence(tmp_path, dlp_policies=enforced_policy(), groups=groups))
+    assert one(result, "copilot.dlp.enforced_ratio").numerator == 1
+    assert (
+        "contoso: Copilot DLP rules keep out content with sensitivity labels HC (e222b65a-b3a8-46ec-ae12-00c2c91b71c0) "
+        "and sensitive information types none"
+    ) in result.warnings
+    rule = body("dlp-rules")
+    rule[0]["Disabled"] = True
+    result = collect(evidence(tmp_path / "disabled", dlp_policies=enforced_policy(), dlp_rules=rule))
+    assert one(result, "copilot.dlp.enforced_ratio").details == (
+        "contoso: no enabled rule of Copilot Policy keeps content out of Copilot "
+        "(RestrictAccess ExcludeContentProcessing Block)",
+    )
+    notify = [{"Name": "Tell only", "ParentPolicyName": "Copilot Policy", "Disabled": False, "NotifyUser": ["Owner"]}]
+    result = collect(evidence(tmp_path / "notify", dlp_policies=enforced_policy(), dlp_rules=notify))
+    assert one(result, "copilot.dlp.enforced_ratio").numerator == 0
+    other = [{**body("dlp-rules")[0], "ParentPolicyName": "Exchange PII"}]
+    result = collect(evidence(tmp_path / "other", dlp_policies=enforced_policy(), dlp_rules=other))
+    assert one(result, "copilot.dlp.enforced_ratio").details == (
+        "contoso: enforced Copilot DLP policy has no rule: Copilot Policy",
+    )
+
+
+def test_sensitive_information_types_in_a_rule_are_named(tmp_path: Path) -> None:
+    sit = [
+        {
+            "Name": "Card numbers",
+            "Policy": "Copilot Policy",
+            "Disabled": False,
+            "ContentContainsSensitiveInformation": [{"Name": "Credit Card Number", "minCount": "1"}],
+            "RestrictAccess": '[{"setting":"ExcludeContentProcessing","value":"Block"}]',
+        }
+    ]
+    result = collect(evidence(tmp_path, dlp_policies=enforced_policy(), dlp_rules=sit))
+    assert one(result, "copilot.dlp.enforced_ratio").numerator == 1
+    assert any(
+        "sensitivity labels none and sensitive information types Credit Card Number" in w for w in result.warnings
+    )
+    # Without the rules the policy is judged as before, and a warning says what was not checked.
+    result = collect(evidence(tmp_path / "norules", dlp_policies=enforced_policy(), dlp_rules=None))
+    assert one(result, "copilot.dlp.enforced_ratio").numerator == 1
+    assert any("no DLP rules read (Get-DlpComplianceRule)" in w for w in result.warnings)

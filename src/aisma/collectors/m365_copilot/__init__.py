@@ -26,7 +26,12 @@ from aisma.collectors.m365_copilot.rules import (
     is_m365_group,
     labelled,
     private,
+    protecting,
     restricted_search_on,
+    rule_gap,
+    rule_policy,
+    rule_targets,
+    stops_copilot,
 )
 from aisma.collectors.registry import read_meta
 from aisma.collectors.snapshots import Checks, Seen, collect_newest
@@ -61,15 +66,7 @@ def measure(seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, l
     warnings: list[str] = []
     for tenant, kinds in sorted(by_tenant.items()):
         _groups(tenant, kinds["group"], checks, warnings)
-        policies = kinds["dlp_policy"]
-        if policies:
-            newest = max(policies, key=lambda s: s.when)
-            gaps = dlp_gaps([p.resource.body for p in policies if p.resource.body])
-            checks.count(DLP, newest, not gaps, f"{tenant}: {'; '.join(gaps)}")
-        else:
-            warnings.append(
-                f"{tenant}: no DLP policies read (Get-DlpCompliancePolicy), so DLP for Copilot was not checked"
-            )
+        _dlp(tenant, kinds, checks, warnings)
         interactions = [
             r
             for r in kinds["audit_record"]
@@ -103,6 +100,48 @@ def measure(seen: list[Seen[Resource]]) -> tuple[list[Measurement], Sightings, l
             first = (kinds["sku"] or interactions)[0]
             sightings.add(("endpoint", f"m365-copilot:{tenant}", tuple(organizations)), first.source.file, first.when)
     return checks.measurements(), sightings, warnings
+
+
+def _dlp(tenant: str, kinds: dict[str, list[Seen[Resource]]], checks: Checks[Resource], warnings: list[str]) -> None:
+    """One check per tenant: an enforced Copilot DLP policy for everyone, whose rules (when read) keep content
+    out of Copilot; a warning names what those rules match on."""
+    policies = kinds["dlp_policy"]
+    if not policies:
+        warnings.append(f"{tenant}: no DLP policies read (Get-DlpCompliancePolicy), so DLP for Copilot was not checked")
+        return
+    bodies = [p.resource.body for p in policies if p.resource.body]
+    rules = [r.resource.body for r in kinds["dlp_rule"]]
+    gaps = dlp_gaps(bodies)
+    live = protecting(bodies)
+    if live and rules:
+        gap = rule_gap(bodies, rules)
+        gaps += [gap] if gap else []
+        names = {str(p.get(k)).casefold() for p in live for k in ("Name", "Guid") if p.get(k)}
+        acting = [r for r in rules if rule_policy(r).casefold() in names and stops_copilot(r)]
+        labels: set[str] = set()
+        types: set[str] = set()
+        for rule in acting:
+            found_labels, found_types = rule_targets(rule)
+            labels |= found_labels
+            types |= found_types
+        if acting:
+            known = {
+                str(label.get("labelId")).casefold(): str(label.get("displayName") or label.get("labelId"))
+                for group in kinds["group"]
+                for label in group.resource.body.get("assignedLabels") or []
+                if isinstance(label, dict) and label.get("labelId")
+            }
+            shown = sorted(f"{known[x.casefold()]} ({x})" if x.casefold() in known else x for x in labels)
+            warnings.append(
+                f"{tenant}: Copilot DLP rules keep out content with sensitivity labels "
+                f"{', '.join(shown) or 'none'} and sensitive information types {', '.join(sorted(types)) or 'none'}"
+            )
+    elif live:
+        warnings.append(
+            f"{tenant}: no DLP rules read (Get-DlpComplianceRule), so what the Copilot DLP policy acts on "
+            "was not checked"
+        )
+    checks.count(DLP, max(policies, key=lambda s: s.when), not gaps, f"{tenant}: {'; '.join(gaps)}")
 
 
 def _groups(tenant: str, groups: list[Seen[Resource]], checks: Checks[Resource], warnings: list[str]) -> None:

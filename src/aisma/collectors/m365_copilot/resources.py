@@ -6,7 +6,8 @@ them. Neither names the tenant (an audit record does, as ``organizationId``), so
 folder the file is saved in (``evidence/m365-copilot/TENANT/groups.json``). What a file holds is told
 by its shape: groups (``groupTypes``), licences (``skuPartNumber``), audit records
 (``auditLogRecordType``), DLP policies (``Get-DlpCompliancePolicy``: ``Name``, ``Mode`` and a
-location), the audit configuration (``Get-AdminAuditLogConfig``: ``UnifiedAuditLogIngestionEnabled``)
+location), DLP rules (``Get-DlpComplianceRule``: ``Name`` and ``ParentPolicyName``), the audit
+configuration (``Get-AdminAuditLogConfig``: ``UnifiedAuditLogIngestionEnabled``)
 and the Restricted SharePoint Search mode (``Get-SPOTenantRestrictedSearchMode``: ``Mode`` alone).
 """
 
@@ -20,13 +21,14 @@ from typing import Any, Literal
 from aisma.collectors.snapshots import read_classified
 from aisma.errors import AismaError
 
-Kind = Literal["group", "sku", "audit_record", "dlp_policy", "audit_config", "restricted_search"]
+Kind = Literal["group", "sku", "audit_record", "dlp_policy", "dlp_rule", "audit_config", "restricted_search"]
 EXPECTED = (
     "Microsoft Graph JSON (GET /groups, /subscribedSkus, /security/auditLog/queries/ID/records) or "
-    "PowerShell ConvertTo-Json output of Get-DlpCompliancePolicy, Get-AdminAuditLogConfig or "
+    "PowerShell ConvertTo-Json output of Get-DlpCompliancePolicy, Get-DlpComplianceRule, Get-AdminAuditLogConfig or "
     "Get-SPOTenantRestrictedSearchMode, saved under evidence/m365-copilot/TENANT/"
 )
 DLP_LOCATION_KEYS = ("Locations", "EnforcementPlanes", "Workload", "ExchangeLocation", "SharePointLocation")
+DLP_RULE_KEYS = ("AdvancedRule", "ContentContainsSensitiveInformation", "RestrictAccess", "IsAdvancedRule")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ def kind_of(item: Any) -> Kind | None:
         return "audit_record"
     if "UnifiedAuditLogIngestionEnabled" in item:
         return "audit_config"
+    if "Name" in item and ("ParentPolicyName" in item or ("Policy" in item and any(k in item for k in DLP_RULE_KEYS))):
+        return "dlp_rule"  # before policies: a rule prints Mode and Workload too
     if "Name" in item and "Mode" in item and any(k in item for k in DLP_LOCATION_KEYS):
         return "dlp_policy"
     if "Mode" in item and "Name" not in item and len([k for k in item if not k.startswith("@")]) <= 3:
@@ -60,6 +64,8 @@ def _key(kind: Kind, item: dict[str, Any], tenant: str) -> str:
         return str(item.get("id") or item.get("skuId"))
     if kind == "dlp_policy":
         return str(item.get("Guid") or item.get("Name"))
+    if kind == "dlp_rule":
+        return str(item.get("Guid") or f"{item.get('ParentPolicyName') or item.get('Policy')}/{item.get('Name')}")
     return tenant
 
 
@@ -96,7 +102,8 @@ def read_resources(path: Path, evidence_dir: str = "m365-copilot") -> list[Resou
     """Every resource in the file; one AismaError line naming the file when it holds something else."""
     found = read_classified(path, EXPECTED, _items, _unplaced, "Microsoft 365 group, licence, audit or Purview setting")
     if not found:
-        if "dlp" in path.name.casefold():  # Get-DlpCompliancePolicy found none: read, and there is none
+        name = path.name.casefold()
+        if "dlp" in name and "rule" not in name:  # Get-DlpCompliancePolicy found none: read, and there is none
             return [Resource("dlp_policy", tenant_of(path, evidence_dir), "", {})]
         return []  # an empty Graph page: read, nothing in it
     tenant = tenant_of(path, evidence_dir)

@@ -6,6 +6,10 @@ Copilot can ground on them. A sensitivity label on the group (``assignedLabels``
 DLP for Copilot and the site's access policies key on. DLP reaches Copilot only through its own
 policy location (workload ``Applications``, location ``470f2276-e011-4e9d-a6ec-20768be3a4b0``, the
 ``CopilotExperiences`` enforcement plane), documented in the ``New-DlpCompliancePolicy`` reference.
+What a Copilot policy does is in its rules (``Get-DlpComplianceRule``): the reference's Copilot rule
+matches content by sensitivity label (``AdvancedRule``) or sensitive information type and acts with
+``RestrictAccess`` ``ExcludeContentProcessing`` = ``Block``, so Copilot does not use that content; a
+policy with no such enabled rule stops nothing.
 """
 
 from __future__ import annotations
@@ -89,6 +93,24 @@ def enforced(policy: Mapping[str, Any]) -> bool:
     return str(policy.get("Mode") or "").casefold() == "enable" and policy.get("Enabled") is not False
 
 
+def protecting(policies: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The policies that would protect every user's Copilot: on its location, enforced, for the whole tenant."""
+    return [p for p in policies if covers_copilot(p) and enforced(p) and whole_tenant(p)]
+
+
+def rule_gap(policies: Iterable[Mapping[str, Any]], rules: Iterable[Mapping[str, Any]]) -> str | None:
+    """Why no protecting policy has an enabled rule that keeps content out of Copilot, or None."""
+    live = protecting(policies)
+    names = {str(p.get(k)).casefold() for p in live for k in ("Name", "Guid") if p.get(k)}
+    mine = [r for r in rules if rule_policy(r).casefold() in names]
+    if any(stops_copilot(r) for r in mine):
+        return None
+    shown = ", ".join(str(p.get("Name")) for p in live[:3])
+    if not mine:
+        return f"enforced Copilot DLP policy has no rule: {shown}"
+    return f"no enabled rule of {shown} keeps content out of Copilot (RestrictAccess ExcludeContentProcessing Block)"
+
+
 def dlp_gaps(policies: Iterable[Mapping[str, Any]]) -> list[str]:
     """Why no DLP policy protects every user's Copilot prompts and responses, or nothing."""
     copilot = [p for p in policies if covers_copilot(p)]
@@ -111,3 +133,72 @@ def audit_on(config: Mapping[str, Any]) -> bool:
 def restricted_search_on(mode: Mapping[str, Any]) -> bool:
     value = mode.get("Mode")
     return value == 1 or str(value).casefold() == "enabled"
+
+
+def rule_policy(rule: Mapping[str, Any]) -> str:
+    """The policy a rule belongs to, as Get-DlpComplianceRule names it (name, else the policy's id)."""
+    return str(rule.get("ParentPolicyName") or rule.get("Policy") or "")
+
+
+def _parsed(value: Any) -> Any:
+    """A property PowerShell may print as a JSON string (AdvancedRule, RestrictAccess) or as objects."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def stops_copilot(rule: Mapping[str, Any]) -> bool:
+    """An enabled rule that keeps matching content out of Copilot (RestrictAccess ExcludeContentProcessing = Block)."""
+    if rule.get("Disabled") is True:
+        return False
+    raw = _parsed(rule.get("RestrictAccess"))
+    entries = raw if isinstance(raw, list) else [raw]
+    for entry in entries:
+        entry = _parsed(entry)
+        if isinstance(entry, dict):
+            values = {str(k).casefold(): str(v).casefold() for k, v in entry.items()}
+            if values.get("setting") == "excludecontentprocessing" and values.get("value") == "block":
+                return True
+        elif isinstance(entry, str):  # a hashtable printed as text: @{setting=ExcludeContentProcessing; value=Block}
+            text = entry.casefold().replace(" ", "")
+            if "setting=excludecontentprocessing" in text and "value=block" in text:
+                return True
+    return False
+
+
+def rule_targets(rule: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+    """The sensitivity labels (ids) and sensitive information types (names) a rule's conditions match on."""
+    labels: set[str] = set()
+    types: set[str] = set()
+
+    def walk(node: Any, depth: int = 0) -> None:
+        node = _parsed(node)
+        if depth > 32:
+            return
+        if isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+            return
+        if not isinstance(node, dict):
+            return
+        lowered = {str(k).casefold(): v for k, v in node.items()}
+        for label in lowered.get("labels") or []:
+            if isinstance(label, dict) and str(label.get("type", "Sensitivity")).casefold() == "sensitivity":
+                name = label.get("name") or label.get("Name") or label.get("id")
+                if name:
+                    labels.add(str(name))
+        for kind in lowered.get("sensitivetypes") or []:
+            if isinstance(kind, dict) and (kind.get("name") or kind.get("Name")):
+                types.add(str(kind.get("name") or kind.get("Name")))
+        if "name" in lowered and not {"groups", "labels", "sensitivetypes", "operator"} & set(lowered):
+            types.add(str(lowered["name"]))  # the short form: @{Name="Credit Card Number"}
+        for key, value in lowered.items():
+            if key not in ("labels", "sensitivetypes") and isinstance(value, list | dict | str):
+                walk(value, depth + 1)
+
+    walk(rule.get("AdvancedRule"))
+    walk(rule.get("ContentContainsSensitiveInformation"))
+    return labels, types
