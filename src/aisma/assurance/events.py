@@ -5,7 +5,8 @@ alert and a failed pipeline say the same thing: ``level_drop`` (the gate's regre
 scores), ``verdict_change`` (a system's deployment verdict changed, either way), ``new_conflict``,
 ``new_shadow_ai`` (unregistered AI not seen before), ``kpi_drift`` (a KPI's answer fell past one of its
 objective's thresholds, or its value moved the wrong way by more than the drift threshold: attack
-success rate up, say), and ``evidence_stale`` from the freshness monitor.
+success rate up, say), ``evidence_stale`` from the freshness monitor, and ``evidence_expiry`` from the
+server's reminder of evidence files near or past their expiry date.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from aisma.assurance.gate import Doc, evaluate
 from aisma.assurance.kpis import answer_rank, kpi_points, kpi_series
 from aisma.workspace.config import CheckPolicy
 
-EventKind = Literal["level_drop", "verdict_change", "new_conflict", "new_shadow_ai", "kpi_drift", "evidence_stale"]
+EventKind = Literal[
+    "level_drop", "verdict_change", "new_conflict", "new_shadow_ai", "kpi_drift", "evidence_stale", "evidence_expiry"
+]
 EVENT_KINDS: tuple[EventKind, ...] = (
     "level_drop",
     "verdict_change",
@@ -26,6 +29,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     "new_shadow_ai",
     "kpi_drift",
     "evidence_stale",
+    "evidence_expiry",
 )
 GATE_RULE = {"regression": "level_drop", "unregistered_ai": "new_shadow_ai", "new_conflicts": "new_conflict"}
 

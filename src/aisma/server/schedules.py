@@ -10,7 +10,8 @@ guarantees (retried after a kill, finished once).
 Kinds: ``assess`` (assessment.run), ``collect`` (collectors.run over the uploaded evidence), ``live``
 (collectors.run of the live collectors configured for the organization), ``freshness``
 (freshness.check: measurements near or past their maximum age, alerted), ``overdue``
-(notifications.overdue: each member's overdue items, one email a day).
+(notifications.overdue: each member's overdue items, one email a day), ``evidence_expiry``
+(evidence.expiry: evidence files near or past their expiry date, reminded).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ KINDS: dict[str, tuple[str, dict[str, Any]]] = {
     "live": ("collectors.run", {"collectors": None, "at": None, "live": True}),
     "freshness": ("freshness.check", {}),
     "overdue": ("notifications.overdue", {}),
+    "evidence_expiry": ("evidence.expiry", {}),
 }
 
 

@@ -88,6 +88,9 @@ class ServerSettings(BaseSettings):
     kpi_drift_threshold: float = Field(default=0.1, ge=0.0, le=1.0, allow_inf_nan=False)
     # Freshness monitor: measurements within this many days of their objective's max age are reported.
     freshness_warn_days: int = Field(default=7, ge=0, le=365)
+    # Evidence expiry reminders: a file is reminded of this many days before its expiry date (and once
+    # more when it has expired).
+    evidence_reminder_days: int = Field(default=30, ge=0, le=365)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None

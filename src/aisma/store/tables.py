@@ -186,6 +186,33 @@ class EvidenceFile(Base):
     storage_path: Mapped[str] = mapped_column(String(1000))  # relative to settings.evidence_dir
     uploaded_by: Mapped[str] = mapped_column(String(320), default="")
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The life cycle of the current revision (the columns above are its bytes): its number, the dates
+    # it is in force between (``expires_on`` inclusive; None: no end), and which expiry reminder was
+    # sent for it ("" none yet, "expiring", "expired"; a new revision or new dates clear it).
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    effective_on: Mapped[date | None] = mapped_column(Date, default=None)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    reminded: Mapped[str] = mapped_column(String(20), default="")
+
+
+class EvidenceRevisionRow(Base):
+    """Every version uploaded under one evidence file's name, oldest first; the bytes of each stay in
+    the evidence store (content-addressed), so an old revision can still be downloaded and audited."""
+
+    __tablename__ = "evidence_revisions"
+    __table_args__ = (UniqueConstraint("evidence_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = _org_fk()
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence_files.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_path: Mapped[str] = mapped_column(String(1000))
+    uploaded_by: Mapped[str] = mapped_column(String(320), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    effective_on: Mapped[date | None] = mapped_column(Date, default=None)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class MeasurementRow(Base):

@@ -38,6 +38,7 @@ log = logging.getLogger("aisma.jobs")
 BUILTIN_JOB_MODULES = (
     "aisma.web.features.assessments.jobs",
     "aisma.web.features.evidence.jobs",
+    "aisma.web.features.evidence.expiry",
     "aisma.web.features.reports.jobs",
     "aisma.web.features.monitoring.jobs",
     "aisma.web.features.notifications.jobs",

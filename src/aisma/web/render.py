@@ -35,6 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "token-revoked": ("ok", "Token revoked."),
     "evidence-accepted": ("ok", "Evidence accepted: the answer now counts as evidenced."),
     "evidence-rejected": ("ok", "Evidence rejected: the answer does not count as evidenced."),
+    "evidence-uploaded": ("ok", "Uploaded: this is now the file's current revision."),
+    "evidence-dates": ("ok", "Dates saved for the current revision."),
     "answer-submit": ("ok", "Submitted for review."),
     "answer-accepted": ("ok", "Answer accepted."),
     "answer-returned": ("ok", "Answer returned to its answerer with your reason."),

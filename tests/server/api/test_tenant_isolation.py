@@ -85,6 +85,7 @@ class Seeded:
     subject: str = "objective"
     item_id: str = "GOV-1.1"
     comment_id: int = 0
+    revision: int = 1  # of B's evidence file
 
 
 def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
@@ -115,6 +116,10 @@ def requests_for(ids: Seeded) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/orgs/{org}/evidence"): {"files": {"file": ("x.txt", b"planted", "text/plain")}},
         ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}"): {},
         ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}/content"): {},
+        ("PUT", "/api/v1/orgs/{org}/evidence/{evidence_id}"): {"json": {"revision": 1, "expires_on": "2027-01-31"}},
+        ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}/revisions"): {},
+        ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}/revisions/{revision}/content"): {},
+        ("GET", "/api/v1/orgs/{org}/evidence/{evidence_id}/cited-by"): {},
         ("GET", "/api/v1/orgs/{org}/measurements"): {"params": {"metric": MEASUREMENT["metric"]}},
         ("POST", "/api/v1/orgs/{org}/measurements"): {"json": {"measurements": [MEASUREMENT]}},
         ("GET", "/api/v1/orgs/{org}/observed"): {},

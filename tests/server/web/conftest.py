@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,26 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@contextmanager
+def as_admin(server: LiveServer, org_slug: str = "default") -> Iterator[tuple[Any, Any]]:
+    """A write transaction on the live server's database and the admin as an owner of ``org_slug``:
+    for a test that sets something up through the services before the browser looks at it."""
+    from aisma.server.auth import Actor, Role
+    from aisma.server.settings import ServerSettings
+    from aisma.store.db import Database
+    from aisma.store.repositories import organizations, users
+
+    database = Database(ServerSettings(data_dir=server.data_dir).database_url)
+    try:
+        with database.transaction() as session:
+            org = organizations.get_by_slug(session, org_slug)
+            admin = users.get_by_email(session, server.email)
+            assert org is not None and admin is not None
+            yield session, Actor(admin.id, org.id, org.slug, Role.OWNER, "session", (), admin.email)
+    finally:
+        database.dispose()
 
 
 def sign_in(tab: Any, server: LiveServer, email: str | None = None, password: str | None = None) -> str:

@@ -67,3 +67,15 @@ def list_for_org(session: Session, org_id: int, limit: int | None = None) -> Seq
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()
+
+
+def provenances(session: Session, org_id: int) -> Sequence[tuple[int, str, Any, dict[str, Any]]]:
+    """(id, metric, observed_at, provenance) of every measurement, newest first: which files they read."""
+    return [
+        (row.id, row.metric, row.observed_at, dict(row.provenance or {}))
+        for row in session.execute(
+            select(MeasurementRow.id, MeasurementRow.metric, MeasurementRow.observed_at, MeasurementRow.provenance)
+            .where(MeasurementRow.organization_id == org_id)
+            .order_by(MeasurementRow.observed_at.desc(), MeasurementRow.id.desc())
+        ).all()
+    ]

@@ -20,6 +20,7 @@ from aisma.web.features.answers import service as answers
 from aisma.web.features.answers.objectives import STATES, ObjectiveRow, objective_rows
 from aisma.web.features.answers.view import find_category, progress, questionnaire_view
 from aisma.web.features.assessments.service import latest_assessment, stored_answers
+from aisma.web.features.evidence.service import resolve_refs
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.reviews.service import STATUSES
 from aisma.web.features.work.view import line_context
@@ -141,6 +142,7 @@ def _category_page(
         can_review=actor.can(Permission.REVIEW_EVIDENCE),
         me=actor.email,
         evidence_status={a.objective_id: a.evidence_status for a in stored_answers(session, actor.org_id)},
+        stored_refs=resolve_refs(session, actor.org_id),
         typed=typed or {},
         measured=measured,
         **line_context(session, actor, "objective"),

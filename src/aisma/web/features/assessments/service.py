@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -63,8 +63,10 @@ def _org(session: Session, actor: Actor) -> Organization:
     return org
 
 
-def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer, ...]:
-    stored = resolve_refs(session, org_id)
+def _answers(session: Session, org_id: int, warnings: list[str], as_of: date | None = None) -> tuple[Answer, ...]:
+    """The stored answers with their evidence resolved as of ``as_of`` (the assessment's day; default
+    today): a stored file whose expiry date has passed counts as no file, like a lapsed attestation."""
+    stored = resolve_refs(session, org_id, as_of)
     org = orgs_repo.get(session, org_id)
     review_required = bool(org is not None and org.review_required)
     withheld: list[str] = []
@@ -80,6 +82,10 @@ def _answers(session: Session, org_id: int, warnings: list[str]) -> tuple[Answer
         for ref in row.evidence:
             if ref.startswith(("https://", "http://")):
                 refs.append(EvidenceRef(ref=ref, exists=None))
+            elif ref in stored and stored[ref].expired:
+                when = stored[ref].expires_on
+                warnings.append(f"answers: {row.objective_id}: evidence {ref} expired on {when}; not counted")
+                refs.append(EvidenceRef(ref=ref, exists=False, sha256=stored[ref].sha256))
             elif ref in stored:
                 refs.append(EvidenceRef(ref=ref, exists=True, sha256=stored[ref].sha256))
             else:
@@ -183,7 +189,7 @@ def build_input(session: Session, org: Organization, assessed_at: datetime, time
     digest = hashlib.sha256(json.dumps(documents, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     warnings: list[str] = []
     model = model_by_id(org.model_id)
-    answers = carry_moved(_answers(session, org.id, warnings), model, warnings)
+    answers = carry_moved(_answers(session, org.id, warnings, assessed_at.astimezone(UTC).date()), model, warnings)
     return freeze_inputs(
         organization=str(settings.get("organization") or org.name),
         model=model,

@@ -30,6 +30,7 @@ SCHEDULE_KINDS = (
     ("live", "Refresh the live collectors"),
     ("freshness", "Check evidence freshness (alerts on evidence near its maximum age)"),
     ("overdue", "Email each member their overdue items (one digest a day)"),
+    ("evidence_expiry", "Remind of evidence files near or past their expiry date"),
 )
 CRON_EXAMPLES = (("0 6 * * *", "every day at 06:00 UTC"), ("0 6 * * 1", "Mondays at 06:00 UTC"),
                  ("*/30 * * * *", "every 30 minutes"))  # fmt: skip

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from aisma.assurance.events import EventKind
 from aisma.web.schemas import Input, Output
 
-ScheduleKind = Literal["assess", "collect", "live", "freshness", "overdue"]
+ScheduleKind = Literal["assess", "collect", "live", "freshness", "overdue", "evidence_expiry"]
 Cron = Annotated[str, StringConstraints(min_length=9, max_length=200)]
 
 
@@ -18,7 +18,8 @@ class ScheduleIn(Input):
     kind: ScheduleKind = Field(
         description="assess (re-assess), collect (collectors over the uploaded evidence), live (refresh the "
         "live collectors configured for the organization), freshness (report and alert evidence near its max age), "
-        "overdue (email each member their overdue items, once a day)."
+        "overdue (email each member their overdue items, once a day), "
+        "evidence_expiry (remind of evidence files near or past their expiry date)."
     )
     cron: Cron = Field(description="Five fields, UTC: minute hour day-of-month month day-of-week, e.g. '0 6 * * *'.")
     enabled: bool = True
