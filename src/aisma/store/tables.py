@@ -482,6 +482,9 @@ class FindingRow(Base):
     owner: Mapped[str] = mapped_column(String(320), default="")
     due: Mapped[date | None] = mapped_column(Date, default=None)
     assessment_id: Mapped[int | None] = mapped_column(Integer, default=None)  # the assessment it came from
+    # The later assessment that no longer showed a derived finding's cause, which resolved it (None
+    # otherwise; cleared when one shows the cause again and reopens it).
+    closed_by_assessment_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_by: Mapped[str] = mapped_column(String(400), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,7 @@
 """The evidence pages in-process, on SQLite and PostgreSQL: upload (a new file, then a revision of it),
 the file's page with its revisions, dates and "cited by", a mistake that comes back with what was
-typed, a stale revision refused, roles and organizations kept apart."""
+typed, a stale revision refused, roles and organizations kept apart; and findings that name the
+roadmap item closing them, listed beside that item on the roadmap page."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from httpx import Response
 from aisma.server.auth import Role
 from aisma.store.db import Database
 from aisma.web.features.answers import service as answers
+from aisma.web.features.findings import service as findings
 
 from ..factories import OrgWithMembers
+from ..findings_fixtures import assessed_with_findings
 from .page_helpers import page_client, sign_in_form, title_of
 
 
@@ -84,3 +87,13 @@ def test_upload_revise_date_and_cited_by_on_the_pages(
     assert client.get(f"/orgs/{org_b.slug}/evidence/{evidence_id}").status_code == 404
     assert _upload(client, csrf_b, slug, b"planted").status_code == 404
 
+
+def test_findings_and_roadmap_name_each_other(client: TestClient, database: Database, org_a: OrgWithMembers) -> None:
+    gap_id, _measured = assessed_with_findings(database, org_a)
+    with database.transaction() as session:
+        findings.derive(session, org_a.actors[Role.ASSESSOR])
+    sign_in_form(client, org_a.emails[Role.VIEWER])
+    listed = client.get(f"/orgs/{org_a.slug}/findings", params={"objective": gap_id}).text
+    assert f"meet {gap_id}</a>" in listed and "Closed by roadmap phase" in listed
+    roadmap = client.get(f"/orgs/{org_a.slug}/roadmap").text
+    assert f'id="road-{gap_id}"' in roadmap and f"?objective={gap_id}#finding-" in roadmap

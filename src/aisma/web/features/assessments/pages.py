@@ -16,6 +16,7 @@ from aisma.web.features.assessments import service as assessments
 from aisma.web.features.assessments.trend import TrendPoint
 from aisma.web.features.assessments.view import dashboard_view, kpi_rows
 from aisma.web.features.assessments.view_cache import ViewCache
+from aisma.web.features.findings import service as findings
 from aisma.web.features.jobs import service as jobs
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.work.view import line_context
@@ -139,4 +140,15 @@ def roadmap(request: Request, session: DbSession, actor: CurrentActor) -> Respon
         assessed_at=str(result.get("assessed_at", "")),
         phases=list(result.get("roadmap") or []),
         **line_context(session, actor, "roadmap"),
+        findings_of=_findings_by_objective(session, actor),
+        findings_url=f"{org_base(actor.org_slug)}/findings",
     )
+
+
+def _findings_by_objective(session: DbSession, actor: CurrentActor) -> dict[str, list[Any]]:
+    """The findings each roadmap item would close (the open and in-progress ones, by objective)."""
+    out: dict[str, list[Any]] = {}
+    for f in findings.list_findings(session, actor):
+        if f.objective_id and f.status in ("open", "in_progress"):
+            out.setdefault(f.objective_id, []).append(f)
+    return out

@@ -20,7 +20,7 @@ from aisma.web.features.findings.schemas import FindingOut
 
 HEADER = (
     "id", "kind", "title", "objective", "severity", "status", "owner", "due", "detail", "created_by", "created_at",
-    "updated_at", "assessment_id",
+    "updated_at", "assessment_id", "closed_by_assessment_id", "roadmap_phase",
 )  # fmt: skip
 JIRA_HEADER = (
     "Summary", "Description", "Issue Type", "Priority", "Due Date", "Assignee", "Status", "Labels", "Labels", "Labels",
@@ -34,7 +34,7 @@ FORMATS = ("csv", "xlsx", "jira", "github")
 def plain_row(f: FindingOut) -> list[object]:
     return [
         f.id, f.kind, f.title, f.objective_id, f.severity, f.status, f.owner, f.due, f.detail, f.created_by,
-        f.created_at, f.updated_at, f.assessment_id,
+        f.created_at, f.updated_at, f.assessment_id, f.closed_by_assessment_id, f.roadmap.phase if f.roadmap else None,
     ]  # fmt: skip
 
 
@@ -42,6 +42,8 @@ def _body(f: FindingOut, org_slug: str) -> str:
     lines = [f.detail] if f.detail else []
     if f.objective_id:
         lines.append(f"Blocks objective {f.objective_id}.")
+    if f.roadmap:
+        lines.append(f"On the roadmap: phase {f.roadmap.phase}, {f.roadmap.phase_title}.")
     lines.append(f"Severity {f.severity}; status {f.status}" + (f"; owner {f.owner}" if f.owner else "") + ".")
     lines.append(f"aisma finding {f.id} ({f.kind}) of organization {org_slug}, recorded by {f.created_by}.")
     return "\n".join(lines)

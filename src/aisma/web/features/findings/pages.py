@@ -63,6 +63,7 @@ def _page(request: Request, session: DbSession, actor: CurrentActor, **extra: An
         can_manage=actor.can(Permission.RUN_ASSESSMENT),
         me=(actor.email or "").casefold(),
         questionnaire=f"{org_base(actor.org_slug)}/questionnaire",
+        roadmap_url=f"{org_base(actor.org_slug)}/roadmap",
         back=listing.kept_query(request.url.query, LIST_PARAMS),
         **extra,
     )

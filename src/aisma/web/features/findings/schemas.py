@@ -20,6 +20,14 @@ Email = Annotated[str, StringConstraints(max_length=320, strip_whitespace=True)]
 ObjectiveRef = Annotated[str, StringConstraints(max_length=100, pattern=r"^([A-Z][A-Z0-9]*-[0-9]+\.[0-9]+)?$")]
 
 
+class RoadmapLink(Output):
+    """A roadmap item: the objective to meet, in which phase of the latest assessment's roadmap."""
+
+    objective_id: str
+    phase: int
+    phase_title: str
+
+
 class FindingOut(Output):
     id: int
     kind: Kind
@@ -31,10 +39,23 @@ class FindingOut(Output):
     owner: str = Field(description="The member who fixes it (an email; empty: nobody yet).")
     due: date | None
     assessment_id: int | None = Field(description="The assessment it was derived from (null for a remark).")
+    closed_by_assessment_id: int | None = Field(
+        default=None, description="The later assessment that no longer showed its cause and so resolved it."
+    )
+    roadmap: RoadmapLink | None = Field(
+        default=None, description="The latest roadmap's item that would close it (same objective), if any."
+    )
     created_by: str
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class FollowedOut(Output):
+    """What an assessment did to the derived findings."""
+
+    resolved: list[int]
+    reopened: list[int]
 
 
 class StaleFinding(BaseModel):

@@ -7,7 +7,15 @@ Three kinds come from the organization's latest assessment (``derive``), one per
 - ``failed_measurement``: the objective's measurement scores it ``not`` or ``partially``.
 The fourth, ``remark``, is an auditor's, written by hand. Deriving again adds only what is new (the
 key ``<kind>:<objective>`` is unique per organization) and never touches a finding people already
-own, whatever its status; a finding whose cause is gone is resolved by a person, not silently.
+own, whatever its status.
+
+Every later assessment follows the derived findings up (``follow_assessment``, in the assessment's
+own write): an open or in-progress finding whose cause it no longer shows is resolved, naming that
+assessment (``closed_by_assessment_id``); a resolved one whose cause it shows again is reopened.
+Both are audited (``finding.auto_resolve``, ``finding.reopen``). An accepted risk stays accepted.
+
+A finding's roadmap item is the latest roadmap's item for the objective it blocks: meeting that
+objective is what would close it (``roadmap``, and the roadmap page lists each item's findings).
 
 Severity of a derived finding, by rule: a conflict is high; a gap or failed measurement is high at
 level 1, medium at level 2 and low above. Assessors and owners create, derive and change findings;
@@ -33,11 +41,19 @@ from aisma.store.tables import FindingRow
 from aisma.store.types import utcnow
 from aisma.web.features.assessments.service import latest_assessment
 from aisma.web.features.audit import service as audit
-from aisma.web.features.findings.schemas import DeriveOut, FindingChange, FindingOut, RemarkIn
+from aisma.web.features.findings.schemas import (
+    DeriveOut,
+    FindingChange,
+    FindingOut,
+    FollowedOut,
+    RemarkIn,
+    RoadmapLink,
+)
 from aisma.web.features.notifications import service as notifications
 from aisma.web.features.organizations import service as accounts
 
 FAILED_ANSWERS = ("not", "partially")
+DERIVED_KINDS = ("gap", "conflict", "failed_measurement")
 
 
 def record(row: FindingRow) -> FindingOut:
@@ -45,13 +61,33 @@ def record(row: FindingRow) -> FindingOut:
 
 
 def _audited(finding: FindingOut) -> dict[str, Any]:
-    return finding.model_dump(mode="json", exclude={"created_at", "updated_at"})
+    return finding.model_dump(mode="json", exclude={"created_at", "updated_at", "roadmap"})
+
+
+def roadmap_items(result: Mapping[str, Any] | None) -> dict[str, RoadmapLink]:
+    """Objective id -> its item on the roadmap of an assessment result (each objective once)."""
+    items: dict[str, RoadmapLink] = {}
+    for phase in (result or {}).get("roadmap") or ():
+        for item in phase.get("items") or ():
+            oid = str(item.get("objective") or "")
+            if oid and oid not in items:
+                items[oid] = RoadmapLink(
+                    objective_id=oid, phase=int(phase.get("phase") or 0), phase_title=str(phase.get("title") or "")
+                )
+    return items
+
+
+def _with_roadmap(session: Session, actor: Actor, found: list[FindingOut]) -> list[FindingOut]:
+    latest = latest_assessment(session, actor) if found else None
+    items = roadmap_items(latest.result if latest is not None else None)
+    return [f.model_copy(update={"roadmap": items.get(f.objective_id)}) if f.objective_id else f for f in found]
 
 
 def list_findings(session: Session, actor: Actor) -> list[FindingOut]:
-    """Every finding of the organization, newest first (the page and the API filter and page them)."""
+    """Every finding of the organization, newest first (the page and the API filter and page them),
+    each with the latest roadmap's item that would close it."""
     actor.require(Permission.READ)
-    return [record(row) for row in repo.list_for_org(session, actor.org_id)]
+    return _with_roadmap(session, actor, [record(row) for row in repo.list_for_org(session, actor.org_id)])
 
 
 def get_finding(session: Session, actor: Actor, finding_id: int) -> FindingOut:
@@ -59,7 +95,7 @@ def get_finding(session: Session, actor: Actor, finding_id: int) -> FindingOut:
     row = repo.get(session, actor.org_id, finding_id)
     if row is None:
         raise NotFound(f"finding {finding_id} not found")
-    return record(row)
+    return _with_roadmap(session, actor, [record(row)])[0]
 
 
 def _check_owner(session: Session, actor: Actor, owner: str) -> str:
@@ -95,7 +131,7 @@ def create_remark(session: Session, actor: Actor, body: RemarkIn) -> FindingOut:
     saved = record(row)
     audit.append(session, actor, "finding.create", "finding", row.id, None, _audited(saved))
     _tell_owner(session, actor, saved)
-    return saved
+    return _with_roadmap(session, actor, [saved])[0]
 
 
 def _tell_owner(session: Session, actor: Actor, finding: FindingOut) -> None:
@@ -173,6 +209,40 @@ def derive(session: Session, actor: Actor) -> DeriveOut:
     return DeriveOut(assessment_id=latest.id, created=created, existing=existing)
 
 
+def follow_assessment(session: Session, actor: Actor, assessment_id: int, result: Mapping[str, Any]) -> FollowedOut:
+    """Resolve the derived findings whose cause ``result`` no longer shows, reopen the resolved ones it
+    shows again (in the caller's transaction: the assessment's own write)."""
+    shown = {f"{kind}:{objective_id}" for kind, objective_id, *_ in derived(result)}
+    resolved: list[int] = []
+    reopened: list[int] = []
+    for row in repo.list_for_org(session, actor.org_id):
+        if row.kind not in DERIVED_KINDS:
+            continue
+        if row.key not in shown and row.status in ("open", "in_progress"):
+            values: dict[str, Any] = {"status": "resolved", "closed_by_assessment_id": assessment_id}
+            action, done = "finding.auto_resolve", resolved
+        elif row.key in shown and row.status == "resolved":
+            values = {"status": "open", "closed_by_assessment_id": None}
+            action, done = "finding.reopen", reopened
+        else:
+            continue
+        before = record(row)
+        if not repo.update_if_version(session, actor.org_id, row.id, row.version, {**values, "updated_at": utcnow()}):
+            continue  # changed by someone meanwhile: the next assessment looks again
+        after = record(repo.refresh(session, row))
+        audit.append(
+            session,
+            actor,
+            action,
+            "finding",
+            row.id,
+            _audited(before),
+            {**_audited(after), "by_assessment": assessment_id},
+        )
+        done.append(row.id)
+    return FollowedOut(resolved=resolved, reopened=reopened)
+
+
 def change_finding(session: Session, actor: Actor, finding_id: int, change: FindingChange) -> FindingOut:
     """Change severity, status, owner or due date (assessors and owners; the assignee its status)."""
     actor.require(Permission.READ)
@@ -209,7 +279,7 @@ def change_finding(session: Session, actor: Actor, finding_id: int, change: Find
     audit.append(session, actor, "finding.update", "finding", finding_id, _audited(before), _audited(saved))
     if saved.owner and saved.owner.casefold() != before.owner.casefold():
         _tell_owner(session, actor, saved)
-    return saved
+    return _with_roadmap(session, actor, [saved])[0]
 
 
 def overdue(finding: FindingOut, today: date) -> bool:
