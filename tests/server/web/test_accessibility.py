@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from aisma.examples import write_example
+from aisma.server.auth import Role
 from aisma.server.settings import ServerSettings
 from aisma.store.db import Database
 from aisma.store.repositories import evidence as evidence_repo
@@ -34,6 +35,7 @@ from aisma.web.features.assessments import service as assessments
 from aisma.web.features.evidence import service as evidence
 from aisma.web.features.evidence.schemas import EvidenceDates
 from aisma.web.features.findings import service as findings
+from aisma.web.features.invitations import service as invitations
 from aisma.web.features.organizations import service as accounts
 from aisma.web.features.transfer.service import import_workspace
 
@@ -80,6 +82,11 @@ PAGES = {
     "/orgs/{org}/admin": "/orgs/bank/admin",
     "/orgs/{org}/search": "/orgs/bank/search?q=model",
     "/orgs/{org}/workbook": "/orgs/bank/workbook",
+    "/orgs": "/orgs",
+    "/my-work": "/my-work",
+    "/orgs/{org}/my-work": "/orgs/bank/my-work",
+    "/orgs/{org}/work/{subject}/{item_id}": "/orgs/bank/work/objective/GOV-1.1",
+    "/invite/{token}": "/invite/{invite_token}",
 }
 # The error pages, in the site's layout.
 ERRORS = {"404": "/orgs/bank/no-such-page", "422": "/orgs/bank/findings?status=maybe"}
@@ -122,7 +129,8 @@ def _seed(server: LiveServer, tmp: Path) -> dict[str, str]:
                 dates = EvidenceDates(expires_on=today + timedelta(days=days), revision=row.revision)
                 evidence.set_dates(session, actor, row.id, dates)
             system_id = systems_repo.list_for_org(session, actor.org_id)[0].system_id
-            return {"system_id": system_id, "evidence_id": str(files[0].id)}
+            invited = invitations.invite(session, actor, "new.member@example.test", Role.VIEWER, 72, by_email=False)
+            return {"system_id": system_id, "evidence_id": str(files[0].id), "invite_token": invited.token}
     finally:
         database.dispose()
 
