@@ -6,8 +6,6 @@ new revision is uploaded."""
 from __future__ import annotations
 
 import time
-from email import message_from_bytes
-from email.policy import default
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,8 @@ from aisma.web.app import create_app
 from aisma.web.features.jobs import service as jobs
 
 from ..factories import OrgWithMembers
-from .test_alerts import Mailbox, _wait, smtp  # noqa: F401  (smtp: the local SMTP server fixture)
+from ..mail_fixtures import Mailbox
+from .test_alerts import _wait
 
 pytestmark = pytest.mark.slow  # a local SMTP server and background jobs
 
@@ -46,7 +45,7 @@ def test_reminders_before_and_after_expiry_by_email(
     database_url: str,
     org_a: OrgWithMembers,
     token_for: Any,
-    smtp: tuple[Mailbox, int],  # noqa: F811
+    smtp: tuple[Mailbox, int],
 ) -> None:
     mailbox, port = smtp
     settings = ServerSettings(
@@ -68,8 +67,7 @@ def test_reminders_before_and_after_expiry_by_email(
         upload("policy.pdf", b"policy")  # no expiry: never reminded
 
         def texts() -> list[str]:
-            bodies = [message_from_bytes(m.content, policy=default).get_body() for m in mailbox.messages]
-            return [str(body.get_content()) if body is not None else "" for body in bodies]
+            return [mailbox.parsed(i)[2] for i in range(len(mailbox.messages))]
 
         first = _run(client, org_a, owner, today="2027-01-10")
         assert (first["expiring"], first["expired"], first["deliveries"], first["lead_days"]) == (1, 0, 1, 30)
