@@ -150,11 +150,11 @@ def sso(settings: ServerSettings, provider: FakeProvider) -> Iterator[TestClient
         yield client
 
 
-def sign_in_sso(client: TestClient, provider: FakeProvider, **person: Any) -> httpx.Response:
+def sign_in_sso(client: TestClient, provider: FakeProvider, next_path: str = "/", **person: Any) -> httpx.Response:
     """The browser's round trip: our login redirect, the provider's authorize redirect, our callback."""
     provider.person = person
     client.cookies.clear()
-    start = client.get("/auth/oidc/login", follow_redirects=False)
+    start = client.get("/auth/oidc/login", params={"next": next_path}, follow_redirects=False)
     assert start.status_code == 303
     assert "scope=openid+email+profile+groups" in start.headers["location"]
     at_provider = httpx.get(start.headers["location"], follow_redirects=False)  # the real provider
@@ -214,3 +214,23 @@ def test_a_wrong_mapping_stops_the_server_naming_the_entry() -> None:
         ServerSettings(oidc_group_roles="sec-team=org-a")
     with pytest.raises(ValidationError, match="role one of owner, assessor, contributor, viewer"):
         ServerSettings(oidc_group_roles="sec-team=org-a:boss")
+
+
+def test_an_invitee_signs_in_through_sso_and_joins(
+    sso: TestClient, provider: FakeProvider, org_b: OrgWithMembers, token_for: Any
+) -> None:
+    made = sso.post(
+        "/api/v1/orgs/org-b/invitations",
+        headers=token_for(org_b),
+        json={"email": "kim@example.org", "role": "contributor"},
+    )
+    path = "/invite/" + made.json()["url"].rsplit("/invite/", 1)[1]
+    sso.cookies.clear()
+    assert "sign in with single sign-on</a> as kim@example.org" in sso.get(path).text
+    back = sign_in_sso(sso, provider, next_path=path, sub="kc-kim", email="kim@example.org")
+    assert back.status_code == 303 and back.headers["location"] == path
+    assert "Join Org-B</button>" in sso.get(path).text
+    joined = sso.post(
+        f"{path}/accept", data={"csrf_token": sso.get("/api/v1/me").json()["csrf_token"]}, follow_redirects=False
+    )
+    assert joined.status_code == 303 and roles_of(sso) == {"org-b": "contributor"}

@@ -62,6 +62,7 @@ def _render(
         "invitation": invitation,
         "action": f"{invitations.PATH}{token}",
         "signed_in_as": caller.user.email if caller is not None else "",
+        "oidc_enabled": request.app.state.oidc is not None,
         "error": "",
         "name": "",
         **extra,
