@@ -163,6 +163,16 @@ def test_measurements_evidence_audit_and_members_page_filter_and_export(
             }
             for i in range(61)
         ]
+        # a ratio as collectors send it: counts, no value; the page shows both the counts and the ratio
+        items.append(
+            {
+                "metric": "copilot.content.labeled_ratio",
+                "observed_at": "2026-10-01T10:00:00Z",
+                "numerator": 16,
+                "denominator": 20,
+                "provenance": {"tool": "m365-copilot"},
+            }
+        )
         measurements.push(session, owner, items)
         store = store_for(tmp_path / "evidence", None)
         for name in ("policy.md", "minutes.md", "-rf.md"):
@@ -171,11 +181,13 @@ def test_measurements_evidence_audit_and_members_page_filter_and_export(
     sign_in_form(client, org_a.emails[Role.OWNER])
     base = f"/orgs/{org_a.slug}"
     listed = client.get(f"{base}/measurements").text
-    assert "61 measurements, newest first" in listed and 'aria-label="Page 2"' in listed
+    assert "62 measurements, newest first" in listed and 'aria-label="Page 2"' in listed
+    ratio = client.get(f"{base}/measurements", params={"metric": "copilot.content.labeled_ratio"}).text
+    assert re.search(r'data-label="Value">0\.800</td>\s*<td class="num" data-label="Ratio">16/20<', ratio), ratio
     one = client.get(f"{base}/measurements", params={"metric": "garak.attack_success_rate"}).text
     assert "30 measurements of <code>garak.attack_success_rate</code>" in one
     exported = csv_rows(client.get(f"{base}/measurements", params={"format": "csv"}).text)
-    assert len(exported) == 62 and exported[1][rows_index(exported, "files")] == "'=cmd|' /C calc'!A0"
+    assert len(exported) == 63 and exported[1][rows_index(exported, "files")] == "'=cmd|' /C calc'!A0"
     api = client.get(f"/api/v1/orgs/{org_a.slug}/measurements", params={"metric": "promptfoo.pass_rate", "limit": 5})
     assert api.headers["x-total-count"] == "31" and len(api.json()) == 5 and 'rel="next"' in api.headers["link"]
 
