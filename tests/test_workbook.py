@@ -106,7 +106,7 @@ def test_demo_workbook_shape(demo_xlsx: Path, demo_dir: Path) -> None:
     # answers are the only unlocked cells, with a drop-down of the answer words
     assert objectives.protection.sheet
     assert objectives["A2"].protection.locked and not objectives["F2"].protection.locked
-    assert any("F2:F174" in str(dv.sqref) for dv in objectives.data_validations.dataValidation)
+    assert any(f"F2:F{objectives.max_row}" in str(dv.sqref) for dv in objectives.data_validations.dataValidation)
     scorecard = wb["scorecard"]
     assert scorecard.max_row == 1 + 1 + 3 + 12
     assert [scorecard["A2"].value, scorecard["D2"].value, scorecard["F2"].value] == ["overall", 2, 1]
