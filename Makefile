@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(TEST_WORKERS)
 
-.PHONY: demo test check lint typecheck clean docs
+.PHONY: demo test check lint typecheck clean docs schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: lint typecheck
 # The inner loop: lint, types and the tests not marked slow, in well under a minute.
 check: lint typecheck
 	$(BIN)/pytest $(PYTEST_PARALLEL) -q -m "not slow"
+
+# The result's JSON Schema, generated from aisma.scoring.results (a test compares it with the committed copy).
+schema: $(STAMP)
+	$(BIN)/python -m aisma.scoring.schema_file
 
 docs: $(STAMP)
 	$(BIN)/aisma-docs docs

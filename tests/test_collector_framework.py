@@ -209,6 +209,6 @@ def test_assets_a_collector_reports_count_as_discovered(tmp_path: Path) -> None:
     inputs = assessment_input(open_workspace(ws), AT, CollectionResult(observed=(seen,)))
     assert seen in inputs.observed
     result = assess(inputs)
-    assert [u["identifier"] for u in result.unregistered_ai] == ["rogue-model"]
+    assert [u.identifier for u in result.unregistered_ai] == ["rogue-model"]
     count = next(m for m in inputs.measurements if m.metric == "inventory.unregistered.count")
     assert count.value == 1

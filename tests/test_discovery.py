@@ -433,19 +433,19 @@ def test_no_measurements_when_nothing_observed() -> None:
 def test_unregistered_ai_in_result_and_reports(workspace: Path) -> None:
     ws = open_workspace(workspace)
     result = assess(assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT)))
-    entries = {u["identifier"]: u for u in result.unregistered_ai}
+    entries = {u.identifier: u for u in result.unregistered_ai}
     assert sorted(entries) == sorted(["llm.hackday.example", "legacy-model-v2", POC_ARN, "rogue-agent"])
-    assert entries["legacy-model-v2"] == {
+    assert entries["legacy-model-v2"].model_dump() == {
         "kind": "model",
         "identifier": "legacy-model-v2",
         "seen": 1,
-        "tools": ["otel"],
-        "files": ["evidence/otel/traces.jsonl"],
+        "tools": ("otel",),
+        "files": ("evidence/otel/traces.jsonl",),
         "matches_retired_system": "old-bot",
     }
-    assert entries[POC_ARN]["tools"] == ["prowler"]
-    assert entries[POC_ARN]["matches_retired_system"] is None
-    assert entries["rogue-agent"]["matches_retired_system"] is None
+    assert entries[POC_ARN].tools == ("prowler",)
+    assert entries[POC_ARN].matches_retired_system is None
+    assert entries["rogue-agent"].matches_retired_system is None
     # INV-3.1 is measured from discovery: 5 of 9 distinct assets registered measures "partially".
     inv31 = result.category("INV").objectives
     measured = next(o for o in inv31 if o.id == "INV-3.1")

@@ -196,13 +196,13 @@ def numbers(result: AssessmentResult) -> Iterator[tuple[str, float | None]]:
     for r in (*result.domains, result.overall):
         for key in ("level", "score", "evidenced_level", "evidenced_score", "coverage"):
             yield f"{r.id}.{key}", getattr(r, key)
-    buckets = [("track", b) for b in result.tracks] + [(name, b) for name, bs in result.views for b in bs]
+    buckets = [("track", b) for b in result.tracks] + [(name, b) for name, bs in result.views.items() for b in bs]
     for name, b in buckets:
         for key in ("level", "score", "evidenced_level", "coverage"):
             yield f"{name}:{b.id}.{key}", getattr(b, key)
     for g in result.gating:
-        yield f"gate:{g['system']}.verdict", VERDICT_ORDER[g["verdict"]]
-        yield f"gate:{g['system']}.evidenced_verdict", VERDICT_ORDER[g["evidenced_verdict"]]
+        yield f"gate:{g.system}.verdict", VERDICT_ORDER[g.verdict]
+        yield f"gate:{g.system}.evidenced_verdict", VERDICT_ORDER[g.evidenced_verdict]
     for c in result.categories:
         for o in c.objectives:
             yield f"{o.id}.value", o.value if o.applicable else None
@@ -337,7 +337,7 @@ def test_a_level_above_0_has_a_met_objective_at_or_below_it(
         evidenced_reach = c.uncapped_level if c.evidenced_capped_by else None
         assert supported(c.level, list(c.objectives), False, claimed_reach), (c.id, c.level)
         assert supported(c.evidenced_level, list(c.objectives), True, evidenced_reach), (c.id, c.evidenced_level)
-    buckets = list(result.tracks) + [b for _, bs in result.views for b in bs]
+    buckets = list(result.tracks) + [b for bs in result.views.values() for b in bs]
     for b in buckets:
         members = [by_id[oid] for oid in b.objectives]
         assert supported(b.level, members, False), (b.id, b.level)

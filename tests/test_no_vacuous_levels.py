@@ -119,7 +119,7 @@ def test_view_functions_and_articles_with_nothing_met_are_level_0() -> None:
     result = score(_saas_only((Answer("GOV-1.1", "fully"),)))
     met = {o.id for c in result.categories for o in c.objectives if o.status == "met"}
     assert met == {"GOV-1.1"}
-    for _, buckets in result.views:
+    for buckets in result.views.values():
         for b in buckets:
             if b.level is None:
                 continue

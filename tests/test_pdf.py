@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,7 +14,8 @@ from aisma.cli.assess_cmd import parse_at
 from aisma.cli.main import run
 from aisma.examples import DEMO_ASSESSED_AT, write_example
 from aisma.reports.viewmodel import fmt_score
-from aisma.scoring.results import AssessmentResult
+from aisma.roadmap.whatif import snapshot
+from aisma.scoring.results import AssessmentResult, RoadmapPhase
 from aisma.workspace.run import assess_workspace
 from prerequisites import missing
 
@@ -70,14 +70,14 @@ def test_cover_summary_then_detail(demo_pdf: bytes, demo_result: AssessmentResul
     positions = [summary.index(f"{c.id} {c.title}") for c in weakest[:3]]
     assert positions == sorted(positions)
     assert f"{weakest[3].id} {weakest[3].title}" not in summary
-    verdicts = [g["verdict"] for g in demo_result.gating]
+    verdicts = [g.verdict for g in demo_result.gating]
     assert (
         f"{verdicts.count('do_not_proceed')} do not proceed, {verdicts.count('marginal')} marginal, "
         f"{verdicts.count('appropriate')} appropriate (of {len(verdicts)} AI systems)"
     ) in summary
     assert len(verdicts) == 13 and verdicts.count("do_not_proceed") >= 1
     if demo_result.roadmap:  # the roadmap (issue 7) fills it; the summary shows its first phase
-        assert demo_result.roadmap[0]["title"] in summary and "No roadmap" not in summary
+        assert demo_result.roadmap[0].title in summary and "No roadmap" not in summary
     else:
         assert "No roadmap" in summary
     assert f"Page 2 of {len(pages)}" in summary
@@ -110,22 +110,27 @@ def test_first_roadmap_phase_on_the_summary(mini: Path) -> None:
             "lifts_gates": [],
             "regulations": ["EU AI Act Art. 15"],
             "reason": "target",
+            "status": "unmet",
+            "depends_on": [],
+            "effort": "S",
+            "impact": 1,
+            "risk_tier": None,
         }
         for c, o in unmet
     ]
     assert len(items) >= 3
+    projected = snapshot(result)
     phases = (
-        {"phase": 1, "title": "Quick wins", "months_min": 3, "months_max": 6, "categories": [], "items": items[:2]},
-        {
-            "phase": 2,
-            "title": "Build the base",
-            "months_min": 12,
-            "months_max": 21,
-            "categories": [],
-            "items": items[2:],
-        },
+        RoadmapPhase.model_validate(
+            {"phase": 1, "title": "Quick wins", "months_min": 3, "months_max": 6, "items": items[:2]}
+            | {"level": 2, "projected": projected}
+        ),
+        RoadmapPhase.model_validate(
+            {"phase": 2, "title": "Build the base", "months_min": 12, "months_max": 21, "items": items[2:]}
+            | {"level": 3, "projected": projected}
+        ),
     )
-    pages = _pages(render_pdf(dataclasses.replace(result, roadmap=phases)))
+    pages = _pages(render_pdf(result.model_copy(update={"roadmap": phases})))
     summary = pages[1]
     assert "Quick wins · 3–6 months · 2 objectives" in summary
     assert all(f"{i['objective']} {i['level']} Do " in summary for i in items[:2])
@@ -193,6 +198,6 @@ def test_empty_workspace_and_markup_in_names(tmp_path: Path, capsys: pytest.Capt
     ws = tmp_path / "ws"
     assert run(["init", str(ws), "--organization", "<img src='http://127.0.0.1:9/x'> & Co"]) == 0
     # no roadmap either (a result from before the roadmap existed): the summary says so
-    pages = _pages(render_pdf(dataclasses.replace(assess_workspace(ws, parse_at("2026-11-16")), roadmap=())))
+    pages = _pages(render_pdf(assess_workspace(ws, parse_at("2026-11-16")).model_copy(update={"roadmap": ()})))
     assert "<img src='http://127.0.0.1:9/x'> & Co" in pages[0]
     assert "No AI system in the inventory to gate." in pages[1] and "No roadmap" in pages[1]

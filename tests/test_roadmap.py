@@ -21,6 +21,7 @@ from aisma.inventory.schema import AISystem
 from aisma.maturity.loader import resolve_model
 from aisma.roadmap.render import CSV_COLUMNS, render_roadmap_markdown
 from aisma.scoring.inputs import Targets
+from aisma.scoring.results import Unlock
 from aisma.scoring.targets import resolve_targets, target_cap_note
 from aisma.workspace.roadmap import roadmap_for
 from aisma.workspace.run import assess_workspace
@@ -39,7 +40,7 @@ def _check_golden(name: str, text: str) -> None:
 
 def _levels(targets: Targets, systems: tuple[AISystem, ...] = ()) -> dict[str, int | None]:
     resolved = resolve_targets(targets, resolve_model("aisma-core"), systems)
-    return {c.category: c.level for c in resolved.categories}
+    return {c.id: c.target_level for c in resolved.categories}
 
 
 AGENT = AISystem(id="agent", name="Agent", track="build", deployment_type="paas", agentic=True)
@@ -66,12 +67,17 @@ def test_target_from_the_inventory() -> None:
     assert only["GOV"] == only["RSK"] == only["DAT"] == 3
     assert only["DEV"] is None and only["INV"] is None, "no deployment class needs them"
     raised = resolve_targets(Targets(default=3, from_inventory=True), resolve_model("aisma-core"), (SWARM,))
-    agt = next(c for c in raised.categories if c.category == "AGT")
-    assert (agt.level, agt.source, agt.inventory_requires, agt.required_by) == (5, "inventory", 5, ("multi-agent",))
+    agt = next(c for c in raised.categories if c.id == "AGT")
+    assert (agt.target_level, agt.source, agt.inventory_requires, agt.required_by) == (
+        5,
+        "inventory",
+        5,
+        ("multi-agent",),
+    )
     # Without from_inventory the requirement is reported but does not move the target.
     kept = resolve_targets(Targets(default=3), resolve_model("aisma-core"), (SWARM,))
-    agt = next(c for c in kept.categories if c.category == "AGT")
-    assert (agt.level, agt.source, agt.inventory_requires) == (3, "default", 5)
+    agt = next(c for c in kept.categories if c.id == "AGT")
+    assert (agt.target_level, agt.source, agt.inventory_requires) == (3, "default", 5)
 
 
 def test_unknown_preset_is_a_one_line_error(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,13 +92,13 @@ def test_mini_roadmap_lifts_the_gate_first(mini: Path) -> None:
     result = assess_workspace(mini, parse_at(AT))
     assert result.category("APP").capped_by is not None
     (phase,) = result.roadmap
-    assert (phase["phase"], phase["level"], phase["months_min"], phase["months_max"]) == (1, 2, 3, 6)
-    (item,) = phase["items"]
-    assert item["objective"] == "DAT-2.1" and item["unlocks_level"] == 2
+    assert (phase.phase, phase.level, phase.months_min, phase.months_max) == (1, 2, 3, 6)
+    (item,) = phase.items
+    assert item.objective == "DAT-2.1" and item.unlocks_level == 2
     # APP-3.1 is N/A: level 3 has nothing applicable, so lifting the gate takes APP to 2, not to a vacuous 3.
-    assert {"category": "APP", "level": 2} in item["unlocks"] and item["lifts_gates"] == ["data-gate"]
-    assert item["regulations"] == ["EU AI Act Art. 10"]
-    assert phase["projected"]["categories"] == {"DAT": 2, "APP": 2, "AGT": None}
+    assert Unlock(category="APP", level=2) in item.unlocks and item.lifts_gates == ("data-gate",)
+    assert item.regulations == ("EU AI Act Art. 10",)
+    assert phase.projected.categories == {"DAT": 2, "APP": 2, "AGT": None}
     # The target of 3 is capped at 2, the highest level with applicable objectives: 3 could never be met.
     assert result.to_dict()["targets"]["categories"][1] == {
         "id": "APP",
@@ -164,18 +170,18 @@ def test_demo_summary_names_the_first_phase(tmp_path: Path, capsys: pytest.Captu
 def test_golden_roadmap_for_the_example_organization(bank: Path) -> None:
     result, projection = roadmap_for(bank, parse_at(DEMO_ASSESSED_AT), 5)
     _check_golden("demo-roadmap.md", render_roadmap_markdown(result, projection))
-    assert result.targets is not None and result.targets["preset"] == "agentic-operator"
-    ids = [item["objective"] for phase in result.roadmap for item in phase["items"]]
+    assert result.targets is not None and result.targets.preset == "agentic-operator"
+    ids = [item.objective for phase in result.roadmap for item in phase.items]
     # The data-management gate caps APP, MDL and AGT: its DAT prerequisite opens the level-3 phase.
-    level3 = next(p for p in result.roadmap if p["level"] == 3)
-    assert level3["items"][0]["objective"].startswith("DAT-3") and level3["items"][0]["reason"] in ("target", "gate")
-    assert "data-management" in level3["items"][0]["lifts_gates"]
+    level3 = next(p for p in result.roadmap if p.level == 3)
+    assert level3.items[0].objective.startswith("DAT-3") and level3.items[0].reason in ("target", "gate")
+    assert "data-management" in level3.items[0].lifts_gates
     # Every do-not-proceed deployment is lifted by some item. The Tier 2 (managed) agents reach appropriate with
     # the preset's level 4; the Tier 3 (autonomous) fraud agent needs 5 and stays marginal (MASO tier gating).
-    final = result.roadmap[-1]["projected"]["gating"]
+    final = result.roadmap[-1].projected.gating
     assert final["claude-code"] == final["aml-investigations"] == "appropriate"
     assert final["fraud-triage-agent"] == "marginal"
-    changes = [c for phase in result.roadmap for item in phase["items"] for c in item["gating_changes"]]
+    changes = [c for phase in result.roadmap for item in phase.items for c in item.gating_changes]
     assert "fraud-triage-agent: do not proceed -> marginal" in changes
     assert len(ids) == len(set(ids))
 
@@ -183,13 +189,13 @@ def test_golden_roadmap_for_the_example_organization(bank: Path) -> None:
 def test_roadmap_to_evidenced_targets(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:
     claimed, _ = roadmap_for(bank, parse_at(DEMO_ASSESSED_AT))
     evidenced, projection = roadmap_for(bank, parse_at(DEMO_ASSESSED_AT), 0, evidenced=True)
-    items = {i["objective"]: i for p in evidenced.roadmap for i in p["items"]}
-    claimed_ids = {i["objective"] for p in claimed.roadmap for i in p["items"]}
+    items = {i.objective: i for p in evidenced.roadmap for i in p.items}
+    claimed_ids = {i.objective for p in claimed.roadmap for i in p.items}
     assert claimed_ids < set(items)
     extra = [items[oid] for oid in set(items) - claimed_ids]
-    assert extra and all(i["action"] == "evidence" and i["status"] == "met" for i in extra)
-    assert all(i["action"] == "implement" for p in claimed.roadmap for i in p["items"])
-    assert set(evidenced.roadmap[-1]["projected"]["evidenced_gating"].values()) <= {"appropriate", "marginal"}
+    assert extra and all(i.action == "evidence" and i.status == "met" for i in extra)
+    assert all(i.action == "implement" for p in claimed.roadmap for i in p.items)
+    assert set(evidenced.roadmap[-1].projected.evidenced_gating.values()) <= {"appropriate", "marginal"}
     assert projection is not None and projection.done == ()
     assert run(["roadmap", str(bank), "--at", DEMO_ASSESSED_AT, "--evidenced", "-f", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -203,12 +209,12 @@ def test_inventory_derived_targets_make_every_deployment_appropriate(tmp_path: P
     config = directory / "aisma.yaml"
     config.write_text(config.read_text().replace("  preset: agentic-operator\n", "  preset: deployment-gating\n"))
     result = assess_workspace(directory, parse_at(DEMO_ASSESSED_AT))
-    assert result.targets is not None and result.targets["from_inventory"] is True
-    sources = {c["id"]: (c["target_level"], c["source"]) for c in result.targets["categories"]}
+    assert result.targets is not None and result.targets.from_inventory is True
+    sources = {c.id: (c.target_level, c.source) for c in result.targets.categories}
     assert sources["AGT"] == (5, "inventory") and sources["RSK"] == (4, "category")
     last = result.roadmap[-1]
-    assert (last["level"], last["months_min"], last["months_max"]) == (5, 18, 36)
-    assert set(last["projected"]["gating"].values()) == {"appropriate"}
+    assert (last.level, last.months_min, last.months_max) == (5, 18, 36)
+    assert set(last.projected.gating.values()) == {"appropriate"}
 
 
 def test_chained_gates_order_every_prerequisite(tmp_path: Path) -> None:
@@ -259,7 +265,7 @@ def test_chained_gates_order_every_prerequisite(tmp_path: Path) -> None:
     order = roadmap_ids(result)
     assert set(order) == {"INV-1.1", "INV-2.1", "DAT-1.1", "DAT-2.1", "APP-1.1", "APP-2.1"}
     assert order.index("APP-2.1") > max(order.index(x) for x in ("INV-1.1", "INV-2.1", "DAT-1.1", "DAT-2.1"))
-    reasons = {i["objective"]: i["reason"] for p in result.roadmap for i in p["items"]}
+    reasons = {i.objective: i.reason for p in result.roadmap for i in p.items}
     assert reasons["INV-2.1"] == reasons["DAT-2.1"] == "gate" and reasons["APP-2.1"] == "target"
     projected = what_if(inputs, result, order, score).projected
     assert projected.category("APP").level == 2 and projected.category("APP").capped_by is None

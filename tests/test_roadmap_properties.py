@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -114,13 +113,13 @@ def check_order(model: MaturityModel, result: AssessmentResult, evidenced: bool 
 def check_phases(result: AssessmentResult) -> None:
     previous = 0
     for number, phase in enumerate(result.roadmap, start=1):
-        assert phase["phase"] == number
-        assert phase["items"], "a phase without items"
-        assert phase["level"] > previous
-        previous = phase["level"]
-        assert (phase["months_min"], phase["months_max"]) == TRANSITION_MONTHS[phase["level"]]
-        for item in phase["items"]:
-            assert item["level"] <= phase["level"]
+        assert phase.phase == number
+        assert phase.items, "a phase without items"
+        assert phase.level > previous
+        previous = phase.level
+        assert (phase.months_min, phase.months_max) == TRANSITION_MONTHS[phase.level]
+        for item in phase.items:
+            assert item.level <= phase.level
 
 
 @settings(max_examples=80, deadline=None)
@@ -141,7 +140,7 @@ def test_completing_the_roadmap_reaches_every_target(inputs: AssessmentInput) ->
             assert category.level is not None and category.level >= category.target_level, category.id
     # The last phase's projection is that same rescoring.
     if result.roadmap:
-        assert result.roadmap[-1]["projected"]["categories"] == {c.id: c.level for c in projected.categories}
+        assert result.roadmap[-1].projected.categories == {c.id: c.level for c in projected.categories}
 
 
 @settings(max_examples=60, deadline=None)
@@ -173,7 +172,7 @@ def test_builtin_model_gate_order_never_contradicts_dependencies() -> None:
 def test_the_evidenced_roadmap_reaches_every_target_in_evidenced_levels(inputs: AssessmentInput) -> None:
     result = score(inputs)
     phases, _ = plan_roadmap(inputs, result, score, evidenced=True)
-    planned = replace(result, roadmap=tuple(phases))
+    planned = result.model_copy(update={"roadmap": tuple(phases)})
     check_order(inputs.model, planned, evidenced=True)
     check_phases(planned)
     projected = what_if(inputs, result, roadmap_ids(planned), score).projected

@@ -20,7 +20,7 @@ from aisma.inventory.shadow import UNREGISTERED_LISTED, listing_order, unregiste
 from aisma.records import ObservedAsset
 from aisma.reports import render
 from aisma.reports.viewmodel import unlisted_text
-from aisma.scoring.snapshot import result_from_dict
+from aisma.scoring.results import AssessmentResult
 from aisma.workspace.config import CheckPolicy
 from aisma.workspace.run import assess_workspace
 
@@ -178,7 +178,7 @@ LISTED = [
 
 
 def test_older_results_load_with_their_list_as_the_count(demo_doc: dict[str, Any]) -> None:
-    old = result_from_dict(_stored(demo_doc, LISTED))
+    old = AssessmentResult.from_dict(_stored(demo_doc, LISTED))
     assert (old.unregistered_ai_total, old.unregistered_ai_by_kind, old.unregistered_ai_unlisted) == (
         2,
         (("agent", 1), ("model", 1)),
@@ -188,7 +188,7 @@ def test_older_results_load_with_their_list_as_the_count(demo_doc: dict[str, Any
 
 
 def test_reports_say_how_many_more_are_not_listed(demo_doc: dict[str, Any]) -> None:
-    cut = result_from_dict(_stored(demo_doc, LISTED, total=1207, by_kind={"model": 1205, "agent": 2}))
+    cut = AssessmentResult.from_dict(_stored(demo_doc, LISTED, total=1207, by_kind={"model": 1205, "agent": 2}))
     assert cut.unregistered_ai_unlisted == 1205
     line = "1,205 more not listed: the list holds the 2 most seen of 1,207 (2 agents, 1,205 models)."
     assert unlisted_text(cut) == line
@@ -196,4 +196,4 @@ def test_reports_say_how_many_more_are_not_listed(demo_doc: dict[str, Any]) -> N
     assert "1,207 AI assets seen in tool output match no active system" in markdown and line in markdown
     html = render(cut, "html")
     assert "1,207 unregistered AI assets seen in tool output" in html and line in html
-    assert result_from_dict(cut.to_dict()).to_dict() == cut.to_dict()
+    assert AssessmentResult.from_dict(cut.to_dict()).to_dict() == cut.to_dict()

@@ -23,7 +23,6 @@ from aisma.roadmap.whatif import roadmap_ids, what_if
 from aisma.scoring.engine import score
 from aisma.scoring.inputs import Answer, AssessmentInput, Targets
 from aisma.scoring.results import AssessmentResult
-from aisma.scoring.snapshot import result_from_dict
 from aisma.web.features.assessments.view import dashboard_view
 
 AT = datetime(2026, 11, 16, tzinfo=UTC)
@@ -74,7 +73,7 @@ def test_the_cap_never_raises_a_target_and_old_results_read_without_it() -> None
     data = result.to_dict()
     for entry in data["targets"]["categories"]:
         del entry["requested_level"], entry["highest_applicable"]
-    old = result_from_dict(data)
+    old = AssessmentResult.from_dict(data)
     assert "capped" not in render(old, "md") and "capped at" not in targets_line(old)
 
 
@@ -87,7 +86,7 @@ def test_the_roadmap_meets_the_level_that_bridges_to_a_target_with_nothing_appli
     assert result.category("DAT").target_level == 2
     order = roadmap_ids(result)
     assert set(order) == {"DAT-1.1", "DAT-3.1"}
-    reasons = {i["objective"]: i["reason"] for p in result.roadmap for i in p["items"]}
+    reasons = {i.objective: i.reason for p in result.roadmap for i in p.items}
     assert reasons == {"DAT-1.1": "target", "DAT-3.1": "target"}
     projected = what_if(inputs, result, order, score).projected
     assert projected.category("DAT").level == 3

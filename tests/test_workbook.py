@@ -113,10 +113,10 @@ def test_demo_workbook_shape(demo_xlsx: Path, demo_dir: Path) -> None:
     assert wb["inventory"].max_row == 1 + len(ws.inventory.systems)
     assert wb["crosswalks"].max_row > 172
     result = assess_opened(ws, parse_at(DEMO_ASSESSED_AT))
-    items = sum(len(p["items"]) for p in result.roadmap)
+    items = sum(len(p.items) for p in result.roadmap)
     if items:  # the roadmap (issue 7) fills it: one row per item
         assert wb["roadmap"].max_row == 1 + items
-        assert wb["roadmap"]["D2"].value == result.roadmap[0]["items"][0]["objective"]
+        assert wb["roadmap"]["D2"].value == result.roadmap[0].items[0].objective
     else:
         assert wb["roadmap"]["B2"].value.startswith("No roadmap")
     meta = wb["metadata"]

@@ -225,7 +225,7 @@ def test_workspace_assessment_uses_the_azure_measurements(tmp_path: Path) -> Non
     objectives = {o.id: o for c in result.categories for o in c.objectives}
     assert objectives["APP-2.1"].source == "measured" and objectives["APP-2.1"].answer == "not"
     assert objectives["INF-1.2"].source == "measured" and objectives["INF-1.2"].answer == "fully"
-    assert {u["identifier"] for u in result.unregistered_ai} == {
+    assert {u.identifier for u in result.unregistered_ai} == {
         "azure-openai:accountname/deployments/deploymentName",
         "accountname.openai.azure.com",
     }

@@ -291,7 +291,7 @@ def test_workspace_assessment_uses_the_vertex_measurements(tmp_path: Path) -> No
     assert objectives["INF-3.1"].source == "measured" and objectives["INF-3.1"].answer == "fully"
     assert objectives["APP-2.1"].source == "measured"
     assert objectives["INF-1.2"].source == "measured" and objectives["INF-1.2"].answer == "not"
-    assert {u["identifier"] for u in result.unregistered_ai} == {
+    assert {u.identifier for u in result.unregistered_ai} == {
         f"vertex-ai:{PUBLIC}",
         "vertex-ai:projects/123456789012/locations/us-central1/models/2345678901234567890",
     }

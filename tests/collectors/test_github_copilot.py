@@ -252,12 +252,12 @@ def test_workspace_assessment_measures_dev_2_1_and_finds_the_unregistered_copilo
     dev21 = next(o for o in result.category("DEV").objectives if o.id == "DEV-2.1")
     assert (dev21.source, dev21.answer) == ("measured", "fully")
     assert dev21.measurement is not None and dev21.measurement.denominator == 2
-    unregistered = {u["identifier"]: u for u in result.unregistered_ai}
-    assert unregistered["github-copilot:octo-org"]["tools"] == ["github-copilot"]
-    assert unregistered["sentry"]["kind"] == "mcp_server"
+    unregistered = {u.identifier: u for u in result.unregistered_ai}
+    assert unregistered["github-copilot:octo-org"].tools == ("github-copilot",)
+    assert unregistered["sentry"].kind == "mcp_server"
     # Registering the organization ties the subscription to the system.
     (root / "inventory.yaml").write_text((root / "inventory.yaml").read_text().replace("other-org", "octo-org"))
     ws = open_workspace(root)
     result = assess(assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT)))
-    assert "github-copilot:octo-org" not in {u["identifier"] for u in result.unregistered_ai}
+    assert "github-copilot:octo-org" not in {u.identifier for u in result.unregistered_ai}
     assert isinstance(Inventory(), Inventory)

@@ -240,7 +240,7 @@ def test_workspace_assessment_finds_an_unregistered_copilot(tmp_path: Path) -> N
     )
     ws = open_workspace(root)
     result = assess(assessment_input(ws, AT, collect_workspace(ws.root, ws.config.collectors, ws.inventory, AT)))
-    assert {u["identifier"] for u in result.unregistered_ai} == {"m365-copilot:contoso"}
+    assert {u.identifier for u in result.unregistered_ai} == {"m365-copilot:contoso"}
 
 
 def test_the_built_in_model_answers_its_copilot_objectives(tmp_path: Path) -> None:

@@ -49,11 +49,11 @@ def register(app: typer.Typer) -> None:
         if format is RoadmapFormat.json:
             data: dict[str, object] = {
                 "organization": result.organization,
-                "model": {"id": result.model_id, "version": result.model_version},
+                "model": {"id": result.model.id, "version": result.model.version},
                 "assessed_at": result.assessed_at,
                 "basis": "evidenced" if evidenced else "claimed",
-                "targets": result.targets,
-                "roadmap": list(result.roadmap),
+                "targets": result.targets.model_dump(mode="json") if result.targets is not None else None,
+                "roadmap": [phase.model_dump(mode="json") for phase in result.roadmap],
             }
             if projection is not None:
                 data["what_if"] = projection.to_dict()

@@ -22,7 +22,7 @@ from aisma.scoring.results import AssessmentResult
 
 def print_summary(console: Console, result: AssessmentResult) -> None:
     h = headline(result)
-    table = Table(title=f"{result.organization}: {result.model_id} {result.model_version}", title_justify="left")
+    table = Table(title=f"{result.organization}: {result.model.id} {result.model.version}", title_justify="left")
     for column, justify in (
         ("Category", "left"),
         ("Level", "right"),
@@ -70,18 +70,18 @@ def print_summary(console: Console, result: AssessmentResult) -> None:
         )
     if result.roadmap:
         first = result.roadmap[0]
-        count = sum(len(p["items"]) for p in result.roadmap)
-        starts = ", ".join(str(i["objective"]) for i in first["items"][:3])
+        count = sum(len(p.items) for p in result.roadmap)
+        starts = ", ".join(i.objective for i in first.items[:3])
         console.print(
-            f"Roadmap: {count} objectives in {len(result.roadmap)} phases; phase 1, {first['title']} "
-            f"({first['months_min']}-{first['months_max']} months), starts with {starts} (aisma roadmap DIR)."
+            f"Roadmap: {count} objectives in {len(result.roadmap)} phases; phase 1, {first.title} "
+            f"({first.months_min}-{first.months_max} months), starts with {starts} (aisma roadmap DIR)."
         )
     for g in result.gating:
-        if g.get("verdict") == "do_not_proceed":
-            tier = f", {tier_text(g)}" if g.get("autonomy_tier") else ""
+        if g.verdict == "do_not_proceed":
+            tier = f", {tier_text(g)}" if g.autonomy_tier else ""
             console.print(
-                f"[red]Do not proceed:[/red] {g['name']} ({g['deployment_class']}{tier}): needs level "
-                f"{g['required_level']}, the program is at {fmt_level(g['program_level'])}"
+                f"[red]Do not proceed:[/red] {g.name} ({g.deployment_class}{tier}): needs level "
+                f"{g.required_level}, the program is at {fmt_level(g.program_level)}"
             )
     for g in over_governable(result):
         console.print(f"[yellow]Autonomy above what the program can govern:[/yellow] {over_governable_text(g)}")

@@ -68,11 +68,11 @@ def render_markdown(result: AssessmentResult) -> str:
         ]
         lines.append("|---|---|---|---|---|---|---|---|")
         for g in result.gating:
-            levels = ", ".join(f"{c} {fmt_level(lv)}" for c, lv in g["levels"].items())
-            verdict = str(g["verdict"]).replace("_", " ")
+            levels = ", ".join(f"{c} {fmt_level(lv)}" for c, lv in g.levels.items())
+            verdict = g.verdict.replace("_", " ")
             lines.append(
-                f"| {_cell(str(g['name']))} | {g['deployment_class']} | {tier_text(g)} | {g['required_level']} "
-                f"| {fmt_level(g['program_level'])} | {governable_text(g)} | {verdict} | {levels} |"
+                f"| {_cell(g.name)} | {g.deployment_class} | {tier_text(g)} | {g.required_level} "
+                f"| {fmt_level(g.program_level)} | {governable_text(g)} | {verdict} | {levels} |"
             )
         above = over_governable(result)
         if above:
@@ -92,8 +92,8 @@ def render_markdown(result: AssessmentResult) -> str:
         ]
         for u in result.unregistered_ai:
             lines.append(
-                f"| {u['kind']} | {_cell(str(u['identifier']))} | {u['seen']} | {_cell(', '.join(u['tools']))} "
-                f"| {_cell(', '.join(u['files']))} | {_cell(u['matches_retired_system'] or '')} |"
+                f"| {u.kind} | {_cell(u.identifier)} | {u.seen} | {_cell(', '.join(u.tools))} "
+                f"| {_cell(', '.join(u.files))} | {_cell(u.matches_retired_system or '')} |"
             )
         if result.unregistered_ai_unlisted:
             lines += ["", unlisted_text(result)]
@@ -121,7 +121,7 @@ def render_markdown(result: AssessmentResult) -> str:
                 f"| {_cell(t.title)} | {fmt_level(t.level)} | {fmt_score(t.score)} | {fmt_level(t.evidenced_level)} "
                 f"| {fmt_pct(t.coverage)} |"
             )
-    for name, buckets in result.views:
+    for name, buckets in result.views.items():
         lines += ["", f"## {VIEW_TITLES.get(name, name)}", "", "| | Level | Coverage | Met | Not met | Unknown | N/A |"]
         lines.append("|---|---|---|---|---|---|---|")
         for b in buckets:

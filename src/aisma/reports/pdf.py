@@ -58,13 +58,11 @@ def pdf_html(result: AssessmentResult, frameworks: Iterable[FrameworkPosture] = 
         "weakest": weakest_categories(result),
         "gating_counts": gating_counts(result),
         "first_phase": first_roadmap_phase(result),
-        "roadmap_phases": [dict(p) for p in result.roadmap],
+        "roadmap_phases": list(result.roadmap),
         "verdict_label": VERDICT_LABEL,
         "verdict_pill": VERDICT_PILL,
         "summary_items": SUMMARY_ROADMAP_ITEMS,
-        "summary_gating": sorted(result.gating, key=lambda g: SEVERITY.get(str(g.get("verdict")), 3))[
-            :SUMMARY_GATING_ROWS
-        ],
+        "summary_gating": sorted(result.gating, key=lambda g: SEVERITY.get(g.verdict, 3))[:SUMMARY_GATING_ROWS],
     }
     return env.get_template("report.pdf.html.j2").render(variables)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aisma.inventory.autonomy import tier_label, tier_number
 from aisma.scoring import as_of
-from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult
+from aisma.scoring.results import AssessmentResult, CategoryResult, GatingEntry, ObjectiveResult, RoadmapPhase
 from aisma.scoring.targets import target_cap_note
 
 STATUS_LABELS = {"met": "Met", "unmet": "Not met", "unknown": "Unknown", "na": "N/A"}
@@ -203,41 +203,38 @@ def gating_counts(result: AssessmentResult) -> dict[str, int]:
     """How many systems get each verdict, in the order a board reads them (worst first)."""
     counts = {"do_not_proceed": 0, "marginal": 0, "appropriate": 0}
     for g in result.gating:
-        verdict = str(g.get("verdict", ""))
-        if verdict in counts:
-            counts[verdict] += 1
+        counts[g.verdict] += 1
     return counts
 
 
-def tier_text(g: dict[str, Any]) -> str:
+def tier_text(g: GatingEntry) -> str:
     """The MASO tier a gated system runs at (``Tier 2 (managed)``); empty for a system that is not agentic."""
-    tier = g.get("autonomy_tier")
-    return tier_label(tier) if tier else ""
+    return tier_label(g.autonomy_tier) if g.autonomy_tier else ""
 
 
-def governable_text(g: dict[str, Any], evidenced: bool = False) -> str:
+def governable_text(g: GatingEntry, evidenced: bool = False) -> str:
     """The most autonomous tier the program can govern for the system's class; empty when tiers do not apply."""
-    if not g.get("autonomy_tier"):
+    if not g.autonomy_tier:
         return ""
-    tier = g.get("evidenced_governable_tier" if evidenced else "governable_tier")
+    tier = g.evidenced_governable_tier if evidenced else g.governable_tier
     return tier_label(tier) if tier else "none"
 
 
-def over_governable(result: AssessmentResult) -> list[dict[str, Any]]:
+def over_governable(result: AssessmentResult) -> list[GatingEntry]:
     """Agentic systems whose autonomy tier is above what the organization's maturity can govern."""
-    return [dict(g) for g in result.gating if g.get("tier_above_governable")]
+    return [g for g in result.gating if g.tier_above_governable]
 
 
-def over_governable_text(g: dict[str, Any]) -> str:
+def over_governable_text(g: GatingEntry) -> str:
     """One sentence per system: its tier, what the program can govern, and so what it could run at instead."""
-    governable = g.get("governable_tier")
+    governable = g.governable_tier
     if governable:
         instead = f"the program can govern {tier_label(governable)} at most: run it at that tier or raise the program"
     else:
         instead = "the program cannot govern even Tier 1 (supervised) agents yet"
     return (
-        f"{g['name']} runs at {tier_label(g['autonomy_tier'])}, which needs level {g['required_level']}; "
-        f"the {g['deployment_class']} categories are at {fmt_level(g.get('program_level'))}, so {instead}."
+        f"{g.name} runs at {tier_label(g.autonomy_tier)}, which needs level {g.required_level}; "
+        f"the {g.deployment_class} categories are at {fmt_level(g.program_level)}, so {instead}."
     )
 
 
@@ -252,15 +249,6 @@ def gating_context(result: AssessmentResult) -> dict[str, Any]:
     }
 
 
-def first_roadmap_phase(result: AssessmentResult) -> dict[str, Any] | None:
-    """The roadmap's first phase, or None when the result carries no roadmap.
-
-    Phases are plain mappings ({phase, title, months_min, months_max, items}); this reads them
-    defensively so a result written by an older or newer aisma still renders.
-    """
-    if not result.roadmap:
-        return None
-    phase = dict(result.roadmap[0])
-    items = phase.get("items") or []
-    phase["items"] = [dict(i) for i in items if isinstance(i, dict)]
-    return phase
+def first_roadmap_phase(result: AssessmentResult) -> RoadmapPhase | None:
+    """The roadmap's first phase, or None when the result carries no roadmap."""
+    return result.roadmap[0] if result.roadmap else None

@@ -9,7 +9,6 @@ items by level band; their durations are the reference transition times between 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from aisma.inventory.schema import AISystem
@@ -54,7 +53,9 @@ class LevelSimulator:
     def complete(self, objective_id: str) -> None:
         cid = self.category_of[objective_id]
         self.objectives[cid] = [
-            replace(o, status="met", evidenced_status="met", value=1.0) if o.id == objective_id else o
+            o.model_copy(update={"status": "met", "evidenced_status": "met", "value": 1.0})
+            if o.id == objective_id
+            else o
             for o in self.objectives[cid]
         ]
         self.raw[cid] = raw_score(self.objectives[cid], self.level_numbers, self.evidenced)

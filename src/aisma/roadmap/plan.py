@@ -7,20 +7,17 @@ end of that phase done (``whatif.py``), through the same engine.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from aisma.roadmap.gaps import find_gaps
 from aisma.roadmap.ordering import order_gaps
 from aisma.roadmap.phases import build_items, group_phases
 from aisma.roadmap.whatif import Rescore, completed_inputs, snapshot
 from aisma.scoring.inputs import AssessmentInput
-from aisma.scoring.results import AssessmentResult
+from aisma.scoring.results import AssessmentResult, RoadmapPhase
 
 
 def plan_roadmap(
     inputs: AssessmentInput, result: AssessmentResult, rescore: Rescore, evidenced: bool = False
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> tuple[list[RoadmapPhase], list[str]]:
     """The phases (the result's ``roadmap`` contract) and any planning warnings.
 
     With ``evidenced`` the plan reaches the targets in evidenced levels (``aisma roadmap --evidenced``);
@@ -35,16 +32,16 @@ def plan_roadmap(
     items = build_items(model, result, systems, ordered, evidenced)
     phases = group_phases(model, ordered, items)
     done: list[str] = []
+    planned: list[RoadmapPhase] = []
     for phase in phases:
         done += [str(item["objective"]) for item in phase["items"]]
-        phase["projected"] = snapshot(rescore(completed_inputs(inputs, done)))
-    return phases, warnings
+        projected = snapshot(rescore(completed_inputs(inputs, done)))
+        planned.append(RoadmapPhase.model_validate({**phase, "projected": projected}))
+    return planned, warnings
 
 
 def with_roadmap(inputs: AssessmentInput, result: AssessmentResult, rescore: Rescore) -> AssessmentResult:
     phases, warnings = plan_roadmap(inputs, result, rescore)
-    return replace(
-        result,
-        roadmap=tuple(phases),
-        warnings=tuple(sorted(set(result.warnings) | set(warnings))),
+    return result.model_copy(
+        update={"roadmap": tuple(phases), "warnings": tuple(sorted(set(result.warnings) | set(warnings)))}
     )

@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from aisma.roadmap.whatif import WhatIf
-from aisma.scoring.results import AssessmentResult
+from aisma.scoring.results import AssessmentResult, RoadmapItem
 from aisma.scoring.targets import target_cap_note
 
 CSV_COLUMNS = (
@@ -53,28 +53,27 @@ def _lv(value: object) -> str:
 
 
 def total_months(result: AssessmentResult) -> tuple[int, int]:
-    return sum(int(p["months_min"]) for p in result.roadmap), sum(int(p["months_max"]) for p in result.roadmap)
+    return sum(p.months_min for p in result.roadmap), sum(p.months_max for p in result.roadmap)
 
 
 def targets_line(result: AssessmentResult) -> str:
-    t = result.targets or {}
-    parts = [f"preset {t['preset']}" if t.get("preset") else "no preset"]
-    if t.get("from_inventory"):
+    t = result.targets
+    parts = [f"preset {t.preset}" if t is not None and t.preset else "no preset"]
+    if t is not None and t.from_inventory:
         parts.append("raised to what the inventory's deployments need")
-    categories = t.get("categories", [])
-    raised = [c["id"] for c in categories if c["source"] == "inventory"]
+    categories = t.categories if t is not None else ()
+    raised = [c.id for c in categories if c.source == "inventory"]
     if raised:
         parts.append(f"inventory-derived for {', '.join(raised)}")
     short = [
-        c
+        (c, needed)
         for c in categories
-        if c.get("inventory_requires") is not None
-        and (c.get("target_level") is None or c["inventory_requires"] > c["target_level"])
+        if (needed := c.inventory_requires) is not None and (c.target_level is None or needed > c.target_level)
     ]
     if short:
-        needs = ", ".join(f"{c['id']} {c['inventory_requires']} ({', '.join(c['required_by'])})" for c in short)
+        needs = ", ".join(f"{c.id} {needed} ({', '.join(c.required_by)})" for c, needed in short)
         parts.append(f"the inventory's deployments need more: {needs}; targets.from_inventory plans for it")
-    capped = [f"{c['id']} {note}" for c in categories if (note := target_cap_note(t, c["id"]))]
+    capped = [f"{c.id} {note}" for c in categories if (note := target_cap_note(t, c.id))]
     if capped:
         parts.append("capped at the highest level with applicable objectives: " + "; ".join(capped))
     return "Targets: " + "; ".join(parts) + "."
@@ -86,8 +85,10 @@ def projection_rows(result: AssessmentResult, evidenced: bool = False) -> list[t
     for c in result.categories:
         if not c.applicable:
             continue
-        key = "evidenced_categories" if evidenced else "categories"
-        after = [_lv(p.get("projected", {}).get(key, {}).get(c.id)) for p in result.roadmap]
+        after = [
+            _lv((p.projected.evidenced_categories if evidenced else p.projected.categories).get(c.id))
+            for p in result.roadmap
+        ]
         today = c.evidenced_level if evidenced else c.level
         rows.append((c.id, c.title, _lv(today), [_lv(c.target_level), *after]))
     return rows
@@ -103,14 +104,14 @@ def markdown_lines(result: AssessmentResult, heading: str = "##", evidenced: boo
     if not result.roadmap:
         return [*lines, "Every category is at or above its target: nothing to plan.", ""]
     low, high = total_months(result)
-    count = sum(len(p["items"]) for p in result.roadmap)
+    count = sum(len(p.items) for p in result.roadmap)
     lines += [
         f"{count} objectives in {len(result.roadmap)} phases, about {low}-{high} months at the reference transition "
         "times (phases run one after another).",
         "",
         f"What if: {basis}levels once each phase is done (rescored).",
         "",
-        "| Category | Today | Target | " + " | ".join(f"After phase {p['phase']}" for p in result.roadmap) + " |",
+        "| Category | Today | Target | " + " | ".join(f"After phase {p.phase}" for p in result.roadmap) + " |",
         "|---|---|---|" + "---|" * len(result.roadmap),
     ]
     for cid, title, today, rest in projection_rows(result, evidenced):
@@ -118,44 +119,45 @@ def markdown_lines(result: AssessmentResult, heading: str = "##", evidenced: boo
     if result.gating:
         lines += [
             "",
-            "| Deployment | Today | " + " | ".join(f"After phase {p['phase']}" for p in result.roadmap) + " |",
+            "| Deployment | Today | " + " | ".join(f"After phase {p.phase}" for p in result.roadmap) + " |",
         ]
         lines.append("|---|---|" + "---|" * len(result.roadmap))
         for g in result.gating:
-            key = "evidenced_gating" if evidenced else "gating"
-            after = [str(p.get("projected", {}).get(key, {}).get(g["system"], "")) for p in result.roadmap]
-            today = g["evidenced_verdict"] if evidenced else g["verdict"]
+            after = [
+                (p.projected.evidenced_gating if evidenced else p.projected.gating).get(g.system, "")
+                for p in result.roadmap
+            ]
+            today = g.evidenced_verdict if evidenced else g.verdict
             lines.append(
-                f"| {_cell(g['name'])} | {str(today).replace('_', ' ')} | "
+                f"| {_cell(g.name)} | {today.replace('_', ' ')} | "
                 + " | ".join(v.replace("_", " ") for v in after)
                 + " |"
             )
     for phase in result.roadmap:
         lines += [
             "",
-            f"{heading}# Phase {phase['phase']}: {_cell(phase['title'])}, "
-            f"{phase['months_min']}-{phase['months_max']} months",
+            f"{heading}# Phase {phase.phase}: {_cell(phase.title)}, {phase.months_min}-{phase.months_max} months",
             "",
             "| # | Objective | Unlocks | Gating changes | Regulations |",
             "|---|---|---|---|---|",
         ]
-        for n, item in enumerate(phase["items"], start=1):
-            unlocks = ", ".join(f"{u['category']} {u['level']}" for u in item.get("unlocks", [])) or ""
-            changes = "; ".join(item["gating_changes"] + [f"lifts gate {g}" for g in item.get("lifts_gates", [])])
+        for n, item in enumerate(phase.items, start=1):
+            unlocks = ", ".join(f"{u.category} {u.level}" for u in item.unlocks)
+            changes = "; ".join([*item.gating_changes, *(f"lifts gate {g}" for g in item.lifts_gates)])
             lines.append(
-                f"| {n} | {item['objective']} {_cell(item.get('title', ''))}{evidence_note(item)} | {unlocks} "
+                f"| {n} | {item.objective} {_cell(item.title)}{evidence_note(item)} | {unlocks} "
                 f"| {_cell(changes)} "
-                f"| {_cell(', '.join(item['regulations']))} |"
+                f"| {_cell(', '.join(item.regulations))} |"
             )
     return [*lines, ""]
 
 
-def evidence_note(item: dict[str, Any]) -> str:
-    return " (met by attestation: evidence or measure it)" if item.get("action") == "evidence" else ""
+def evidence_note(item: RoadmapItem) -> str:
+    return " (met by attestation: evidence or measure it)" if item.action == "evidence" else ""
 
 
 def render_roadmap_markdown(result: AssessmentResult, whatif: WhatIf | None = None, evidenced: bool = False) -> str:
-    lines = [f"# Roadmap: {_cell(result.organization)}", "", f"Model {result.model_id} {result.model_version}, "]
+    lines = [f"# Roadmap: {_cell(result.organization)}", "", f"Model {result.model.id} {result.model.version}, "]
     lines[-1] += f"assessed {result.assessed_at}."
     lines += ["", *markdown_lines(result, evidenced=evidenced)]
     if whatif is not None:
@@ -196,28 +198,28 @@ def csv_rows(result: AssessmentResult) -> list[dict[str, Any]]:
     rows = []
     order = 0
     for phase in result.roadmap:
-        for item in phase["items"]:
+        for item in phase.items:
             order += 1
             rows.append(
                 {
                     "order": order,
-                    "phase": phase["phase"],
-                    "phase_title": phase["title"],
-                    "months_min": phase["months_min"],
-                    "months_max": phase["months_max"],
-                    "objective": item["objective"],
-                    "category": item["category"],
-                    "level": item["level"],
-                    "title": item.get("title", ""),
-                    "reason": item.get("reason", ""),
-                    "unlocks_level": "" if item["unlocks_level"] is None else item["unlocks_level"],
-                    "gating_changes": "; ".join(item["gating_changes"]),
-                    "lifts_gates": "; ".join(item.get("lifts_gates", [])),
-                    "regulations": "; ".join(item["regulations"]),
-                    "depends_on": "; ".join(item.get("depends_on", [])),
-                    "effort": item.get("effort", ""),
-                    "impact": item.get("impact", ""),
-                    "risk_tier": item.get("risk_tier") or "",
+                    "phase": phase.phase,
+                    "phase_title": phase.title,
+                    "months_min": phase.months_min,
+                    "months_max": phase.months_max,
+                    "objective": item.objective,
+                    "category": item.category,
+                    "level": item.level,
+                    "title": item.title,
+                    "reason": item.reason,
+                    "unlocks_level": "" if item.unlocks_level is None else item.unlocks_level,
+                    "gating_changes": "; ".join(item.gating_changes),
+                    "lifts_gates": "; ".join(item.lifts_gates),
+                    "regulations": "; ".join(item.regulations),
+                    "depends_on": "; ".join(item.depends_on),
+                    "effort": item.effort,
+                    "impact": item.impact,
+                    "risk_tier": item.risk_tier or "",
                 }
             )
     return rows
@@ -246,15 +248,15 @@ def html_view(result: AssessmentResult) -> dict[str, Any]:
     return {
         "targets_line": targets_line(result),
         "phases": list(result.roadmap),
-        "item_count": sum(len(p["items"]) for p in result.roadmap),
+        "item_count": sum(len(p.items) for p in result.roadmap),
         "months": (low, high),
         "projection": projection_rows(result),
         "gating": [
             (
-                str(g["system"]),
-                str(g["name"]),
-                str(g["verdict"]),
-                [str(p.get("projected", {}).get("gating", {}).get(g["system"], "")) for p in result.roadmap],
+                g.system,
+                g.name,
+                g.verdict,
+                [p.projected.gating.get(g.system, "") for p in result.roadmap],
             )
             for g in result.gating
         ],

@@ -16,7 +16,7 @@ from typing import Any
 from aisma.maturity.schema import MaturityModel
 from aisma.maturity.schema import Measurement as MeasurementSpec
 from aisma.scoring.inputs import Answer, AssessmentInput, EvidenceRef
-from aisma.scoring.results import AssessmentResult, r2
+from aisma.scoring.results import AssessmentResult, Projection, r2
 
 Rescore = Callable[[AssessmentInput], AssessmentResult]
 PLANNED_EVIDENCE = "roadmap:planned"
@@ -61,17 +61,17 @@ def completed_inputs(inputs: AssessmentInput, objective_ids: Iterable[str]) -> A
     return replace(inputs, model=_manual(inputs.model, ids), answers=answers, warnings=())
 
 
-def snapshot(result: AssessmentResult) -> dict[str, Any]:
+def snapshot(result: AssessmentResult) -> Projection:
     """The figures a projection compares: overall, per category and per deployment."""
-    return {
-        "overall_level": result.overall.level,
-        "overall_score": r2(result.overall.score),
-        "evidenced_level": result.overall.evidenced_level,
-        "categories": {c.id: c.level for c in result.categories},
-        "evidenced_categories": {c.id: c.evidenced_level for c in result.categories},
-        "gating": {str(g["system"]): str(g["verdict"]) for g in result.gating},
-        "evidenced_gating": {str(g["system"]): str(g["evidenced_verdict"]) for g in result.gating},
-    }
+    return Projection(
+        overall_level=result.overall.level,
+        overall_score=r2(result.overall.score),
+        evidenced_level=result.overall.evidenced_level,
+        categories={c.id: c.level for c in result.categories},
+        evidenced_categories={c.id: c.evidenced_level for c in result.categories},
+        gating={g.system: g.verdict for g in result.gating},
+        evidenced_gating={g.system: g.evidenced_verdict for g in result.gating},
+    )
 
 
 @dataclass(frozen=True)
@@ -87,22 +87,22 @@ class WhatIf:
         return {
             "items_done": list(self.done),
             "overall": {
-                "level": [today["overall_level"], after["overall_level"]],
-                "score": [today["overall_score"], after["overall_score"]],
-                "evidenced_level": [today["evidenced_level"], after["evidenced_level"]],
+                "level": [today.overall_level, after.overall_level],
+                "score": [today.overall_score, after.overall_score],
+                "evidenced_level": [today.evidenced_level, after.evidenced_level],
             },
             "categories": [
                 {
                     "id": c.id,
-                    "level": [c.level, after["categories"][c.id]],
-                    "evidenced_level": [c.evidenced_level, after["evidenced_categories"][c.id]],
+                    "level": [c.level, after.categories[c.id]],
+                    "evidenced_level": [c.evidenced_level, after.evidenced_categories[c.id]],
                     "target_level": c.target_level,
                 }
                 for c in self.today.categories
             ],
             "gating": [
-                {"system": system, "verdict": [verdict, after["gating"].get(system)]}
-                for system, verdict in today["gating"].items()
+                {"system": system, "verdict": [verdict, after.gating.get(system)]}
+                for system, verdict in today.gating.items()
             ],
         }
 
@@ -113,4 +113,4 @@ def what_if(inputs: AssessmentInput, today: AssessmentResult, done: Sequence[str
 
 def roadmap_ids(result: AssessmentResult) -> list[str]:
     """The roadmap's objectives in order (phases flattened)."""
-    return [str(item["objective"]) for phase in result.roadmap for item in phase["items"]]
+    return [item.objective for phase in result.roadmap for item in phase.items]

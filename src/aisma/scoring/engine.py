@@ -16,8 +16,17 @@ from aisma.scoring.gating import gate_deployments, gating_warnings
 from aisma.scoring.inputs import Answer, AssessmentInput, Measurement
 from aisma.scoring.levels import apply_gates, capped, highest_applicable, raw_score
 from aisma.scoring.objectives import applies, score_objective
-from aisma.scoring.results import AssessmentResult, CategoryResult, ObjectiveResult, Rollup
-from aisma.scoring.targets import ResolvedTargets, resolve_targets
+from aisma.scoring.results import (
+    AssessmentResult,
+    CategoryResult,
+    LevelName,
+    ModelRef,
+    ObjectiveResult,
+    Overall,
+    ResolvedTargets,
+    Rollup,
+)
+from aisma.scoring.targets import capped_targets, resolve_targets
 from aisma.scoring.views import framework_views, track_views
 
 ExtraSection = Callable[[AssessmentInput, tuple[CategoryResult, ...]], tuple[str, object]]
@@ -57,21 +66,26 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
 
     # Targets are capped at the highest level a category can reach (aisma.scoring.targets).
     highest = {c.id: highest_applicable([objective_results[o.id] for o in c.objectives]) for c in model.categories()}
-    targets = resolve_targets(inputs.targets, model, systems).capped(highest)
+    targets = capped_targets(resolve_targets(inputs.targets, model, systems), highest)
     categories = _categories(model, targets, objective_results)
     domains = tuple(
         _rollup(domain.id, domain.title, [c for c in categories if c.domain == domain.id], objective_results)
         for domain in model.domains
     )
-    overall = _rollup("overall", model.title, list(categories), objective_results)
+    overall = _rollup("overall", model.title, list(categories), objective_results, Overall)
     gating = gate_deployments(model, systems, categories)
     warnings += gating_warnings(gating)
     shadow = unregistered(inputs.inventory.systems, inputs.observed) if full else Unregistered((), 0, ())
     return AssessmentResult(
         organization=inputs.organization,
-        model_id=model.id,
-        model_version=model.version,
-        model_title=model.title,
+        model=ModelRef(
+            id=model.id,
+            version=model.version,
+            title=model.title,
+            levels=tuple(
+                LevelName(level=lv.level, name=lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)
+            ),
+        ),
         assessed_at=inputs.assessed_at.isoformat(),
         time_basis=inputs.time_basis,
         evidence_valid_until=min((o.valid_until for o in objective_results.values() if o.valid_until), default=None),
@@ -79,15 +93,14 @@ def score(inputs: AssessmentInput, *, full: bool = True) -> AssessmentResult:
         domains=domains,
         categories=categories,
         tracks=track_views(model, objective_results, systems) if full else (),
-        views=framework_views(model, objective_results) if full else (),
+        views=dict(framework_views(model, objective_results)) if full else {},
         gating=gating,
         roadmap=(),
         warnings=tuple(sorted(set(warnings))),
-        levels=tuple((lv.level, lv.name) for lv in sorted(model.levels, key=lambda lv: lv.level)),
         unregistered_ai=shadow.listed,
         unregistered_ai_total=shadow.total,
         unregistered_ai_by_kind=shadow.by_kind,
-        targets=targets.to_dict(),
+        targets=targets,
     )
 
 
@@ -145,7 +158,11 @@ def _weighted(pairs: Sequence[tuple[float, float]]) -> float | None:
 
 
 def _rollup(
-    rollup_id: str, title: str, categories: Sequence[CategoryResult], results: dict[str, ObjectiveResult]
+    rollup_id: str,
+    title: str,
+    categories: Sequence[CategoryResult],
+    results: dict[str, ObjectiveResult],
+    kind: type[Rollup] = Rollup,
 ) -> Rollup:
     """Weighted mean of applicable category scores; level is its floor; the weakest is named."""
     live = [c for c in categories if c.applicable and c.score is not None]
@@ -156,7 +173,7 @@ def _rollup(
     targets = [(float(c.target_level), c.weight) for c in live if c.target_level is not None]
     target = _weighted(targets)
     weakest = min(live, key=lambda c: (c.score or 0.0, c.id)).id if live else None
-    return Rollup(
+    return kind(
         id=rollup_id,
         title=title,
         level=math.floor(score + 1e-9) if score is not None else None,

@@ -15,12 +15,11 @@ names the tier it could run at instead (stepping autonomy down is the other way 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from aisma.inventory.autonomy import autonomy_tier, tier_label
 from aisma.inventory.schema import AISystem
 from aisma.maturity.schema import AUTONOMY_TIERS, AutonomyTier, DeploymentClass, MaturityModel
-from aisma.scoring.results import CategoryResult
+from aisma.scoring.results import CategoryResult, GatingEntry
 
 
 def deployment_class_id(system: AISystem) -> str:
@@ -68,13 +67,13 @@ def _above(tier: AutonomyTier | None, governable: AutonomyTier | None) -> bool:
 
 def gate_deployments(
     model: MaturityModel, systems: Sequence[AISystem], categories: Sequence[CategoryResult]
-) -> tuple[dict[str, Any], ...]:
+) -> tuple[GatingEntry, ...]:
     classes: dict[str, DeploymentClass] = {d.id: d for d in model.deployment_classes}
     if not classes:
         return ()
     claimed = {c.id: c.level for c in categories}
     evidenced = {c.id: c.evidenced_level for c in categories}
-    out: list[dict[str, Any]] = []
+    out: list[GatingEntry] = []
     for system in sorted(systems, key=lambda s: s.id):
         class_id = deployment_class_id(system)
         spec = classes.get(class_id)
@@ -89,52 +88,52 @@ def gate_deployments(
         governable = governable_tier(spec, program) if decision else None
         evidenced_governable = governable_tier(spec, program_evidenced) if decision else None
         out.append(
-            {
-                "system": system.id,
-                "name": system.name,
-                "deployment_class": class_id,
-                "required_level": required,
-                "program_level": program,
-                "evidenced_program_level": program_evidenced,
-                "verdict": verdict_for(required - level),
-                "evidenced_verdict": verdict_for(required - (program_evidenced or 0)),
-                "limiting_categories": sorted(
-                    c for c in spec.categories if (lv := claimed.get(c)) is not None and lv < required
+            GatingEntry(
+                system=system.id,
+                name=system.name,
+                deployment_class=class_id,
+                required_level=required,
+                program_level=program,
+                evidenced_program_level=program_evidenced,
+                verdict=verdict_for(required - level),
+                evidenced_verdict=verdict_for(required - (program_evidenced or 0)),
+                limiting_categories=tuple(
+                    sorted(c for c in spec.categories if (lv := claimed.get(c)) is not None and lv < required)
                 ),
-                "levels": {c: claimed.get(c) for c in spec.categories},
-                "autonomy_tier": tier,
-                "autonomy_tier_source": decision.source if decision else None,
-                "autonomy_tier_reason": decision.reason if decision else None,
-                "recorded_autonomy_tier": system.autonomy_tier if decision else None,
-                "governable_tier": governable,
-                "evidenced_governable_tier": evidenced_governable,
-                "tier_above_governable": _above(tier, governable),
-            }
+                levels={c: claimed.get(c) for c in spec.categories},
+                autonomy_tier=tier,
+                autonomy_tier_source=decision.source if decision else None,
+                autonomy_tier_reason=decision.reason if decision else None,
+                recorded_autonomy_tier=system.autonomy_tier if decision else None,
+                governable_tier=governable,
+                evidenced_governable_tier=evidenced_governable,
+                tier_above_governable=_above(tier, governable),
+            )
         )
     return tuple(out)
 
 
-def gating_warnings(gating: Sequence[dict[str, Any]]) -> list[str]:
+def gating_warnings(gating: Sequence[GatingEntry]) -> list[str]:
     """One line per agentic system whose tier the program cannot govern, or whose recorded tier was overridden."""
     lines: list[str] = []
     for g in gating:
-        tier = g.get("autonomy_tier")
+        tier = g.autonomy_tier
         if tier is None:
             continue
-        recorded = g.get("recorded_autonomy_tier")
+        recorded = g.recorded_autonomy_tier
         if recorded is not None and recorded != tier:
-            lines.append(f"{g['system']}: gated at {tier_label(tier)}: {g['autonomy_tier_reason']}")
-        if g.get("tier_above_governable"):
-            governable = g.get("governable_tier")
+            lines.append(f"{g.system}: gated at {tier_label(tier)}: {g.autonomy_tier_reason}")
+        if g.tier_above_governable:
+            governable = g.governable_tier
             can = (
                 f"the program can govern at most {tier_label(governable)}"
                 if governable
                 else "the program cannot govern even Tier 1 (supervised) agents"
             )
-            program = g["program_level"] if g["program_level"] is not None else 0
+            program = g.program_level if g.program_level is not None else 0
             lines.append(
-                f"{g['system']}: runs at {tier_label(tier)}, above what the organization's maturity can govern: "
-                f"{tier_label(tier)} needs level {g['required_level']}, {can} "
-                f"({g['deployment_class']} categories at level {program})"
+                f"{g.system}: runs at {tier_label(tier)}, above what the organization's maturity can govern: "
+                f"{tier_label(tier)} needs level {g.required_level}, {can} "
+                f"({g.deployment_class} categories at level {program})"
             )
     return lines

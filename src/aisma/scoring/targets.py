@@ -19,14 +19,14 @@ nothing applies above level 2".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from aisma.errors import AismaError
 from aisma.inventory.schema import AISystem
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.gating import deployment_class_id, required_level
 from aisma.scoring.inputs import Targets
+from aisma.scoring.results import CategoryTarget, ResolvedTargets
 
 
 @dataclass(frozen=True)
@@ -91,56 +91,21 @@ def preset(preset_id: str) -> Preset:
     return found
 
 
-@dataclass(frozen=True)
-class CategoryTarget:
-    category: str
-    level: int | None
-    source: str  # category | domain | default | preset | inventory | none
-    inventory_requires: int | None
-    required_by: tuple[str, ...]  # deployment classes that need inventory_requires
-    # The target before the cap at the highest applicable level, and that level (None: nothing applies).
-    requested: int | None = None
-    highest_applicable: int | None = None
+def capped_targets(targets: ResolvedTargets, highest_applicable: Mapping[str, int | None]) -> ResolvedTargets:
+    """Each target capped at its category's highest level with applicable objectives.
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.category,
-            "target_level": self.level,
-            "source": self.source,
-            "inventory_requires": self.inventory_requires,
-            "required_by": list(self.required_by),
-            "requested_level": self.requested,
-            "highest_applicable": self.highest_applicable,
-        }
-
-
-@dataclass(frozen=True)
-class ResolvedTargets:
-    preset: str | None
-    from_inventory: bool
-    categories: tuple[CategoryTarget, ...]
-
-    def level(self, category_id: str) -> int | None:
-        return next((c.level for c in self.categories if c.category == category_id), None)
-
-    def capped(self, highest_applicable: Mapping[str, int | None]) -> ResolvedTargets:
-        """Each target capped at its category's highest level with applicable objectives.
-
-        A category with nothing applicable keeps its target: it is n/a and counts nowhere.
-        """
-        out = []
-        for c in self.categories:
-            ceiling = highest_applicable.get(c.category)
-            level = c.level if c.level is None or ceiling is None else min(c.level, ceiling)
-            out.append(replace(c, level=level, requested=c.level, highest_applicable=ceiling))
-        return replace(self, categories=tuple(out))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "preset": self.preset,
-            "from_inventory": self.from_inventory,
-            "categories": [c.to_dict() for c in self.categories],
-        }
+    A category with nothing applicable keeps its target: it is n/a and counts nowhere.
+    """
+    out = []
+    for c in targets.categories:
+        ceiling = highest_applicable.get(c.id)
+        level = c.target_level if c.target_level is None or ceiling is None else min(c.target_level, ceiling)
+        out.append(
+            c.model_copy(
+                update={"target_level": level, "requested_level": c.target_level, "highest_applicable": ceiling}
+            )
+        )
+    return targets.model_copy(update={"categories": tuple(out)})
 
 
 def inventory_requirements(model: MaturityModel, systems: Sequence[AISystem]) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -196,19 +161,27 @@ def resolve_targets(targets: Targets, model: MaturityModel, systems: Sequence[AI
             required, required_by = needs.get(category.id, (None, ()))
             if from_inventory and required is not None and (level is None or required > level):
                 level, source = required, "inventory"
-            out.append(CategoryTarget(category.id, level, source, required, required_by))
+            out.append(
+                CategoryTarget(
+                    id=category.id,
+                    target_level=level,
+                    source=source,
+                    inventory_requires=required,
+                    required_by=required_by,
+                )
+            )
     return ResolvedTargets(preset=targets.preset, from_inventory=from_inventory, categories=tuple(out))
 
 
-def target_cap_note(targets: Mapping[str, Any] | None, category_id: str) -> str | None:
+def target_cap_note(targets: ResolvedTargets | None, category_id: str) -> str | None:
     """ "target 3, capped at 2: nothing applies above level 2" when the cap lowered a category's target.
 
     Reads the result's ``targets`` section, so saved results (which may predate the cap) work too.
     """
-    entry = next((c for c in (targets or {}).get("categories", ()) if c.get("id") == category_id), None)
+    entry = targets.entry(category_id) if targets is not None else None
     if entry is None:
         return None
-    requested, level = entry.get("requested_level"), entry.get("target_level")
+    requested, level = entry.requested_level, entry.target_level
     if requested is None or level is None or level >= requested:
         return None
     return f"target {requested}, capped at {level}: nothing applies above level {level}"

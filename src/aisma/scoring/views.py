@@ -42,7 +42,7 @@ def bucket(bucket_id: str, title: str, results: Sequence[ObjectiveResult], level
         id=bucket_id,
         title=title,
         objectives=tuple(o.id for o in results),
-        counts=tuple(counts.items()),
+        counts=counts,
         coverage=claimed.coverage if claimed else None,
         level=claimed.level if claimed else None,
         score=claimed.score if claimed else None,
@@ -59,10 +59,12 @@ def _framework_view(
 ) -> tuple[ViewBucket, ...]:
     levels = [lv.level for lv in model.levels]
     members: dict[str, list[ObjectiveResult]] = {gid: [] for gid, _ in groups}
+    placed: dict[str, set[str]] = {gid: set() for gid, _ in groups}  # by id: comparing results is slow
     for objective in model.objectives():
         for ref in objective.references.get(framework, ()):
             gid = group_of(ref)
-            if gid in members and results[objective.id] not in members[gid]:
+            if gid in members and objective.id not in placed[gid]:
+                placed[gid].add(objective.id)
                 members[gid].append(results[objective.id])
     return tuple(bucket(gid, title, members[gid], levels) for gid, title in groups)
 

@@ -303,21 +303,20 @@ def _roadmap(ws: Worksheet, result: AssessmentResult) -> None:
     )
     rows = []
     for phase in result.roadmap:
-        lo, hi = phase.get("months_min"), phase.get("months_max")
-        months = f"{lo}-{hi}" if lo is not None and hi is not None else ""
-        for item in phase.get("items") or []:
+        months = f"{phase.months_min}-{phase.months_max}"
+        for item in phase.items:
             rows.append(
                 [
-                    phase.get("phase"),
-                    phase.get("title"),
+                    phase.phase,
+                    phase.title,
                     months,
-                    item.get("objective"),
-                    item.get("category"),
-                    item.get("level"),
-                    item.get("statement"),
-                    item.get("unlocks_level"),
-                    _names(item.get("gating_changes"), "\n"),
-                    _names(item.get("regulations")),
+                    item.objective,
+                    item.category,
+                    item.level,
+                    item.statement,
+                    item.unlocks_level,
+                    _names(item.gating_changes, "\n"),
+                    _names(item.regulations),
                 ]
             )
     if not rows:

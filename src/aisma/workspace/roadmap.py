@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -32,7 +31,9 @@ def roadmap_for(
     result = assess(inputs)
     if evidenced:
         phases, warnings = plan_roadmap(inputs, result, score_levels, evidenced=True)
-        result = replace(result, roadmap=tuple(phases), warnings=tuple(sorted(set(result.warnings) | set(warnings))))
+        result = result.model_copy(
+            update={"roadmap": tuple(phases), "warnings": tuple(sorted(set(result.warnings) | set(warnings)))}
+        )
     if what_if_items is None:
         return result, None
     if what_if_items < 0:

@@ -16,7 +16,7 @@ from aisma.frameworks.oscal import load_oscal
 from aisma.frameworks.posture import framework_posture
 from aisma.frameworks.render import posture_data
 from aisma.maturity.loader import resolve_model
-from aisma.scoring.snapshot import result_from_dict
+from aisma.scoring.results import AssessmentResult
 from aisma.server.auth import Role
 from aisma.server.settings import ServerSettings
 
@@ -93,7 +93,9 @@ def test_an_oscal_xml_catalog_with_its_mapping_set_gives_the_cli_posture(
     mapping, raw = parse_mapping_set(MAPPING_53)
     weights = {c.id: c.weight for c in model.categories()}
     expected = framework_posture(
-        framework, check_mapping_set(mapping, raw, MAPPING_53, model, framework), result_from_dict(result, weights)
+        framework,
+        check_mapping_set(mapping, raw, MAPPING_53, model, framework),
+        AssessmentResult.from_dict(result, weights),
     )
     assert got == posture_data(expected)
     assert got["counts"]["met"] >= 1 and got["framework"]["id"] == "sp800-53-low"

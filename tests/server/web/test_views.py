@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aisma.maturity.loader import resolve_model
-from aisma.scoring.snapshot import result_from_dict
+from aisma.scoring.results import AssessmentResult
 from aisma.web.features.answers.view import ANSWER_CHOICES, progress, questionnaire_view
 from aisma.web.features.assessments.trend import TrendPoint, trend_chart, trend_point
 from aisma.web.features.assessments.view import dashboard_view
@@ -47,7 +47,7 @@ def layout(**extra):
 
 
 def test_snapshot_round_trips_the_result_contract(demo_result):
-    assert result_from_dict(demo_result).to_dict() == demo_result
+    assert AssessmentResult.from_dict(demo_result).to_dict() == demo_result
 
 
 def test_dashboard_shows_claimed_and_evidenced_from_the_snapshot(demo_result, env):

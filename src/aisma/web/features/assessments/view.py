@@ -14,7 +14,7 @@ from markupsafe import Markup
 from aisma.assurance.kpis import KpiSeries, sparkline
 from aisma.reports import charts
 from aisma.reports.viewmodel import gating_context, headline, level_name, target_notes
-from aisma.scoring.snapshot import result_from_dict
+from aisma.scoring.results import AssessmentResult
 from aisma.web.features.assessments.trend import TrendPoint, trend_chart
 
 VERDICT_LABELS = {"appropriate": "Appropriate", "marginal": "Marginal", "do_not_proceed": "Do not proceed"}
@@ -24,11 +24,11 @@ def dashboard_view(snapshot: dict[str, Any] | None, history: Sequence[TrendPoint
     """Template context for the dashboard; ``snapshot`` None means no assessment has run yet."""
     if snapshot is None:
         return {"result": None, "trend": Markup(trend_chart(history)), "history": list(history)}  # noqa: S704
-    result = result_from_dict(snapshot)
+    result = AssessmentResult.from_dict(snapshot)
     levels = [n for n, _ in result.levels if n >= 1] or [1, 2, 3, 4, 5]
     max_level = max(levels)
-    stops = [g for g in result.gating if g.get("verdict") == "do_not_proceed"]
-    marginal = [g for g in result.gating if g.get("verdict") == "marginal"]
+    stops = [g for g in result.gating if g.verdict == "do_not_proceed"]
+    marginal = [g for g in result.gating if g.verdict == "marginal"]
     # Every chart is built from escaped parts in aisma.reports.charts / trend, so Markup is safe here.
     return {
         "result": result,

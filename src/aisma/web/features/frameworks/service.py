@@ -38,7 +38,6 @@ from aisma.frameworks.oscal import MAX_OSCAL_BYTES, load_oscal
 from aisma.frameworks.posture import FrameworkPosture, framework_posture
 from aisma.maturity.schema import MaturityModel
 from aisma.scoring.results import AssessmentResult
-from aisma.scoring.snapshot import result_from_dict
 from aisma.server.auth import Actor, Permission
 from aisma.server.errors import Conflict, Invalid, NotFound, TooLarge
 from aisma.server.models import model_by_id, model_for
@@ -362,7 +361,7 @@ def posture_and_reason(session: Session, actor: Actor, framework_id: str) -> tup
         if mapping.model != model.id:
             return None, f"the mapping set maps {mapping.model}, but the latest assessment used {model.id}"
     weights = {c.id: c.weight for c in model.categories()}
-    return framework_posture(chosen, mapping, result_from_dict(stored.result, weights)), ""
+    return framework_posture(chosen, mapping, AssessmentResult.from_dict(stored.result, weights)), ""
 
 
 def latest_posture(session: Session, actor: Actor, framework_id: str) -> FrameworkPosture | None:

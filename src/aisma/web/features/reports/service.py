@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from aisma.errors import AismaError
 from aisma.reports.registry import ReportContext, installed, listed
-from aisma.scoring.snapshot import result_from_dict
+from aisma.scoring.results import AssessmentResult
 from aisma.server.auth import Actor
 from aisma.server.errors import Invalid, NotFound
 from aisma.server.models import model_by_id
@@ -95,7 +95,7 @@ def render_report(session: Session, actor: Actor, assessment_id: int, fmt: str) 
     weights = {c.id: c.weight for c in model.categories()} if model is not None else {}
     if model is not None and model.version != stored.model_version:
         model = None  # another version now: its objective texts would not match the snapshot
-    result = result_from_dict(stored.result, weights)
+    result = AssessmentResult.from_dict(stored.result, weights)
     context = ReportContext(
         model=model,
         inventory=inventory_of(session, actor.org_id),
