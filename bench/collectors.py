@@ -51,6 +51,7 @@ import generate  # noqa: E402  (bench/ is not a package; generate.py sits next t
 TARGET_RSS_MB = 250.0
 TARGET_RATIO = 1.3
 SAMPLE_SECONDS = 0.05
+AT_ONCE_MB = 0.0  # the last run_sampled's largest sampled sum of the tree's RSS (a floor: samples miss spikes)
 DEFAULT_DIR = Path(tempfile.gettempdir()) / "aisma-bench"
 COLLECTORS = {"ocsf": "prowler", "otlp": "otel"}
 ASSESSED_AT = generate.SCAN_TIME + timedelta(days=2)  # every generated span falls in the otel window
@@ -304,17 +305,24 @@ def run_sampled(command: list[str]) -> tuple[subprocess.CompletedProcess[str], f
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as proc:  # noqa: S603
         watched = psutil.Process(proc.pid)
         peaks: dict[int, int] = {}  # each process's own peak: pid -> bytes
+        global AT_ONCE_MB
+        at_once = 0  # the largest sum of the tree's RSS in one sample (what it held at the same time)
         while proc.poll() is None:
             try:
                 tree = [watched, *watched.children(recursive=True)]
             except psutil.Error:
                 break
+            sample = 0
             for process in tree:
                 try:
-                    peaks[process.pid] = max(peaks.get(process.pid, 0), process.memory_info().rss)
+                    rss = process.memory_info().rss
                 except psutil.Error:
                     continue
+                peaks[process.pid] = max(peaks.get(process.pid, 0), rss)
+                sample += rss
+            at_once = max(at_once, sample)
             time.sleep(SAMPLE_SECONDS)
+        AT_ONCE_MB = at_once / 2**20
         stdout, stderr = proc.communicate()
     done = subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
     own = peaks.pop(proc.pid, 0) / 2**20
