@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from aisma.cli.main import run
+from aisma.collectors.cyclonedx import importer as cyclonedx
+from aisma.collectors.cyclonedx.importer import MODEL_CARD_SECTIONS, analyse_bom, read_bom
+from aisma.collectors.mcp_config.importer import parse_mcp_config, strip_jsonc
 from aisma.errors import AismaError, InputError
 from aisma.inventory.edit import InventoryDocument
-from aisma.inventory.importers import csv_import, cyclonedx
+from aisma.inventory.importers import csv_import
 from aisma.inventory.importers.csv_import import CsvRowsError, columns, import_csv
-from aisma.inventory.importers.cyclonedx import MODEL_CARD_SECTIONS, analyse_bom, read_bom
-from aisma.inventory.importers.mcp_config import parse_mcp_config, strip_jsonc
 from aisma.inventory.schema import AISystem
 
 DATA = Path(__file__).parent / "data"

@@ -18,9 +18,9 @@ import pytest
 
 from aisma.collectors.base import CollectContext, CollectionResult, file_time, sha256_of
 from aisma.collectors.cyclonedx import collector
+from aisma.collectors.cyclonedx.importer import MODEL_CARD_SECTIONS
 from aisma.errors import AismaError
 from aisma.fileio import evidence_files
-from aisma.inventory.importers.cyclonedx import MODEL_CARD_SECTIONS
 from aisma.inventory.schema import AISystem, Inventory
 from aisma.scoring.inputs import Measurement
 from collectors.reading import skipped
@@ -107,7 +107,7 @@ def test_real_ml_boms(name: str) -> None:
 
 
 def test_both_real_boms_and_the_importer_agree() -> None:
-    from aisma.inventory.importers.cyclonedx import read_bom
+    from aisma.collectors.cyclonedx.importer import read_bom
 
     paths = sorted(BOMS.glob("*.json"))
     reports = [read_bom(p) for p in paths]

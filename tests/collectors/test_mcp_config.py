@@ -18,8 +18,8 @@ import pytest
 import aisma.collectors.mcp_config.reader as mcp_config_reader
 from aisma.collectors.base import CollectContext, CollectionResult, sha256_of
 from aisma.collectors.mcp_config import collector
+from aisma.collectors.mcp_config.importer import parse_mcp_config
 from aisma.errors import AismaError
-from aisma.inventory.importers.mcp_config import parse_mcp_config
 from aisma.maturity.catalogs import metric_catalog
 
 DATA = Path(__file__).parent.parent / "data" / "mcp"

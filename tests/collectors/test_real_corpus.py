@@ -14,10 +14,10 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 from cyclonedx.validation import make_schemabased_validator
 
 from aisma.collectors.base import CollectContext
+from aisma.collectors.prowler.exports import prowler_findings
 from aisma.collectors.registry import get
 from aisma.collectors.run import run_collector
 from aisma.formats.ocsf import ScanTally
-from aisma.formats.prowler_exports import prowler_findings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MANIFESTS = sorted(DATA.glob("*/real/manifest.yaml"))

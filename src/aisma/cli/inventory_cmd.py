@@ -10,11 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aisma.collectors.cyclonedx.importer import BomImportResult, import_bom
+from aisma.collectors.mcp_config.importer import McpImportResult, import_mcp
 from aisma.errors import AismaError
 from aisma.inventory.autonomy import autonomy_result
 from aisma.inventory.importers.csv_import import import_csv
-from aisma.inventory.importers.cyclonedx import BomImportResult, import_bom
-from aisma.inventory.importers.mcp_config import McpImportResult, import_mcp
 from aisma.scoring.gating import deployment_class_id
 from aisma.workspace.loader import open_workspace
 

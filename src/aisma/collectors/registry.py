@@ -1,8 +1,10 @@
 """Find collectors through the ``aisma.collectors`` entry-point group and check each one.
 
 The checks (Prowler's habit for its checks): the entry-point name, the folder name, the ``id`` in
-``collector.yaml`` and the collector object's ``meta.id`` agree, and every metric it declares is in
-the metric catalog. A plugin that fails them is reported by name, never half-loaded.
+``collector.yaml`` and the collector object's ``meta.id`` agree, and every metric it measures or
+contributes to is in the metric catalog (which includes the metrics the collector defines itself, in
+the ``metrics.yaml`` of its folder: ``aisma.maturity.catalogs``). A plugin that fails them is
+reported by name, never half-loaded.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def read_meta(package: str) -> CollectorMeta:
     folder_name = package.rsplit(".", 1)[-1].replace("_", "-")
     if raw["id"] != folder_name:
         raise AismaError(f"collector {package}: id {raw['id']!r} does not match its folder {folder_name!r}")
-    catalog = metric_catalog()
-    unknown = [m for m in raw["metrics"] if m not in catalog]
+    catalog = metric_catalog()  # the core catalog and every installed collector's own metrics.yaml
+    unknown = [m for m in (*raw["metrics"], *(raw.get("contributes") or ())) if m not in catalog]
     if unknown:
         raise AismaError(f"collector {raw['id']}: metrics not in the metric catalog: {', '.join(unknown)}")
     return CollectorMeta(

@@ -3,7 +3,8 @@
 An inventory built from interviews drifts; traces and cloud scans show what really runs. The
 collectors that read that output (``otel`` over traces, ``prowler`` over OCSF findings, ``mcp-config``
 over MCP client configurations) report what they saw as ObservedAssets in the same pass that
-measures (this module's ``span_sightings``, ``finding_sightings`` and ``Sightings``), and this module
+measures (``Sightings`` here; what one span or finding shows is each collector's own knowledge, in
+``aisma.collectors.otel.sightings`` and ``aisma.collectors.prowler.sightings``), and this module
 measures how much of what was seen the inventory knows. Assets that match no active system are
 reported as unregistered AI by ``aisma.inventory.shadow``; the measurements here count the same
 set, so the report and the KPI agree.
@@ -21,12 +22,10 @@ Matching rules, kept explainable:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from aisma.formats.ocsf import Finding
-from aisma.formats.otlp import Span
 from aisma.inventory.matching import SystemIndex, index_for
 from aisma.inventory.schema import AISystem
 from aisma.inventory.shadow import asset_systems, outside_flags, retired_matches, unregistered_keys
@@ -36,94 +35,7 @@ Kind = Literal["model", "agent", "endpoint", "mcp_server"]
 OTEL_TOOL = "otel"
 PROWLER_TOOL = "prowler"
 MCP_TOOL = "mcp-config"
-AI_CHECK_PREFIXES = ("bedrock_", "sagemaker_")
-# Azure OpenAI's request model is a deployment name, unique only within its resource; the inventory
-# names it "azure-openai:<resource>/deployments/<deployment>".
-AZURE_OPENAI_PROVIDERS = frozenset({"azure.ai.openai", "az.ai.openai"})
-AZURE_OPENAI_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com")
-# ARN resource types that are AI assets. Prowler also reports per-region settings under made-up
-# ARNs (guardrail/summary, model-invocation-logging, unknown) and IAM or VPC resources: not assets.
-AI_RESOURCE_KINDS: dict[tuple[str, str], Kind] = {
-    ("bedrock", "agent"): "agent",
-    ("bedrock", "agent-alias"): "endpoint",
-    ("bedrock", "knowledge-base"): "endpoint",
-    ("bedrock", "flow"): "endpoint",
-    ("bedrock", "flow-alias"): "endpoint",
-    ("bedrock", "prompt"): "endpoint",
-    ("bedrock", "application-inference-profile"): "endpoint",
-    ("bedrock", "custom-model"): "model",
-    ("bedrock", "imported-model"): "model",
-    ("bedrock", "provisioned-model"): "model",
-    ("sagemaker", "endpoint"): "endpoint",
-    ("sagemaker", "endpoint-config"): "endpoint",
-    ("sagemaker", "inference-component"): "endpoint",
-    ("sagemaker", "notebook-instance"): "endpoint",
-    ("sagemaker", "domain"): "endpoint",
-    ("sagemaker", "training-job"): "endpoint",
-    ("sagemaker", "model"): "model",
-    ("sagemaker", "model-package"): "model",
-    ("sagemaker", "model-package-group"): "model",
-}
-
 Sighting = tuple[Kind, str, tuple[str, ...]]
-
-
-def _model_id(span: Span) -> str:
-    """The request model (the response model only when no request model was recorded)."""
-    model = span.text("gen_ai.request.model")
-    if not model:
-        return span.text("gen_ai.response.model")
-    provider = span.text("gen_ai.provider.name") or span.text("gen_ai.system")
-    server = span.text("server.address").casefold()
-    if provider in AZURE_OPENAI_PROVIDERS and server.endswith(AZURE_OPENAI_HOSTS):
-        return f"azure-openai:{server.split('.', 1)[0]}/deployments/{model}"
-    return model
-
-
-def span_sightings(span: Span) -> list[Sighting]:
-    """The assets one span shows, each with the other identifiers of the span that may tie it to a system."""
-    operation = span.text("gen_ai.operation.name")
-    model = _model_id(span)
-    agent_id, agent_name = span.text("gen_ai.agent.id"), span.text("gen_ai.agent.name")
-    provider = span.text("gen_ai.provider.name") or span.text("gen_ai.system")
-    if not (operation or provider or model or agent_id or agent_name):
-        return []
-    agent_forms = [form for form in (agent_id, agent_name) if form]
-    if agent_name:
-        agent_forms.append(f"gen_ai.agent.name={agent_name}")
-    service = span.text("service.name")
-    # Tool calls name the tool's server, not an AI endpoint.
-    endpoint = span.text("server.address") if operation != "execute_tool" else ""
-    context = [*agent_forms, *([f"service.name={service}"] if service else [])]
-    out: list[Sighting] = []
-    if model:
-        out.append(("model", model, _others(model, [*context, endpoint])))
-    if endpoint:
-        out.append(("endpoint", endpoint, _others(endpoint, [*context, model])))
-    if agent_forms:
-        agent = agent_forms[0]
-        out.append(("agent", agent, _others(agent, agent_forms)))
-    return out
-
-
-def _others(identifier: str, candidates: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({c for c in candidates if c and c != identifier}))
-
-
-def finding_sightings(finding: Finding) -> list[Sighting]:
-    """AI resources of a Bedrock or SageMaker check, by ARN; other checks and resources are not AI assets."""
-    if not finding.check_id.startswith(AI_CHECK_PREFIXES):
-        return []
-    out: list[Sighting] = []
-    for resource in finding.resources:
-        parts = resource.uid.split(":", 5)
-        if len(parts) != 6 or parts[0] != "arn":
-            continue
-        resource_type = parts[5].split("/", 1)[0].split(":", 1)[0]
-        kind = AI_RESOURCE_KINDS.get((parts[2], resource_type))
-        if kind is not None:
-            out.append((kind, resource.uid, ()))
-    return out
 
 
 class Sightings:

@@ -17,12 +17,12 @@ from typing import Any
 
 from aisma.collectors.base import MAX_DETAILS, file_time, parse_time
 from aisma.collectors.cyclonedx.checks import MODEL_TYPE, BomIndex, approved_source, datasets, model_facts, walk
+from aisma.collectors.cyclonedx.importer import MODEL_CARD_SECTIONS, model_entry
 from aisma.collectors.cyclonedx.settings import CycloneDxSettings
 from aisma.collectors.cyclonedx.stream import EXPECTED, BomHeader, Handler, check, scan
 from aisma.collectors.cyclonedx.xmlstream import scan_xml
 from aisma.errors import InputError
 from aisma.formats.jsonstream import open_json, shape_error
-from aisma.inventory.importers.cyclonedx import MODEL_CARD_SECTIONS, model_entry
 from aisma.inventory.matching import SystemIndex
 
 COMPLETENESS = "aibom.model_cards.completeness_ratio"

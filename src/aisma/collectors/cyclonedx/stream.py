@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aisma.collectors.cyclonedx.importer import SUPPORTED_SPEC_VERSIONS
 from aisma.formats.jsonstream import object_builder, open_json, parse, shape_error
-from aisma.inventory.importers.cyclonedx import SUPPORTED_SPEC_VERSIONS
 
 EXPECTED = "a CycloneDX 1.4 to 1.7 BOM (JSON with bomFormat CycloneDX, or XML)"
 COMPONENT_DEPTH = 3  # {components: [ {a component} ]}: a built value opens at depth 3

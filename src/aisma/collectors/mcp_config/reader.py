@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aisma.collectors.base import MAX_DETAILS
+from aisma.collectors.mcp_config.importer import MAX_CONFIG_BYTES, client_of, load_config, server_from_entry
 from aisma.collectors.mcp_config.launch import launch_of
 from aisma.collectors.mcp_config.secrets import entry_secrets
 from aisma.collectors.mcp_config.settings import (
@@ -32,7 +33,6 @@ from aisma.collectors.mcp_config.settings import (
 from aisma.collectors.mcp_config.stream import ANY_KEY, Hit, Pattern, events_of, matches, parse_events, select
 from aisma.errors import AismaError, InputError
 from aisma.formats.jsonstream import JSONError, open_json, shape_error
-from aisma.inventory.importers.mcp_config import MAX_CONFIG_BYTES, client_of, load_config, server_from_entry
 
 EXPECTED = "an MCP client configuration (mcpServers, servers or mcp.servers) or a coding-agent settings file, as JSON"
 PINNED = "mcp.servers.pinned_ratio"

@@ -26,12 +26,13 @@ from aisma.collectors.otel import parallel
 from aisma.collectors.otel.measure import measurements
 from aisma.collectors.otel.parallel import worker_count
 from aisma.collectors.otel.settings import parse_settings
+from aisma.collectors.otel.sightings import span_sightings
 from aisma.collectors.otel.spans import is_genai
 from aisma.collectors.otel.tally import Tally
 from aisma.collectors.registry import read_meta
 from aisma.formats.otlp import ReadStats
 from aisma.formats.otlp_groups import SpanGroup, SpanGrouper
-from aisma.inventory.discovery import OTEL_TOOL, Sightings, span_sightings
+from aisma.inventory.discovery import OTEL_TOOL, Sightings
 from aisma.inventory.matching import index_for
 
 TOOL = "OpenTelemetry"

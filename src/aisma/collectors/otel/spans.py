@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from aisma.collectors.otel.sightings import AZURE_OPENAI_HOSTS, AZURE_OPENAI_PROVIDERS
 from aisma.formats.otlp import Span
-from aisma.inventory.discovery import AZURE_OPENAI_HOSTS, AZURE_OPENAI_PROVIDERS
 from aisma.inventory.matching import SystemIndex
 from aisma.inventory.schema import AISystem
 

@@ -32,12 +32,13 @@ from aisma.collectors.base import (
     ratio,
 )
 from aisma.collectors.prowler.checks import METRIC_CHECKS, metrics_for
+from aisma.collectors.prowler.exports import prowler_findings
 from aisma.collectors.prowler.ledger import FAIL, MUTED, PASS, Ledger, Scan, label, resource_ids
+from aisma.collectors.prowler.sightings import AI_CHECK_PREFIXES, finding_sightings
 from aisma.collectors.registry import read_meta
 from aisma.errors import AismaError
 from aisma.formats.ocsf import ScanTally
-from aisma.formats.prowler_exports import prowler_findings
-from aisma.inventory.discovery import AI_CHECK_PREFIXES, PROWLER_TOOL, Sightings, finding_sightings
+from aisma.inventory.discovery import PROWLER_TOOL, Sightings
 from aisma.inventory.matching import SystemIndex, index_for
 from aisma.scoring.inputs import Measurement, Source
 

@@ -1,7 +1,10 @@
 """Importers that fill the inventory from what organizations already have.
 
-Three sources, one module each: a spreadsheet export (``csv_import``), CycloneDX ML-BOMs
-(``cyclonedx``) and MCP client configuration files (``mcp_config``). Each module keeps reading
-(a pure function returning dataclasses, reused by collectors) apart from writing inventory.yaml
-(always through ``InventoryDocument``, which validates before it replaces the file).
+The spreadsheet export (``csv_import``) is the inventory's own format and lives here, with the
+shared reading and writing helpers (``common``). A tool's importer lives in its collector's folder,
+beside the reader that measures the same files: CycloneDX ML-BOMs in
+``aisma.collectors.cyclonedx.importer``, MCP client configurations in
+``aisma.collectors.mcp_config.importer``. Each keeps reading (a pure function returning
+dataclasses) apart from writing inventory.yaml (always through ``InventoryDocument``, which
+validates before it replaces the file).
 """
