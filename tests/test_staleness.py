@@ -120,6 +120,22 @@ def test_expired_attestations_are_stale() -> None:
     assert reopened.applicable and reopened.status == "unknown"
 
 
+def test_a_lapsed_na_is_unknown_even_where_a_fresh_measurement_exists() -> None:
+    """Found by the time property: a partially met measurement behind an N/A re-entered its category
+    when the N/A lapsed and raised the category's score (0 -> 0.083) with time alone."""
+    objective = core_objective()
+    metric = objective.measurement.metric or ""
+    na = Answer(objective.id, "na", justification="out of scope", expires=date(2026, 11, 15))
+    warnings: list[str] = []
+    lapsed = score_objective(objective, True, na, [part(metric, 1, 2, 0, "half.json")], AT, warnings)
+    assert lapsed.applicable and lapsed.status == "unknown" and lapsed.value == 0.0
+    assert lapsed.stale is not None and lapsed.stale["was"] == "na"
+    assert lapsed.measurement is not None and lapsed.measurement.fresh  # shown, not counted
+    assert any("the N/A lapsed" in w for w in warnings)
+    answered = Answer(objective.id, "partially")  # answered again: the fresh measurement decides
+    assert score_objective(objective, True, answered, [part(metric, 1, 2, 0, "half.json")], AT, []).source == "measured"
+
+
 def test_measurements_observed_after_the_assessment_time_are_not_yet_known() -> None:
     objective = core_objective()
     metric = objective.measurement.metric or ""

@@ -13,7 +13,10 @@ Time alone never improves anything. Evidence has a shelf life: a measurement is 
 - An objective whose measurements are all stale is unknown, marked stale, with the last measurement
   shown. The attestation does not take over: a measured KPI whose measurement lapsed is re-measured,
   not silently replaced by the claim it may have contradicted (that conflict stays visible, as stale).
-- An expired attestation is unknown, marked stale; an expired N/A makes the objective applicable again.
+- An expired attestation is unknown, marked stale; an expired N/A makes the objective applicable again,
+  as unknown until it is answered again: a fresh measurement of it is shown but does not decide. The
+  objective re-enters its category's denominator, and measured above the category's mean it would
+  raise a score with time alone.
 - Measurements observed after the assessment time are not yet known then and are not counted.
 
 So with the same inputs, a later assessment time can only move evidence from fresh to stale, and each
@@ -148,6 +151,7 @@ def score_objective(
         warnings.append(f"{oid}: the answer expired on {answer.expires.isoformat()}; counted as unknown (stale)")
         stale = {"what": "attestation", "since": expiry.isoformat(), "was": answer.answer}
         attested = "unknown"
+    lapsed_na = answer is not None and answer.answer == "na" and attested == "unknown"
 
     spec = objective.measurement
     if spec.mode != "manual" and spec.metric and attested != "na":
@@ -163,7 +167,14 @@ def score_objective(
         old = [m for m in current if id(m) in since and since[id(m)] <= assessed_at]
         higher = spec.direction == "higher_is_better"
         merged = merge(fresh, old, higher) if fresh else None
-        if merged is not None and merged.parts:
+        if merged is not None and merged.parts and lapsed_na:
+            measured = True
+            used = _used(objective, merged, _measured_word(objective, merged), True, since)
+            word = "unknown"  # back in the denominator, undecided until someone answers it again
+            warnings.append(
+                f"{oid}: the N/A lapsed; unknown until answered again (the fresh {spec.metric} is shown, not counted)"
+            )
+        elif merged is not None and merged.parts:
             measured = True
             stale = None  # an expired attestation does not matter: the fresh measurement decides
             word, source = _measured_word(objective, merged), "measured"
