@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import os
 import random
 import re
@@ -62,7 +61,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 from server_setup import free_port, start, stop
 
-from server import Stats, lag_probe, percentile, timed
+from server import Stats, percentile, timed
+from server import load as server_load
 
 FRAMEWORK_LIBRARY = "iso42001-2023.yaml"  # ISO/IEC 42001 (AI management system): 67 assessable requirements
 LIBRARY_URN = "urn:intuitem:risk:library:iso42001-2023"
@@ -478,41 +478,9 @@ async def user(
             await pause()
 
 
-def client_process(
-    url: str,
-    credentials: list[tuple[int, dict[str, str]]],
-    seeded: dict[str, Any],
-    rounds: int,
-    think: float,
-    assess_every: int,
-) -> Any:
-    async def main() -> Stats:
-        stats = Stats()
-        done = asyncio.Event()
-        probe = asyncio.create_task(lag_probe(stats, done))
-        await asyncio.gather(*(user(url, c, i, seeded, rounds, stats, think, assess_every) for i, c in credentials))
-        done.set()
-        await probe
-        return stats
-
-    wall = time.perf_counter()
-    stats = asyncio.run(main())
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return stats, usage.ru_utime + usage.ru_stime, time.perf_counter() - wall
-
-
 def load(url: str, seeded: dict[str, Any], credentials: list[dict[str, str]], rounds: int, args: Any) -> Any:
-    shares = [list(enumerate(credentials))[k :: args.clients] for k in range(args.clients)]
-    started = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
-        jobs = [(url, share, seeded, rounds, args.think, args.assess_every) for share in shares]
-        results = pool.starmap(client_process, jobs)
-    wall = time.perf_counter() - started
-    total, cpu = Stats(), 0.0
-    for stats, seconds, _own_wall in results:
-        total.merge(stats)
-        cpu += seconds
-    return total, wall, cpu
+    """bench/server.py's load generator, driving this module's ``user``."""
+    return server_load(url, credentials, seeded, rounds, args.clients, args.think, args.assess_every, user)
 
 
 def counters_total(url: str, seeded: dict[str, Any]) -> int:

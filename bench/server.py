@@ -238,18 +238,22 @@ async def lag_probe(stats: Stats, done: asyncio.Event) -> None:
 
 
 def client_process(
+    user_fn: Any,
     url: str,
     credentials: list[tuple[int, dict[str, str]]],
-    objectives: list[str],
+    data: Any,
     rounds: int,
     think: float,
     assess_every: int,
 ) -> Any:
+    """One load-generator process: ``user_fn`` (this module's ``user``, or another server's, e.g.
+    bench/ciso_assistant.py) for each of its users, with what that user function needs as ``data``."""
+
     async def main() -> Stats:
         stats = Stats()
         done = asyncio.Event()
         probe = asyncio.create_task(lag_probe(stats, done))
-        await asyncio.gather(*(user(url, c, i, objectives, rounds, stats, think, assess_every) for i, c in credentials))
+        await asyncio.gather(*(user_fn(url, c, i, data, rounds, stats, think, assess_every) for i, c in credentials))
         done.set()
         await probe
         return stats
@@ -263,16 +267,18 @@ def client_process(
 def load(
     url: str,
     credentials: list[dict[str, str]],
-    objectives: list[str],
+    data: Any,
     rounds: int,
     clients: int,
     think: float = 0.0,
     assess_every: int = 25,
+    user_fn: Any = None,
 ) -> Any:
+    """The users spread over ``clients`` processes; ``user_fn`` defaults to aisma's ``user``."""
     shares = [list(enumerate(credentials))[k::clients] for k in range(clients)]
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        jobs = [(url, share, objectives, rounds, think, assess_every) for share in shares]
+        jobs = [(user_fn or user, url, share, data, rounds, think, assess_every) for share in shares]
         results = pool.starmap(client_process, jobs)
     wall = time.perf_counter() - started
     total = Stats()
