@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,11 +24,10 @@ from aisma.web.features.answers import service as answers
 
 from ..factories import OrgWithMembers
 from ..mail_fixtures import Mailbox, closed_port
+from ..waiting import wait_until
 from .conftest import assessed
 
 pytestmark = pytest.mark.slow  # assessments, a local HTTP receiver and SMTP server, retries
-
-PATIENCE = 600  # seconds; only a stuck worker waits this long
 
 
 class Receiver:
@@ -60,13 +58,6 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def _wait(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {PATIENCE} s for {what}"
-        time.sleep(0.05)
 
 
 def test_level_drop_alerts_by_signed_webhook_and_email(
@@ -128,7 +119,9 @@ def test_level_drop_alerts_by_signed_webhook_and_email(
                 found: list[dict[str, Any]] = client.get(f"{base}/alerts/deliveries", headers=owner).json()
                 return found
 
-            _wait(lambda: len(deliveries()) == 3 and all(d["status"] != "pending" for d in deliveries()), "deliveries")
+            wait_until(
+                lambda: len(deliveries()) == 3 and all(d["status"] != "pending" for d in deliveries()), "deliveries"
+            )
             by_channel = {d["channel_id"]: d for d in deliveries()}
             webhook, email, failed = (by_channel[c.json()["id"]] for c in (hook, mail, dead))
             assert webhook["status"] == "delivered" and webhook["attempts"] == 3
@@ -154,7 +147,7 @@ def test_level_drop_alerts_by_signed_webhook_and_email(
             assert "level_drop" in receiver.requests[-1][0]["x-aisma-event"]
 
             # the email
-            _wait(lambda: len(mailbox.messages) == 1, "the email")
+            wait_until(lambda: len(mailbox.messages) == 1, "the email")
             envelope = mailbox.messages[0]
             assert envelope.rcpt_tos == ["security@example.test"] and envelope.mail_from == "aisma@example.test"
             text = envelope.content.decode()

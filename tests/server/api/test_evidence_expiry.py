@@ -19,7 +19,7 @@ from aisma.web.features.jobs import service as jobs
 
 from ..factories import OrgWithMembers
 from ..mail_fixtures import Mailbox
-from .test_alerts import _wait
+from ..waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a local SMTP server and background jobs
 
@@ -71,7 +71,7 @@ def test_reminders_before_and_after_expiry_by_email(
 
         first = _run(client, org_a, owner, today="2027-01-10")
         assert (first["expiring"], first["expired"], first["deliveries"], first["lead_days"]) == (1, 0, 1, 30)
-        _wait(lambda: len(mailbox.messages) == 1, "the first reminder")
+        wait_until(lambda: len(mailbox.messages) == 1, "the first reminder")
         assert mailbox.messages[0].rcpt_tos == ["compliance@example.test"]
         assert "[evidence_expiry] evidence/iso-cert.pdf (revision 1) expires on 2027-01-31 (in 21 days)" in texts()[0]
         assert "pentest" not in texts()[0]
@@ -81,14 +81,14 @@ def test_reminders_before_and_after_expiry_by_email(
 
         expired = _run(client, org_a, owner, today="2027-02-01")
         assert (expired["expired"], expired["deliveries"]) == (1, 1)
-        _wait(lambda: len(mailbox.messages) == 2, "the expired reminder")
+        wait_until(lambda: len(mailbox.messages) == 2, "the expired reminder")
         assert "evidence/iso-cert.pdf (revision 1) expired on 2027-01-31" in texts()[1]
         assert _run(client, org_a, owner, today="2027-02-02")["deliveries"] == 0
 
         upload("iso-cert.pdf", b"renewed certificate", expires_on="2028-01-31")  # revision 2 starts over
         longer = _run(client, org_a, owner, today="2027-02-02", days=400)
         assert (longer["expiring"], longer["expired"], longer["deliveries"]) == (2, 0, 1)
-        _wait(lambda: len(mailbox.messages) == 3, "the reminder with the longer lead time")
+        wait_until(lambda: len(mailbox.messages) == 3, "the reminder with the longer lead time")
         assert "evidence/iso-cert.pdf (revision 2) expires on 2028-01-31" in texts()[2]
         assert "evidence/pentest.pdf (revision 1) expires on 2027-06-30" in texts()[2]
         assert "policy.pdf" not in "".join(texts())

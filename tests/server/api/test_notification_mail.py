@@ -4,7 +4,6 @@ day; every email is in the recipient's log as sent."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,9 @@ from aisma.web.features.notifications.service import OVERDUE_JOB
 
 from ..factories import OrgWithMembers
 from ..mail_fixtures import Mailbox
+from ..waiting import wait_until
 
 pytestmark = pytest.mark.slow  # a local SMTP server and the job worker
-
-PATIENCE = 600  # seconds; only a stuck worker waits this long
-
-
-def _wait(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {PATIENCE} s for {what}"
-        time.sleep(0.05)
 
 
 def test_assigned_returned_mentioned_and_overdue_emails(
@@ -58,7 +49,7 @@ def test_assigned_returned_mentioned_and_overdue_emails(
             json={"assignee": contributor_email, "due": "2030-01-10"},
         )
         assert assigned.status_code == 200, assigned.text
-        _wait(lambda: len(mailbox.messages) == 1, "the assignment email")
+        wait_until(lambda: len(mailbox.messages) == 1, "the assignment email")
         to, subject, text = mailbox.parsed(0)
         assert to == [contributor_email]
         assert subject == "aisma: assessor@org-a.example assigned you objective GOV-1.2, due 2030-01-10"
@@ -75,7 +66,7 @@ def test_assigned_returned_mentioned_and_overdue_emails(
             json={"decision": "returned", "version": answer["version"], "reason": "attach the signed charter"},
         )  # fmt: skip
         assert returned.status_code == 200, returned.text
-        _wait(lambda: len(mailbox.messages) == 2, "the returned email")
+        wait_until(lambda: len(mailbox.messages) == 2, "the returned email")
         to, subject, text = mailbox.parsed(1)
         assert to == [contributor_email] and "returned the answer to GOV-1.2" in subject and "signed charter" in text
 
@@ -83,7 +74,7 @@ def test_assigned_returned_mentioned_and_overdue_emails(
             f"{api}/comments/objective/GOV-1.2", headers=contributor, json={"body": "@assessor done?"}
         )
         assert comment.status_code == 201
-        _wait(lambda: len(mailbox.messages) == 3, "the mention email")
+        wait_until(lambda: len(mailbox.messages) == 3, "the mention email")
         to, subject, text = mailbox.parsed(2)
         assert to == [assessor_email] and "mentioned you on objective GOV-1.2" in subject and "@assessor done?" in text
 
@@ -100,13 +91,13 @@ def test_assigned_returned_mentioned_and_overdue_emails(
                 found.update(client.get(f"{api}/jobs/{job_id}", headers=owner).json())
                 return found["status"] in ("succeeded", "failed")
 
-            _wait(finished, "the digest job")
+            wait_until(finished, "the digest job")
             assert found["status"] == "succeeded", found
             return dict(found["result"])
 
         assert digest("2030-01-10")["sent"] == 0  # due that day: not overdue yet
         assert digest("2030-01-11")["sent"] == 1
-        _wait(lambda: len(mailbox.messages) == 4, "the digest")
+        wait_until(lambda: len(mailbox.messages) == 4, "the digest")
         to, subject, text = mailbox.parsed(3)
         assert to == [contributor_email] and subject.startswith("aisma: 1 overdue item in") and "GOV-1.2" in text
         assert digest("2030-01-11")["sent"] == 0  # one a day
@@ -114,7 +105,7 @@ def test_assigned_returned_mentioned_and_overdue_emails(
 
         log = client.get(f"{api}/notifications", headers=contributor).json()
         assert [n["kind"] for n in log] == ["overdue", "returned", "assigned"]
-        _wait(
+        wait_until(
             lambda: all(n["status"] == "sent" for n in client.get(f"{api}/notifications", headers=contributor).json()),
             "the log to say sent",
         )

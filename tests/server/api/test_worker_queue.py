@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,18 +23,11 @@ from aisma.store.repositories import jobs as jobs_repo
 
 from .. import job_fixtures
 from ..factories import OrgWithMembers
+from ..waiting import wait_until
 
 pytestmark = pytest.mark.slow  # aisma worker processes, killed and restarted
 
 TESTS = Path(__file__).parent.parent.parent
-PATIENCE = 600  # seconds: generous, only a broken queue ends a wait this way
-
-
-def _wait(condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + PATIENCE
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {PATIENCE} s for {what}"
-        time.sleep(0.1)
 
 
 def _worker(env: dict[str, str], log: Path, *options: str) -> subprocess.Popen[bytes]:
@@ -67,7 +59,7 @@ def test_a_worker_killed_mid_job_has_its_job_retried_and_finished_once(
     workers = [_worker(env, tmp_path / "worker-0.log"), _worker(env, tmp_path / "worker-1.log", "--nice", "7")]
     try:
         niced = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
-        _wait(
+        wait_until(
             lambda: os.getpriority(os.PRIO_PROCESS, workers[1].pid) == niced, "the --nice worker to lower its priority"
         )
         job_fixtures.register()
@@ -87,13 +79,13 @@ def test_a_worker_killed_mid_job_has_its_job_retried_and_finished_once(
             )
             job_id = row.id
         queue.notify(job_id)
-        _wait(lambda: (folder / "started-1").exists(), "a worker to start the job")
+        wait_until(lambda: (folder / "started-1").exists(), "a worker to start the job")
         holder = int((folder / "started-1").read_text())
         victim = next(w for w in workers if w.pid == holder)
         os.kill(victim.pid, signal.SIGKILL)  # mid-job: it is waiting for the release file
         victim.wait()
         (folder / "release").touch()
-        _wait(lambda: (folder / "completed").exists(), "the other worker to take over and finish")
+        wait_until(lambda: (folder / "completed").exists(), "the other worker to take over and finish")
         with database.transaction(readonly=True) as session:
             job = jobs_repo.get(session, job_id)
             assert job is not None
