@@ -22,7 +22,8 @@ from aisma.store.tables import JobRow, ScheduleRow
 from aisma.store.types import utcnow
 
 from ..factories import OrgWithMembers
-from .test_worker_queue import TESTS, _wait, _worker
+from ..waiting import wait_until
+from .test_worker_queue import TESTS, _worker
 
 pytestmark = pytest.mark.slow  # two aisma worker processes on PostgreSQL, one killed
 
@@ -64,13 +65,13 @@ def test_a_schedule_due_while_workers_were_killed_runs_once(
     }
     workers = [_worker(env, tmp_path / f"worker-{i}.log") for i in range(2)]
     try:
-        _wait(lambda: (folder / "started-1").exists(), "a worker to fire the schedule and start its job")
+        wait_until(lambda: (folder / "started-1").exists(), "a worker to fire the schedule and start its job")
         holder = int((folder / "started-1").read_text())
         victim = next(w for w in workers if w.pid == holder)
         os.kill(victim.pid, signal.SIGKILL)  # mid-job: it waits for the release file
         victim.wait()
         (folder / "release").touch()
-        _wait(lambda: (folder / "completed").exists(), "the other worker to take the job over and finish it")
+        wait_until(lambda: (folder / "completed").exists(), "the other worker to take the job over and finish it")
         with database.transaction(readonly=True) as session:
             fired = [j for j in session.query(JobRow).all() if (j.args or {}).get("schedule") == schedule_id]
             schedule = schedules_repo.schedule(session, owner.org_id, schedule_id)
